@@ -1,0 +1,168 @@
+"""`epaper`: everything that is not `scrapy crawl` (demo, parse, segment, status, db upgrade).
+
+Subcommands import what they need lazily so that `epaper parse` does not pay for Scrapy's reactor or
+SQLAlchemy, and a broken optional piece cannot break the others.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+DEMO_DATES = ("2025-04-25", "2025-04-26")
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from exc
+
+
+def run_crawl(spider_args: dict[str, str], settings_overrides: dict[str, Any] | None = None) -> int:
+    """Run the epaper spider in this process (Scrapy's CrawlerProcess) and return its exit status."""
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.utils.project import get_project_settings
+
+    from pipelines.store import EXIT_STATUS_KEY
+
+    settings = get_project_settings()
+    for key, value in (settings_overrides or {}).items():
+        settings.set(key, value, priority="cmdline")
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler("epaper")
+    process.crawl(crawler, **spider_args)
+    process.start()
+    if process.bootstrap_failed:
+        return 1
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    return int(stats.get(EXIT_STATUS_KEY, 0))
+
+
+# the settings a crawl of our own loopback fixture server uses: no politeness delays against ourselves
+LOCAL_SITE_SETTINGS: dict[str, Any] = {
+    "AUTOTHROTTLE_ENABLED": False,
+    "DOWNLOAD_DELAY": 0,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+    "EPAPER_RETRY_BACKOFF_BASE": 0.05,
+    "LOG_LEVEL": "WARNING",
+}
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from crawler.testsite.server import FixtureServer
+    from crawler.testsite.sites import SITES
+    from schema.db import database_url, make_engine
+    from schema.status import edition_status, format_table, summary
+
+    url = database_url(args.db)
+    with FixtureServer([SITES["demo"]], port=args.port) as server:
+        print(f"demo site (河东日报, founder-pc) served at {server.base_url}/demo/")
+        print(f"crawling {DEMO_DATES[0]} … {DEMO_DATES[1]} into {url}")
+        overrides = dict(LOCAL_SITE_SETTINGS, EPAPER_FIXTURE_URL=server.base_url, EPAPER_DATABASE_URL=url)
+        os.environ["EPAPER_FIXTURE_URL"] = server.base_url
+        status = run_crawl({"paper": "demo", "start": DEMO_DATES[0], "end": DEMO_DATES[1]}, overrides)
+    engine = make_engine(url)
+    rows = edition_status(engine, "demo")
+    print(format_table(rows))
+    totals = summary(engine, "demo")
+    print(json.dumps(totals, ensure_ascii=False, default=str))
+    return status
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    from crawler.families import parse_file
+    from crawler.families.base import ParseError
+
+    try:
+        record = parse_file(args.file, args.url, args.family, args.date)
+    except (ParseError, KeyError, ValueError, OSError) as exc:
+        print(f"epaper parse: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(record, ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_segment(args: argparse.Namespace) -> int:
+    from pipelines.text.segment import segment_command
+
+    try:
+        print(segment_command(args.file, args.json))
+    except (ValueError, OSError) as exc:
+        print(f"epaper segment: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from schema.db import database_url, make_engine
+    from schema.status import edition_status, format_table
+
+    engine = make_engine(database_url(args.db))
+    rows = edition_status(engine, args.paper, args.date_from, args.date_to)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, default=str, indent=2))
+    else:
+        print(format_table(rows))
+    return 1 if any(r["status"] in ("partial", "failed") for r in rows) else 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from schema.db import database_url, upgrade
+
+    url = database_url(args.db)
+    upgrade(url)
+    print(f"database at head: {url}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="epaper", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="serve the bundled demo e-paper on 127.0.0.1 and crawl it into the database")
+    demo.add_argument("--db", help="SQLAlchemy URL (default: $EPAPER_DATABASE_URL or sqlite data/epaper.db)")
+    demo.add_argument("--port", type=int, default=0, help="port of the demo server (default: any free port)")
+    demo.set_defaults(func=cmd_demo)
+
+    parse = sub.add_parser("parse", help="parse a saved page or article file and print the record as JSON")
+    parse.add_argument("file")
+    parse.add_argument("--url", required=True, help="the URL the file was served from (decides page/article)")
+    parse.add_argument("--family", help="layout family key (default: inferred from the URL)")
+    parse.add_argument("--date", type=_date, help="edition date (default: from the URL)")
+    parse.set_defaults(func=cmd_parse)
+
+    segment = sub.add_parser("segment", help="split a page's plain text into articles")
+    segment.add_argument("file", help="a UTF-8 text file, blocks separated by blank lines ('-' for stdin)")
+    segment.add_argument("--json", action="store_true", help="print JSON instead of a readable listing")
+    segment.set_defaults(func=cmd_segment)
+
+    status = sub.add_parser("status", help="per edition: status and counts of pages, articles and failures")
+    status.add_argument("--paper")
+    status.add_argument("--from", dest="date_from", type=_date)
+    status.add_argument("--to", dest="date_to", type=_date)
+    status.add_argument("--db")
+    status.add_argument("--json", action="store_true")
+    status.set_defaults(func=cmd_status)
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    up = db_sub.add_parser("upgrade", help="apply the Alembic migrations up to head")
+    up.add_argument("--db")
+    up.set_defaults(func=cmd_db_upgrade)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,30 @@
+"""`scrapy crawl` with an exit status that tells success from failure (for cron and systemd).
+
+Scrapy's own command exits 0 whenever the spider ran; an archive operator needs non-zero when pages or
+articles failed. The store stage leaves its verdict in the stats (pipelines.store.EXIT_STATUS_KEY).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.exceptions import UsageError
+
+from pipelines.store import EXIT_STATUS_KEY
+
+
+class Command(ScrapyCrawlCommand):
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if len(args) != 1:
+            raise UsageError("give exactly one spider: scrapy crawl epaper -a paper=KEY")
+        assert self.crawler_process
+        crawler = self._create_crawler(args[0])
+        self.crawler_process.crawl(crawler, **opts.spargs)
+        self.crawler_process.start()
+        if self.crawler_process.bootstrap_failed:
+            self.exitcode = 1
+            return
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        if stats.get(EXIT_STATUS_KEY):
+            self.exitcode = int(stats[EXIT_STATUS_KEY])

@@ -1,0 +1,45 @@
+"""Scrapy settings of the e-paper crawler. Our own settings are namespaced EPAPER_*; all our components are
+enabled here, in one place. Any of them can be overridden with `-s NAME=VALUE` or environment variables."""
+
+from __future__ import annotations
+
+import os
+
+from pipelines.stages import TEXT_STAGES
+
+BOT_NAME = "epaper"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+COMMANDS_MODULE = "crawler.commands"
+
+# --- politeness: an archive crawls the same few hosts every night, for years
+USER_AGENT = "epaper-archive/0.1 (+https://github.com/epaper-archive; research archive of regional e-papers)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.25
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+EPAPER_RETRY_BACKOFF_BASE = 1.0  # seconds before the first retry; doubles per attempt
+EPAPER_RETRY_BACKOFF_MAX = 60.0
+DOWNLOAD_TIMEOUT = 60
+DOWNLOADER_MIDDLEWARES = {"crawler.backoff.RetryBackoffMiddleware": 560}
+
+# --- per-response overheads that matter at e-paper scale (DESIGN.md §7)
+CONCURRENT_ITEMS = 1
+WARN_ON_GENERATOR_RETURN_VALUE = False
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+
+# --- our stages: text (pipelines/stages.py) then storage
+ITEM_PIPELINES = {**TEXT_STAGES, "pipelines.store.StorePipeline": 900}
+EPAPER_DATABASE_URL = os.environ.get("EPAPER_DATABASE_URL")  # None → data/epaper.db (SQLite)
+EPAPER_PAPERS = os.environ.get("EPAPER_PAPERS")  # an extra registry file whose entries add to/override ours
+EPAPER_FIXTURE_URL = os.environ.get("EPAPER_FIXTURE_URL")  # where {fixture} base URLs point (the demo server)
+EPAPER_STORE_BATCH = 500

@@ -1,0 +1,120 @@
+"""The vocabulary of Chinese newspaper text, in one place.
+
+Every rule module imports its words from here so that a new role, agency or credit word is added once.
+Patterns are written for *shadow* text (see `shadow`): simplified script, ASCII brackets/colon/slash,
+single spaces. Shadow text has the same length as the original, so a match's span cuts the printed text.
+"""
+
+from __future__ import annotations
+
+import re
+
+# --------------------------------------------------------------------------- characters
+
+HAN = r"\u4e00-\u9fff\u3400-\u4dbf"
+NAME = rf"[{HAN}][{HAN}·•]{{1,5}}"  # 2–6 chars, transliterations with a middle dot
+SENTENCE_END = "。！？!?…；;：:"  # a paragraph ending in one of these is complete (rule 3)
+CLOSERS = "”’」』)）》】>〉]"  # peeled from the end only when the char before is terminal or closing
+LEADING_CLOSERS = "，。、；：！？”’」』）)》】%‰,.;:!?"  # a block starting with one continues the last (rule 1)
+DIGIT_UNITS = "年月日时分秒个万亿元%‰号届次名位项件台家"  # digit + unit across a break (rule 2)
+DANGLING_END = "的在为对和与及并或而是将把被向从以于这该此其之“《（(、，,"  # rule 9
+CONTINUATION_START = "的了们等着过地得之和与及并或而是在为对把被向从以于"  # rule 10
+PRONOUN_START = ("她", "他", "他们", "她们", "它", "该", "此", "其")
+BULLETS = "■□●◆◇"
+DASHES = ("——", "──", "--", "—", "－－")
+
+# --------------------------------------------------------------------------- roles and organisations
+
+# Printed role → normalised role. Longest first when building the regex.
+ROLES: dict[str, str] = {
+    "全媒体记者": "全媒体记者",
+    "融媒体记者": "全媒体记者",
+    "全媒记者": "全媒体记者",
+    "融媒记者": "全媒体记者",
+    "首席记者": "记者",
+    "特约记者": "特约记者",
+    "见习记者": "见习记者",
+    "实习记者": "见习记者",
+    "摄影记者": "摄影",
+    "记者": "记者",
+    "通讯员": "通讯员",
+    "实习生": "实习生",
+    "评论员": "评论员",
+    "特约评论员": "评论员",
+    "编译": "编译",
+    "摄影": "摄影",
+    "撰稿人": "撰稿人",
+}
+# Editor credits (go to ArticleText.editors, never to bylines). Printed → normalised.
+EDITOR_ROLES: dict[str, str] = {
+    "本版责编": "责任编辑",
+    "本版编辑": "编辑",
+    "责任编辑": "责任编辑",
+    "责任校对": "校对",
+    "美术编辑": "美编",
+    "版式设计": "版式",
+    "责编": "责任编辑",
+    "编辑": "编辑",
+    "校对": "校对",
+    "版式": "版式",
+    "美编": "美编",
+    "组版": "组版",
+    "主编": "主编",
+    "监制": "监制",
+    "编审": "编审",
+    "核稿": "核稿",
+    "译者": "编译",
+}
+AGENCIES = ("新华社", "中新社", "中央社", "人民网", "新华网", "中新网", "央视网", "央视", "中通社", "中评社")
+PAPER_SUFFIXES = ("都市报", "特区报", "日报", "晚报", "时报", "商报", "晨报", "快报", "早报", "报")
+WORK_CREDITS = {"文/图": "文/图", "图/文": "文/图", "文图": "文/图", "摄": "摄", "摄影": "摄", "报道": "报道", "报导": "报道"}
+
+# --------------------------------------------------------------------------- captions
+
+CAPTION_MARKS = ("▲", "△", "▼", "↑", "↓", "←", "→", "◀", "▶")
+CAPTION_PREFIXES = ("图为", "图:", "图片:", "上图", "下图", "左图", "右图", "组图", "图一", "图二")
+# words that make a bracketed tail a photo credit
+CREDIT_WORDS = ("资料图片", "资料照片", "供图", "提供", "摄影", "摄", "新华社发", "翻摄", "截图", "视觉中国", "CFP", "图/")
+MAX_CAPTION_LEN = 160
+
+# --------------------------------------------------------------------------- heads
+
+SECTION_LABELS = (
+    "聚焦", "资讯", "简讯", "快讯", "短讯", "动态", "要闻", "综合", "时评", "观察", "关注", "视点", "本地",
+    "社会", "民生", "图片新闻", "图片报道", "新闻速递", "一线", "基层", "副刊", "专题", "特别报道",
+)
+BRIEF_LABELS = ("资讯", "简讯", "快讯", "短讯", "动态", "新闻速递", "速递", "一句话新闻")
+MAX_SECTION_LEN = 6
+MAX_HEADING_LEN = 30
+MAX_KICKER_LEN = 45
+
+# --------------------------------------------------------------------------- continuations
+
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CONTINUATION_TO = ("下转", "转至", "转")
+CONTINUATION_FROM = ("上接", "接上", "承接", "接")
+
+# --------------------------------------------------------------------------- shadow text
+
+_FOLD = str.maketrans(
+    {
+        "（": "(", "）": ")", "：": ":", "／": "/", "，": ",", "〔": "[", "〕": "]", "［": "[", "］": "]",
+        "﹝": "[", "﹞": "]", "〈": "<", "〉": ">", "\u3000": " ", "\u00a0": " ", "\t": " ", "︰": ":",
+    }
+)
+
+
+def fold(text: str) -> str:
+    """Fold bracket/colon/slash widths to ASCII, one-for-one (same length as the input)."""
+    return text.translate(_FOLD)
+
+
+def alternation(words: object) -> str:
+    """A regex alternation of words, longest first, escaped."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))  # type: ignore[arg-type]
+
+
+ROLE_RE = alternation(ROLES)
+EDITOR_RE = alternation(EDITOR_ROLES)
+AGENCY_RE = alternation(AGENCIES)
+PAPER_SUFFIX_RE = alternation(PAPER_SUFFIXES)
