@@ -7,7 +7,6 @@ statuses when the spider closes, logs the summary table and leaves an exit statu
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import logging
 from collections import defaultdict
@@ -66,15 +65,14 @@ class StorePipeline:
         rows: list[dict[str, Any]] = []
         for paper, dates in sorted(self.dates.items()):
             self.store.finalize(paper, sorted(dates))
-            for row in edition_status(self.store.engine, paper, min(dates), max(dates)):
-                if row["date"] in dates or dt.date.fromisoformat(str(row["date"])) in dates:
-                    rows.append(row)
+            rows += [r for r in edition_status(self.store.engine, paper, min(dates), max(dates)) if r["date"] in dates]
         failed_rows = [r for r in rows if r["status"] in ("partial", "failed")]
         failures = sum(int(r.get("failures") or 0) for r in rows)
         exit_status = 1 if (failed_rows or failures) else 0
         counters = {k: v for k, v in (stats.get_stats() if stats else {}).items() if isinstance(v, int | float)}
         counters["editions"] = len(rows)
         counters["failures"] = failures
+        counters["rejected"] = self.store.rejected
         run_status = "failed" if exit_status else "finished"
         if self.run_id is not None:
             self.store.finish_run(self.run_id, run_status, counters)
@@ -92,8 +90,3 @@ def _safe_url(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:  # noqa: BLE001 - a log line must not fail the crawl
         return "<database>"
-
-
-def item_dict(item: Any) -> dict[str, Any]:
-    """Dataclass items as dicts (for feed exports and debugging)."""
-    return dataclasses.asdict(item)

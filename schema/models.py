@@ -159,12 +159,12 @@ class Article(Base):
     byline: Mapped[str | None] = mapped_column(Text)
     body: Mapped[str] = mapped_column(Text, default="")
     body_simplified: Mapped[str | None] = mapped_column(Text)
-    crossheads: Mapped[list[str] | None] = mapped_column(JSON)
-    editors: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    crossheads: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
+    editors: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON(none_as_null=True))
     joins: Mapped[int] = mapped_column(Integer, default=0)
     script: Mapped[str] = mapped_column(String(8), default="hans")
     char_count: Mapped[int] = mapped_column(Integer, default=0)
-    polygon: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    polygon: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     area_share: Mapped[float | None] = mapped_column(Float)
     content_hash: Mapped[str] = mapped_column(String(64))
     parser_version: Mapped[str | None] = mapped_column(Text)
@@ -221,11 +221,11 @@ class CrawlRun(Base):
     __tablename__ = "crawl_run"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    args: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    args: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     started_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     status: Mapped[str] = mapped_column(String(16))
-    counters: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    counters: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
 
 class Failure(Base):

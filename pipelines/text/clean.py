@@ -20,6 +20,8 @@ _CONTROLS = {c: None for c in list(range(0, 9)) + [11, 12] + list(range(14, 32))
 _FULLWIDTH = {c: c - 0xFEE0 for c in list(range(0xFF10, 0xFF1A)) + list(range(0xFF21, 0xFF3B)) + list(range(0xFF41, 0xFF5B))}
 _TABLE = {**_ZERO_WIDTH, **_CONTROLS, **_FULLWIDTH, 0x00A0: 0x20, 0x2007: 0x20, 0x202F: 0x20}
 
+_TABLE_KEEP_WIDTH = {**_ZERO_WIDTH, **_CONTROLS, 0x00A0: 0x20, 0x2007: 0x20, 0x202F: 0x20}
+
 _BREAK_TAG = re.compile(r"<\s*(?:br|/p|p|/div|div|/li|li)\b[^<>]{0,200}>", re.I)
 _TAG = re.compile(r"</?[A-Za-z!][^<>]{0,500}>")
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x85\x0b\x0c]")
@@ -27,8 +29,10 @@ _SPACE_RUN = re.compile(r"[ \t]{2,}")
 _EDGE_SPACE = " \t\u3000"
 
 
-def clean_text(text: str) -> str:
-    """Clean a multi-line text; lines are kept (unified to \\n), each line's indent and tail removed."""
+def clean_text(text: str, fold_width: bool = True) -> str:
+    """Clean a multi-line text; lines are kept (unified to \\n), each line's indent and tail removed.
+
+    fold_width=False keeps full-width letters/digits as printed (page text keeps them)."""
     if text is None:
         raise ValueError("clean_text expects a string, got None")
     text = _LINE_BREAKS.sub("\n", text)
@@ -37,7 +41,7 @@ def clean_text(text: str) -> str:
         text = _TAG.sub("", text)
     if "&" in text:
         text = html.unescape(html.unescape(text)) if "&amp;" in text else html.unescape(text)
-    text = text.translate(_TABLE)
+    text = text.translate(_TABLE if fold_width else _TABLE_KEEP_WIDTH)
     lines = [_SPACE_RUN.sub(" ", line.strip(_EDGE_SPACE)) for line in text.split("\n")]
     return "\n".join(lines)
 
@@ -72,7 +76,9 @@ _NUM = r"[0-9A-Za-z０-９Ａ-Ｚａ-ｚ]{1,4}|[零〇一二两三四五六七�
 _BRACKETED = re.compile(
     rf"[（(]\s*(?P<dir>下转|转至|转|上接|接上|承接|接)\s*(?:第\s*)?(?P<page>{_NUM})\s*(?:版|页|面)(?:\s*[^（()）\n]{{0,6}})?\s*[）)]"
 )
-_BARE = re.compile(rf"(?P<dir>下转|转至|转|上接|接上|承接|接)\s*第\s*(?P<page>{_NUM})\s*版")
+_BARE = re.compile(
+    rf"(?P<dir>下转|转至|转|上接|接上|承接|接)\s*(?:第\s*(?P<page>{_NUM})|(?P<code>[A-Za-zＡ-Ｚ][0-9０-９]{{1,2}}))\s*版"
+)
 _FROM = ("上接", "接上", "承接", "接")
 
 
@@ -106,7 +112,7 @@ def extract_continuations(text: str) -> tuple[str, list[Continuation]]:
 
     def take(match: re.Match[str]) -> str:
         direction = "from" if match.group("dir") in _FROM else "to"
-        found.append((match.start(), Continuation(direction=direction, page=page_label(match.group("page")), text=match.group(0))))
+        found.append((match.start(), Continuation(direction=direction, page=page_label(match.group("page") or match.group("code")), text=match.group(0))))
         return "\x00"
 
     if "转" not in text and "接" not in text:

@@ -1,0 +1,65 @@
+"""Layout families: pure parsers from payload bytes to schema records, chosen by key or by URL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from crawler.families.base import Family, FounderFamily, ParseError
+from crawler.families.founder_classic import FounderClassic
+from crawler.families.founder_pc import FounderPC
+
+FAMILIES: dict[str, Family] = {f.key: f for f in (FounderPC(), FounderClassic())}
+
+__all__ = ["FAMILIES", "Family", "FounderFamily", "ParseError", "get_family", "infer_family", "parse_file"]
+
+
+def get_family(key: str) -> Family:
+    try:
+        return FAMILIES[key]
+    except KeyError:
+        raise KeyError(f"unknown layout family {key!r}; known: {', '.join(sorted(FAMILIES))}") from None
+
+
+def infer_family(url: str) -> Family | None:
+    """The family whose URL grammar knows this URL (page, article or entry), if exactly one does."""
+    hits = [f for f in FAMILIES.values() if f.matches_url(url)]
+    return hits[0] if len(hits) == 1 else None
+
+
+def parse_body(
+    body: bytes,
+    url: str,
+    family_key: str | None = None,
+    edition_date: dt.date | None = None,
+    headers: dict[str, str] | None = None,
+    options: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Parse a payload as page or article (decided by the URL) and return the record's JSON shape."""
+    family = get_family(family_key) if family_key else infer_family(url)
+    if family is None:
+        raise ParseError(f"cannot tell the layout family of {url}; pass --family")
+    kind = family.page_kind(url)
+    if kind == "article":
+        return family.parse_article(body, url, edition_date, headers, options).to_json()
+    if kind == "entry":
+        target = family.parse_entry(body, url, headers)
+        if target is not None:
+            return {
+                "kind": "entry",
+                "url": url,
+                "target": target,
+                "parser_version": family.parser_version(None),
+            }
+    return family.parse_page(body, url, edition_date, headers, options).to_json()
+
+
+def parse_file(
+    path: str | Path,
+    url: str,
+    family_key: str | None = None,
+    edition_date: dt.date | None = None,
+) -> dict[str, Any]:
+    """`epaper parse FILE --url URL [--family KEY]`: the record of a saved payload as JSON-ready dict."""
+    return parse_body(Path(path).read_bytes(), url, family_key, edition_date)

@@ -1,0 +1,118 @@
+"""Heads given as plain lines: kicker (…——), title, subtitle (——…), section label, crossheads."""
+
+from __future__ import annotations
+
+import re
+
+from pipelines.text.lexicon import (
+    BRIEF_LABELS,
+    FORM_LABELS,
+    MAX_HEADING_LEN,
+    MAX_KICKER_LEN,
+    MAX_SECTION_LEN,
+    SECTION_LABELS,
+    alternation,
+)
+from pipelines.text.sentence import core_end, is_terminal
+
+_TRAILING_DASH = re.compile(r"\s*(?:——|──|—{2,}|-{2,}|－{2,})\s*$")
+_LEADING_DASH = re.compile(r"^\s*(?:——|──|—{2,}|-{2,}|－{2,})\s*")
+_LABEL_VALUE = re.compile(rf"^(?:{alternation(FORM_LABELS)})\s*[:：]")
+_LIST_START = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|\d{1,2}[、．.](?!\d)|[（(][一二三四五六七八九十\d]{1,3}[）)])")
+_DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
+
+
+def kicker_text(line: str) -> str | None:
+    """`我市扎实推进知识产权强市建设——` → text without the dashes; None when not a kicker."""
+    line = line.strip()
+    if len(line) > MAX_KICKER_LEN + 2 or not _TRAILING_DASH.search(line) or _LEADING_DASH.match(line):
+        return None
+    text = _TRAILING_DASH.sub("", line)
+    return text or None
+
+
+def subtitle_text(line: str) -> str | None:
+    """`——写在…之际` → text without the dashes; None when not a subtitle."""
+    line = line.strip()
+    if len(line) > MAX_KICKER_LEN + 2 or not _LEADING_DASH.match(line):
+        return None
+    text = _LEADING_DASH.sub("", line)
+    return text or None
+
+
+def strip_dashes(text: str | None, where: str) -> str | None:
+    """Field normaliser for structured heads: kicker loses trailing, subtitle leading dashes."""
+    if text is None:
+        return None
+    text = text.strip()
+    text = _TRAILING_DASH.sub("", text) if where == "kicker" else _LEADING_DASH.sub("", text)
+    return text or None
+
+
+def is_heading_like(line: str) -> bool:
+    """Short, not a sentence: no terminal end, ≤ 30 chars, no 。, not `label：value`."""
+    line = line.strip()
+    if not line or len(line) > MAX_HEADING_LEN or "。" in line:
+        return False
+    if is_terminal(line) or _LABEL_VALUE.match(line):
+        return False
+    if ("，" in line or "," in line) and (len(line) > 16 or "、" in line or any(c.isdigit() for c in line)):
+        return False  # `2月19日，稷山县…` is a cut sentence, `找准定位，更好发挥…` a crosshead
+    if _LIST_START.match(line) or _DATE_LINE.match(line):
+        return False  # `三、联系方式` is a list item, `2026年3月20日` a notice's date
+    return core_end(line) not in "，,、"
+
+
+def is_short(line: str) -> bool:
+    return 0 < len(line.strip()) <= MAX_SECTION_LEN
+
+
+def is_known_section(line: str) -> bool:
+    return line.strip() in SECTION_LABELS
+
+
+def is_brief_label(line: str | None) -> bool:
+    return bool(line) and line.strip() in BRIEF_LABELS  # type: ignore[union-attr]
+
+
+def join_crosshead(lines: list[str]) -> str:
+    """A crosshead printed over two lines is one crosshead, halves joined by one space."""
+    return " ".join(part.strip() for part in lines if part.strip())
+
+
+def is_crosshead_pair(first_raw: str, second: str) -> bool:
+    """Two short lines form one crosshead when the first ends with ≥ 2 spaces or both are short halves."""
+    a, b = first_raw.strip(), second.strip()
+    if not a or not b or not is_heading_like(a) or not is_heading_like(b):
+        return False
+    if first_raw.endswith(("  ", "\u3000")):
+        return True
+    return len(a) <= 10 and len(b) <= 10 and abs(len(a) - len(b)) <= 3
+
+
+def assign_head(lines: list[str]) -> dict[str, str | None]:
+    """Name the lines of a head block: section, kicker, title, subtitle (dashes removed).
+
+    Marked lines (——) decide; a leading ≤ 6-char line before more head lines is the section label;
+    of the unmarked rest the first is the title, a second one is the subtitle (positional default)."""
+    head: dict[str, str | None] = {"section": None, "kicker": None, "title": None, "subtitle": None}
+    rest: list[str] = []
+    items = [ln.strip() for ln in lines if ln.strip()]
+    if len(items) >= 2 and (is_known_section(items[0]) or is_short(items[0])) and subtitle_text(items[1]) is None:
+        head["section"] = items.pop(0)
+    elif len(items) == 1 and is_known_section(items[0]):
+        head["section"] = items.pop(0)
+    for line in items:
+        if head["kicker"] is None and head["title"] is None and not rest and kicker_text(line):
+            head["kicker"] = kicker_text(line)
+        elif subtitle_text(line) is not None and (head["title"] or rest):
+            head["subtitle"] = subtitle_text(line)
+        else:
+            rest.append(line)
+    if rest:
+        if len(rest) >= 3 and head["kicker"] is None:
+            head["kicker"] = rest.pop(0)
+        head["title"] = rest[0]
+        if len(rest) >= 2 and head["subtitle"] is None:
+            head["subtitle"] = rest[1]
+    return head

@@ -1,0 +1,397 @@
+"""Page plain text → articles in reading order (the `epaper segment` JSON shape).
+
+Steps: split the page into line units and classify each (rejoin.classify_role); group units into stories
+with the head grammar (a head block opens a story when it has a kicker/subtitle, is followed by a byline
+or dateline, or follows an untitled/closed story — else its lines are crossheads); a dateline paragraph
+after body text opens a title-less story; body after an end byline opens an orphan; then each story runs
+through article.assemble (the same rules as crawled articles). Last, orphans whose text clearly reads on
+into exactly one dangling story (head after tail) are attached to it; all others stay apart, title null.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipelines.text.article import Assembled, assemble, resolve_script
+from pipelines.text.attribution import byline_dict, parse_byline_line
+from pipelines.text.captions import caption_dict, has_caption_mark, split_caption
+from pipelines.text.clean import clean_text, extract_continuations
+from pipelines.text.headings import assign_head, is_crosshead_pair, is_known_section, is_short, join_crosshead
+from pipelines.text.lexicon import CAPTION_MARKS, HAN
+from pipelines.text.rejoin import Block, classify_role, glue, should_join
+from pipelines.text.sentence import is_terminal
+from schema.records import Continuation
+
+HEADISH = frozenset({"heading", "kicker", "subtitle", "series"})
+MAX_PAGE_CHARS = 20_000_000
+
+
+@dataclass
+class Unit:
+    """One line (or a two-line crosshead) of the page with its role."""
+
+    text: str
+    role: str
+    pair: bool = False  # a two-line crosshead already joined
+    continuations: list[Continuation] = field(default_factory=list)
+
+
+@dataclass
+class Story:
+    head: dict[str, str | None] = field(default_factory=lambda: {"section": None, "kicker": None, "title": None, "subtitle": None})
+    blocks: list[Block] = field(default_factory=list)
+    continuations: list[Continuation] = field(default_factory=list)
+    orphan: bool = False  # opened by body text without any head
+    closed: bool = False  # an end byline was seen
+    has_body: bool = False
+    has_byline_head: bool = False
+    has_dateline: bool = False
+    brief_shaped: bool = True
+    section_carried: bool = False  # the section came from a column label above earlier items
+    result: Assembled | None = None
+
+    @property
+    def brief(self) -> bool:
+        """A news brief: opened by a dateline, no kicker/subtitle, no byline line under its head."""
+        return self.has_dateline and self.brief_shaped and not self.has_byline_head
+
+    @property
+    def untitled(self) -> bool:
+        return self.head.get("title") is None and self.head.get("kicker") is None
+
+    def add(self, text: str, role: str) -> None:
+        self.blocks.append(Block(text, role))
+        if role in ("body", "dateline", "fragment"):
+            self.has_body = True
+
+
+def split_units(text: str, hant: bool) -> list[Unit]:
+    """Blocks are separated by blank lines; each line is a unit, two short lines may be one crosshead."""
+    units: list[Unit] = []
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    for raw_block in re.split(r"\n[ \t\u3000]*\n", text):
+        raw_lines = [ln for ln in raw_block.split("\n") if ln.strip()]
+        k = 0
+        while k < len(raw_lines):
+            raw = raw_lines[k]
+            line = clean_text(raw, fold_width=False).strip()
+            line, found = extract_continuations(line)
+            nxt = clean_text(raw_lines[k + 1], fold_width=False).strip() if k + 1 < len(raw_lines) else None
+            if nxt and is_crosshead_pair(raw.rstrip("\n") if raw.endswith(("  ", "\u3000")) else line, nxt) and len(raw_lines) == 2:
+                units.append(Unit(join_crosshead([line, nxt]), "heading", pair=True, continuations=found))
+                k += 2
+                continue
+            if line:
+                role = classify_role(line, hant)
+                if found and role in HEADISH:
+                    role = "fragment"  # a crosshead never carries a 下转/上接 marker: a cut piece of body
+                units.append(Unit(line, role, continuations=found))
+            elif found:
+                units.append(Unit("", "marker", continuations=found))
+            k += 1
+    return units
+
+
+def _is_marked_caption(text: str) -> bool:
+    return text.lstrip().startswith(CAPTION_MARKS)
+
+
+def group_stories(units: list[Unit]) -> list[Story]:
+    """The head grammar: which units open a story, which are crossheads, bylines, captions, body."""
+    stories: list[Story] = []
+    current: Story | None = None
+    carry_section: str | None = None  # a column label that carries over brief-shaped items
+    pending_section: str | None = None
+
+    def open_story(head: dict[str, str | None] | None = None, orphan: bool = False) -> Story:
+        nonlocal current, carry_section, pending_section
+        story = Story(orphan=orphan)
+        if head:
+            story.head.update(head)
+        if story.head.get("section"):
+            pending_section = None
+        elif pending_section and not orphan:
+            story.head["section"] = pending_section
+            pending_section = None
+        elif carry_section and not orphan:
+            story.head["section"] = carry_section
+            story.section_carried = True
+        stories.append(story)
+        current = story
+        return story
+
+    i = 0
+    n = len(units)
+    while i < n:
+        unit = units[i]
+        role = unit.role
+        if role in HEADISH:
+            j = i
+            while j < n and units[j].role in HEADISH:
+                j += 1
+            run = units[i:j]
+            k = j
+            while k < n and units[k].role in ("caption", "credit"):
+                k += 1
+            follow = units[k] if k < n else None
+            lines = [u.text for u in run]
+            marked = any(u.role in ("kicker", "subtitle") for u in run)
+            labelled = len(run) >= 2 and not run[0].pair and (is_known_section(lines[0]) or is_short(lines[0]))
+            opens = (
+                current is None
+                or marked
+                or labelled
+                or (follow is not None and follow.role in ("byline", "dateline"))
+                or current.untitled
+                or current.closed
+                or current.brief
+            )
+            if len(run) == 1 and not marked and is_known_section(lines[0]) and follow is not None and follow.role in ("dateline", "body", "caption"):
+                # a column label right before title-less items
+                pending_section = lines[0]
+                carry_section = lines[0]
+                i = j
+                continue
+            if opens and not (all(u.pair for u in run) and current is not None and not current.closed and not current.untitled):
+                head = assign_head(lines)
+                if head["section"]:
+                    carry_section = None
+                story = open_story(head)
+                story.brief_shaped = not (head["kicker"] or head["subtitle"])
+                if head["section"]:
+                    carry_section = head["section"] if story.brief_shaped else None
+                elif not story.brief_shaped:
+                    carry_section = None
+                for u in run:
+                    story.continuations.extend(u.continuations)
+            else:
+                for u in run:
+                    current.add(u.text, "heading")  # type: ignore[union-attr]
+                    current.continuations.extend(u.continuations)  # type: ignore[union-attr]
+            i = j
+            continue
+
+        if role == "dateline":
+            if current is None or current.has_body or current.closed or (current.blocks and not current.head.get("title") and current.orphan):
+                open_story()
+            current.has_dateline = True  # type: ignore[union-attr]
+            current.add(unit.text, "dateline")  # type: ignore[union-attr]
+        elif role == "byline" and _photo_credit_line(unit.text) and current is not None and current.blocks and current.blocks[-1].role == "caption" and split_caption(current.blocks[-1].text) is not None and split_caption(current.blocks[-1].text).credit is None:
+            current.add(unit.text, "credit")  # C6: `本报记者 X 摄` under a caption that has no credit
+        elif role in ("byline", "editor"):
+            if current is None:
+                open_story()
+            if role == "byline" and not current.has_body:  # type: ignore[union-attr]
+                current.has_byline_head = True  # type: ignore[union-attr]
+                current.brief_shaped = False  # type: ignore[union-attr]
+                carry_section = None
+                if current.section_carried:  # type: ignore[union-attr]
+                    current.head["section"] = None  # type: ignore[union-attr]
+            elif current.has_body:  # type: ignore[union-attr]
+                current.closed = True  # type: ignore[union-attr]
+            current.add(unit.text, role)  # type: ignore[union-attr]
+        elif role in ("caption", "credit", "caption+body"):
+            photo_item = not _is_marked_caption(unit.text) and role != "credit"
+            last_body = next((b.text for b in reversed(current.blocks) if b.role in ("body", "dateline")), None) if current else None
+            if current is None or (
+                photo_item and not current.has_body and any(b.role == "caption" for b in current.blocks)
+            ) or (
+                current.brief and last_body is not None and is_terminal(last_body) and _next_content(units, i + 1) is None
+            ):
+                open_story(orphan=False)
+                current.head["section"] = None  # type: ignore[union-attr]
+            current.add(unit.text, "body" if role == "caption+body" else role)  # type: ignore[union-attr]
+            if role == "caption+body":
+                current.has_body = True  # type: ignore[union-attr]
+        elif role == "marker":
+            if current is not None:
+                current.continuations.extend(unit.continuations)
+            i += 1
+            continue
+        else:  # body and anything unclassified
+            if current is None:
+                open_story(orphan=True)
+            elif current.closed and not _continues(current, unit.text):
+                open_story(orphan=True)
+            current.add(unit.text, "fragment" if role == "fragment" else "body")  # type: ignore[union-attr]
+            if any(c.direction == "to" for c in unit.continuations):
+                current.closed = True  # type: ignore[union-attr]  # the story goes on on another page
+        current.continuations.extend(unit.continuations)  # type: ignore[union-attr]
+        i += 1
+    return stories
+
+
+def _next_content(units: list[Unit], start: int) -> str | None:
+    """Role of the next unit that is not a caption or credit (None at the page end)."""
+    for unit in units[start:]:
+        if unit.role not in ("caption", "credit") and not (unit.role == "byline" and _photo_credit_line(unit.text)):
+            return unit.role
+    return None
+
+
+def _photo_credit_line(text: str) -> bool:
+    credits = parse_byline_line(text)
+    return bool(credits and credits.bylines) and all(b.role == "摄影" for b in credits.bylines)  # type: ignore[union-attr]
+
+
+def _continues(story: Story, text: str) -> bool:
+    """After an end byline: does this body text continue the story's last paragraph (interleaved byline)?"""
+    last = next((b.text for b in reversed(story.blocks) if b.role in ("body", "dateline")), None)
+    return last is not None and not is_terminal(last) and should_join(last, text)
+
+
+# --------------------------------------------------------------------------- head-after-tail repair
+
+_BIGRAM = re.compile(rf"(?=([{HAN}]{{2}}))")
+_COMMON = frozenset(
+    "我们 他们 一个 这个 没有 已经 目前 今年 去年 同时 进行 开展 工作 相关 负责 负责人 表示 介绍 记者 本报 通过 可以 "
+    "不断 进一步 一些 这些 发展 建设 服务 活动 群众 我市 全市 市民 社区 企业 部门 有关 以来 时候 现在 当天 近日".split()
+)
+
+
+def _bigrams(text: str) -> set[str]:
+    return {m.group(1) for m in _BIGRAM.finditer(text)} - _COMMON
+
+
+def _cohesion(a: str, b: str, page: dict[str, int]) -> int:
+    """Shared bigrams of two texts that are rare on the page (names, places, topic words)."""
+    return sum(1 for g in _bigrams(a) & _bigrams(b) if page.get(g, 0) <= 2)
+
+
+def repair_order(stories: list[Story]) -> None:
+    """Attach an orphan tail to the one dangling story that it reads on from (in place)."""
+    results = [s.result for s in stories]
+    if any(r is None for r in results):
+        return
+    doc_freq: dict[str, int] = {}
+    for s in stories:
+        for g in _bigrams(" ".join(s.result.text.paragraphs)):  # type: ignore[union-attr]
+            doc_freq[g] = doc_freq.get(g, 0) + 1
+
+    def dangling(s: Story) -> bool:
+        paras = s.result.text.paragraphs  # type: ignore[union-attr]
+        return bool(paras) and not is_terminal(paras[-1]) and not any(c.direction == "to" for c in s.result.text.continuations)  # type: ignore[union-attr]
+
+    used: set[int] = set()
+    for oi, orphan in enumerate(stories):
+        if not orphan.orphan or not orphan.result.text.paragraphs:  # type: ignore[union-attr]
+            continue
+        first = orphan.result.text.paragraphs[0]  # type: ignore[union-attr]
+        orphan_text = " ".join(orphan.result.text.paragraphs)  # type: ignore[union-attr]
+        candidates = []
+        for di, story in enumerate(stories):
+            if di == oi or di in used or story.orphan or not dangling(story):
+                continue
+            if di < oi:
+                continue  # head after tail: the story's start comes later on the page
+            last = story.result.text.paragraphs[-1]  # type: ignore[union-attr]
+            if should_join(last, first) and _cohesion(" ".join(story.result.text.paragraphs), orphan_text, doc_freq) >= 1:  # type: ignore[union-attr]
+                candidates.append(di)
+        if len(candidates) != 1:
+            continue
+        target = stories[candidates[0]]
+        t, o = target.result.text, orphan.result.text  # type: ignore[union-attr]
+        t.paragraphs[-1] = glue(t.paragraphs[-1], o.paragraphs[0])
+        t.paragraphs.extend(o.paragraphs[1:])
+        t.joins += 1 + o.joins
+        t.captions.extend(o.captions)
+        t.crossheads.extend(o.crossheads)
+        t.continuations.extend(o.continuations)
+        target.result.works.extend(orphan.result.works)  # type: ignore[union-attr]
+        t.bylines.extend(o.bylines)
+        used.add(candidates[0])
+        orphan.result = None
+    stories[:] = [s for s in stories if s.result is not None]
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def gaps_of(paragraphs: list[str]) -> list[dict[str, object]]:
+    """Where text is missing inside a story: a non-final paragraph that stops mid-sentence."""
+    return [
+        {"after_paragraph": k, "reason": "missing-text"}
+        for k, p in enumerate(paragraphs[:-1])
+        if not is_terminal(p)
+    ]
+
+
+def article_json(story: Story) -> dict[str, object]:
+    text = story.result.text  # type: ignore[union-attr]
+    works = story.result.works  # type: ignore[union-attr]
+    return {
+        "section": text.section,
+        "kicker": text.kicker,
+        "title": text.title,
+        "subtitle": text.subtitle,
+        "dateline": None
+        if text.dateline is None
+        else {"text": text.dateline.text, "organisation": text.dateline.organisation, "place": text.dateline.place, "date": text.dateline.date},
+        "bylines": [byline_dict(b, works[k] if k < len(works) else None) for k, b in enumerate(text.bylines)],
+        "crossheads": list(text.crossheads),
+        "captions": [caption_dict(c) for c in text.captions],
+        "paragraphs": list(text.paragraphs),
+        "gaps": gaps_of(text.paragraphs),
+    }
+
+
+def segment_stories(text: str, script: str | None = None) -> list[Story]:
+    """Stories with their assembled ArticleText (for callers that want records, not JSON)."""
+    if text is None:
+        raise ValueError("segment_page expects page text, got None")
+    if not isinstance(text, str):
+        raise ValueError(f"segment_page expects str, got {type(text).__name__}")
+    if len(text) > MAX_PAGE_CHARS:
+        raise ValueError(f"page text of {len(text)} characters is larger than the {MAX_PAGE_CHARS} limit")
+    hant = resolve_script(script, text[:4000]) == "hant"
+    stories = group_stories(split_units(text, hant))
+    for story in stories:
+        story.result = assemble(story.blocks, hant, story.head, None, story.continuations, first_is_lead=not story.orphan, photo_items=False)
+        story.result.works += [None] * (len(story.result.text.bylines) - len(story.result.works))
+    repair_order(stories)
+    return [s for s in stories if s.result is not None and _has_content(s)]
+
+
+def _has_content(story: Story) -> bool:
+    t = story.result.text  # type: ignore[union-attr]
+    return bool(t.title or t.kicker or t.paragraphs or t.captions or t.bylines)
+
+
+def segment_page(text: str, script: str | None = None) -> list[dict[str, object]]:
+    """Page plain text → articles in reading order, in the corpus ARTICLE JSON shape."""
+    return [article_json(s) for s in segment_stories(text, script)]
+
+
+def segment_command(path: str | Path, as_json: bool = False, script: str | None = None) -> str:
+    """`epaper segment FILE [--json]`: JSON, or a readable outline of each article."""
+    p = Path(path)
+    if not p.is_file():
+        raise ValueError(f"no such file: {p}")
+    articles = segment_page(p.read_text(encoding="utf-8"), script)
+    if as_json:
+        return json.dumps(articles, ensure_ascii=False, indent=2)
+    lines: list[str] = []
+    for k, a in enumerate(articles, 1):
+        lines.append(f"#{k} {a['title'] or '(untitled)'}")
+        for key in ("section", "kicker", "subtitle"):
+            if a[key]:
+                lines.append(f"   {key}: {a[key]}")
+        if a["dateline"]:
+            lines.append(f"   dateline: {a['dateline']['text']}")  # type: ignore[index]
+        for b in a["bylines"]:  # type: ignore[attr-defined]
+            lines.append(f"   byline: {b['role'] or ''} {b['name'] or ''}".rstrip())
+        for c in a["crossheads"]:  # type: ignore[attr-defined]
+            lines.append(f"   crosshead: {c}")
+        for c in a["captions"]:  # type: ignore[attr-defined]
+            lines.append(f"   caption: {c['text']}" + (f" [{c['credit']}]" if c["credit"] else ""))
+        paras = a["paragraphs"]
+        lines.append(f"   paragraphs: {len(paras)}")  # type: ignore[arg-type]
+        for g in a["gaps"]:  # type: ignore[attr-defined]
+            lines.append(f"   gap after paragraph {g['after_paragraph']}: {g['reason']}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+__all__ = ["segment_page", "segment_stories", "segment_command", "has_caption_mark"]

@@ -1,0 +1,124 @@
+"""Where the database is, how to connect to it, and how to bring its schema to the current revision.
+
+SQLite is the default (one file, WAL so that `epaper status` can read while a crawl writes); any SQLAlchemy
+URL works, PostgreSQL being the scale target. The Alembic configuration is built in code from the package's
+own migrations folder, so `epaper db upgrade` works from a checkout and from a pip install alike.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import Connection, make_url
+
+ENV_VAR = "EPAPER_DATABASE_URL"
+SETTING = "EPAPER_DATABASE_URL"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def project_data_dir() -> Path:
+    """`data/` next to the project root in a checkout; the working directory's `data/` otherwise."""
+    root = Path(__file__).resolve().parent.parent
+    if (root / "pyproject.toml").is_file() and (root / "scrapy.cfg").is_file():
+        return root / "data"
+    return Path.cwd() / "data"
+
+
+def database_url(explicit: str | None = None, settings: Mapping[str, Any] | Any | None = None) -> str:
+    """The database URL: explicit argument, else Scrapy setting / environment variable, else the default file."""
+    if explicit:
+        return explicit
+    if settings is not None:
+        value = settings.get(SETTING)
+        if value:
+            return str(value)
+    value = os.environ.get(ENV_VAR)
+    if value:
+        return value
+    data_dir = project_data_dir()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{data_dir / 'epaper.db'}"
+
+
+def _json_dumps(value: Any) -> str:
+    # Chinese text stays readable in JSON columns (and takes a third of the bytes of \\u escapes).
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    finally:
+        cursor.close()
+
+
+def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
+    """An engine tuned per dialect: SQLite WAL + foreign keys + busy timeout; PostgreSQL pre-ping."""
+    url = database_url(url)
+    parsed = make_url(url)
+    options: dict[str, Any] = {"json_serializer": _json_dumps}
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        options["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+    elif parsed.get_backend_name() == "postgresql":
+        options["pool_pre_ping"] = True
+    options.update(kwargs)
+    engine = create_engine(url, **options)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _set_sqlite_pragmas)
+    return engine
+
+
+def alembic_config(connection: Connection | None = None, url: str | None = None) -> Config:
+    """An Alembic Config pointing at the packaged migrations, sharing `connection` when given."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
+    if url is not None:
+        config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def upgrade(engine_or_url: Engine | str | None = None, revision: str = "head") -> None:
+    """Migrate the database to `revision` (head by default); a no-op when it is already there."""
+    engine = engine_or_url if isinstance(engine_or_url, Engine) else make_engine(engine_or_url)
+    try:
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection), revision)
+    finally:
+        if engine is not engine_or_url:
+            engine.dispose()
+
+
+def downgrade(engine_or_url: Engine | str | None = None, revision: str = "base") -> None:
+    """Migrate down to `revision` (base by default: drops every table)."""
+    engine = engine_or_url if isinstance(engine_or_url, Engine) else make_engine(engine_or_url)
+    try:
+        with engine.begin() as connection:
+            command.downgrade(alembic_config(connection), revision)
+    finally:
+        if engine is not engine_or_url:
+            engine.dispose()
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at (None for an empty database)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()

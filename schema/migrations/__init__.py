@@ -1,0 +1,1 @@
+"""Alembic migrations of the archive schema (a package so that pip installs ship the scripts)."""
