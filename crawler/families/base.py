@@ -130,10 +130,7 @@ def element_text(el: Any, *, br: str = " ") -> str:
                 parts.append(child.tail)
 
     walk(el)
-    text = "".join(parts)
-    if br == BR_MARK:
-        return BR_MARK.join(clean_space(t) for t in text.split(BR_MARK)).strip(BR_MARK)
-    return clean_space(text.replace(BR_MARK, br))
+    return clean_space("".join(parts).replace(BR_MARK, br))
 
 
 def first_text(root: Any, selectors: Iterable[str]) -> str | None:

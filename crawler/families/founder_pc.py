@@ -11,6 +11,8 @@ import re
 
 from crawler.families.base import FounderFamily, Selectors
 
+_NEWSDETATIT = "//div[contains(concat(' ', normalize-space(@class), ' '), ' newsdetatit ')]"
+
 PAGE_SKINS: dict[str, Selectors] = {
     "newslist": {
         "page_links": ("div.Chunkiconlist p > a:first-child", "div.Chunkiconlist a", "div.Therestlist li a"),
@@ -35,9 +37,16 @@ PAGE_SKINS: dict[str, Selectors] = {
 
 ARTICLE_SKINS: dict[str, Selectors] = {
     "newslist": {
-        "kicker": ("div.newsdetatit .intro", "div.newsdetatit p.intro"),
+        "kicker": (
+            "div.newsdetatit .intro",
+            _NEWSDETATIT + "/h3/preceding-sibling::*[1][self::p][not(.//span)]",
+        ),
         "title": ("div.newsdetatit h3", "div.newsdetatit h1"),
-        "subtitle": ("div.newsdetatit .sub", "div.newsdetatit h4"),
+        "subtitle": (
+            "div.newsdetatit .sub",
+            _NEWSDETATIT + "/h3/following-sibling::*[1][self::p][not(.//span)]"
+            "[not(contains(., '版次'))][not(contains(., '日期'))]",
+        ),
         "body": ("div.newsdetatext founder-content", "founder-content", "div.newsdetatext"),
         "images": ("div.newsdetatext img", "div.newsdetapic img"),
         "author": ("founder-author", "div.newsdetatit span.Author"),

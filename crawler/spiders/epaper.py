@@ -109,7 +109,9 @@ class EpaperSpider(scrapy.Spider):
             meta["dont_obey_robotstxt"] = True
         if kind == "edition":
             meta["handle_httpstatus_list"] = list(NOT_PUBLISHED_STATUSES)
-        return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta)
+        # an entry is unique per date; a site that redirects a missing date to another date's entry must still
+        # answer this request, not be dropped as a duplicate of that other date's request
+        return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta, dont_filter=kind == "edition")
 
     # ----------------------------------------------------------------- routing
 

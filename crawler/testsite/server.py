@@ -347,8 +347,11 @@ class FixtureServer:
         return self._finish(path, self._serve_route(site, date, rel, route, path))
 
     def _index(self, site: SiteDef) -> Response:
-        edition = site.edition(site.latest)
-        assert edition is not None
+        """The current issue is the latest date not made missing by a fault (today's may not be out yet)."""
+        latest = next((d for d in reversed(site.dates) if not self.faults.is_missing(d)), None)
+        edition = site.edition(latest) if latest is not None else None
+        if edition is None:
+            return _not_found("no edition at all")
         html = site.renderer().render_index(site.spec, edition)
         return Response(200, html.encode("utf-8"), "text/html; charset=utf-8")
 

@@ -179,15 +179,33 @@ def _demo_0425() -> SiteEdition:
 
 def _demo_0426() -> SiteEdition:
     date = DEMO_DATES[1]
-    p1 = _page(date, 0, "01", "要闻", ["may-day", "satellite", "photo-wheat", "rail", "bus-line"])
-    p2 = _page(date, 1, "02", "聚焦", ["startup", "volunteers"])
+    p1 = _page(
+        date, 0, "01", "要闻", ["may-day", "satellite", "rural-road", "photo-wheat", "rail", "bus-line"]
+    )
+    p2 = _page(date, 1, "02", "聚焦", ["startup", "elderly-canteen", "volunteers"])
     _split(p2.articles[0], 3, 0.6)
-    p3 = _page(date, 2, "03", "综 合", ["water"])
+    p3 = _page(
+        date,
+        2,
+        "03",
+        "综 合",
+        [
+            "water-saving",
+            "heating-reform",
+            "court-mediation",
+            "youth-football",
+            "water",
+            "reading-commentary",
+        ],
+    )
+    _split(p3.articles[1], 1, 0.5)
+    _credit(p3, "姚春生")
     p4 = _page(date, 3, "04", "副刊", ["locust-essay"])
     _credit(p4, "宁可欣")
     place_articles(p1, {1}, 0.5)
-    for page in (p2, p3, p4):
-        place_articles(page, set(), 0.5)
+    place_articles(p2, set(), 0.4)
+    place_articles(p3, {3}, 0.6)
+    place_articles(p4, set(), 0.5)
     return SiteEdition(date=date, pages=[p1, p2, p3, p4])
 
 
@@ -198,36 +216,32 @@ DEMO_EDITIONS: dict[dt.date, Callable[[], SiteEdition]] = {
 
 
 def _entry_template(spec: SiteSpec, date: dt.date, edition: SiteEdition) -> str:
-    """The entry path with its date parts replaced by strftime codes (for a registry entry)."""
+    """The entry path with its date parts replaced by registry fields ("{date:%Y%m}" style)."""
     path = renderer_for(spec).entry_path(spec, date, edition)
     for text, code in (
-        (f"{date:%Y%m%d}", "%Y%m%d"),
-        (f"{date:%Y-%m}", "%Y-%m"),
-        (f"{date:%Y%m}", "%Y%m"),
-        (f"/{date:%d}/", "/%d/"),
+        (f"{date:%Y%m%d}", "{date:%Y%m%d}"),
+        (f"{date:%Y-%m}", "{date:%Y-%m}"),
+        (f"{date:%Y%m}", "{date:%Y%m}"),
+        (f"/{date:%d}/", "/{date:%d}/"),
     ):
         path = path.replace(text, code)
     return path
 
 
-def demo_paper(base_url: str = "http://127.0.0.1:8765") -> dict[str, str]:
-    """Registry data for the demo paper served at `base_url` (absolute URLs)."""
+def demo_paper(base_url: str = "http://127.0.0.1:8765") -> dict[str, Any]:
+    """DEMO_PAPER resolved for a fixture server at `base_url`, with the entry computed from the renderer,
+    the current-issue index URL and the dates served."""
     site = SITES["demo"]
-    renderer = site.renderer()
     root = base_url.rstrip("/") + site.root
-    return {
-        "key": site.key,
-        "name": site.spec.name,
-        "region": "河东市",
-        "script": "hans",
-        "family": site.spec.family,
-        "skin": site.spec.skin,
-        "homepage": root,
-        "index": root + renderer.index_path(site.spec),
-        "entry": root + _entry_template(site.spec, site.latest, site.edition(site.latest)),  # type: ignore[arg-type]
-        "first_date": site.dates[0].isoformat(),
-        "last_date": site.latest.isoformat(),
-    }
+    layout = dict(DEMO_PAPER["layouts"][0], base_url=root)
+    layout["entry"] = _entry_template(site.spec, site.latest, site.edition(site.latest))  # type: ignore[arg-type]
+    return dict(
+        DEMO_PAPER,
+        homepage=root,
+        layouts=[layout],
+        index=root + site.renderer().index_path(site.spec),
+        dates=[d.isoformat() for d in site.dates],
+    )
 
 
 # --------------------------------------------------------------------------- named sites
@@ -307,16 +321,21 @@ def site_for(
     )
 
 
-# Registry data of the demo paper; paths are relative to the fixture server's base URL (demo_paper()
-# gives absolute URLs, computed from the renderer; a test checks the two agree).
-DEMO_PAPER: dict[str, str] = {
+# Registry data of the demo paper, in the shape of a data/papers.toml entry ("{fixture}" is the fixture
+# server's base URL); demo_paper() resolves it, and a test checks it against the renderer and the registry.
+DEMO_PAPER: dict[str, Any] = {
     "key": "demo",
     "name": DEMO_SPEC.name,
-    "region": "河东市",
+    "region": "河东市（虚构）",
     "script": "hans",
-    "family": DEMO_SPEC.family,
-    "skin": DEMO_SPEC.skin,
-    "root": DEMO_SPEC.root,
-    "entry": DEMO_SPEC.root + "pc/layout/%Y%m/%d/node_01.html",
-    "index": DEMO_SPEC.root + "pc/layout/index.html",
+    "homepage": "{fixture}" + DEMO_SPEC.root,
+    "timezone": "Asia/Shanghai",
+    "layouts": [
+        {
+            "family": DEMO_SPEC.family,
+            "base_url": "{fixture}" + DEMO_SPEC.root,
+            "entry": "pc/layout/{date:%Y%m}/{date:%d}/node_01.html",
+            "skin": DEMO_SPEC.skin,
+        }
+    ],
 }

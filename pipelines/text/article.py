@@ -11,7 +11,13 @@ from dataclasses import dataclass, field
 from pipelines.text.attribution import parse_byline_line, parse_dateline, split_end_credit
 from pipelines.text.captions import attach_captions, split_caption, split_credit, split_glued
 from pipelines.text.clean import clean_paragraph, clean_text, extract_continuations, leading_indent
-from pipelines.text.headings import is_crosshead_pair, join_crosshead, kicker_text, strip_dashes, subtitle_text
+from pipelines.text.headings import (
+    is_crosshead_pair,
+    join_crosshead,
+    kicker_text,
+    strip_dashes,
+    subtitle_text,
+)
 from pipelines.text.rejoin import Block, classify_role, rejoin_blocks
 from pipelines.text.script import detect_script, to_simplified
 from pipelines.text.sentence import is_terminal
@@ -221,6 +227,24 @@ def fill_simplified(text: ArticleText, region: str | None) -> None:
         text.body_simplified = to_simplified(text.body, region) if text.paragraphs else None
 
 
+def prepare(
+    kicker: str | None, title: str | None, subtitle: str | None, paragraphs: list[str]
+) -> tuple[dict[str, str | None], list[Block], list[Continuation]]:
+    """The clean stage: head fields and body blocks cleaned, continuation markers taken out."""
+    if paragraphs is None or isinstance(paragraphs, str):
+        raise ValueError("process_article: paragraphs must be a list of strings")
+    continuations: list[Continuation] = []
+    head: dict[str, str | None] = {}
+    for name, value in (("kicker", kicker), ("title", title), ("subtitle", subtitle)):
+        if value is None:
+            head[name] = None
+            continue
+        cleaned, found = extract_continuations(clean_paragraph(value))
+        continuations.extend(found)
+        head[name] = strip_dashes(cleaned, name) if name != "title" else (cleaned or None)
+    return head, make_blocks(list(paragraphs), continuations), continuations
+
+
 def process_article(
     kicker: str | None,
     title: str | None,
@@ -244,19 +268,8 @@ def process_article_full(
     region: str | None = "mainland",
 ) -> Assembled:
     """As process_article, also returning the byline work credits (文/图) for JSON output."""
-    if paragraphs is None:
-        raise ValueError("process_article: paragraphs must be a list of strings, got None")
-    continuations: list[Continuation] = []
-    head: dict[str, str | None] = {}
-    for name, value in (("kicker", kicker), ("title", title), ("subtitle", subtitle)):
-        if value is None:
-            head[name] = None
-            continue
-        cleaned, found = extract_continuations(clean_paragraph(value))
-        continuations.extend(found)
-        head[name] = strip_dashes(cleaned, name) if name != "title" else (cleaned or None)
-    hant = resolve_script(script, (title or "") + "".join(paragraphs[:3])) == "hant"
-    blocks = make_blocks(list(paragraphs), continuations)
+    head, blocks, continuations = prepare(kicker, title, subtitle, paragraphs)
+    hant = resolve_script(script, (head["title"] or "") + "".join(b.text for b in blocks[:3])) == "hant"
     result = assemble(blocks, hant, head, images, continuations)
     fill_simplified(result.text, region)
     return result

@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from pipelines.text.attribution import parse_byline_line, parse_dateline
 from pipelines.text.captions import split_caption, split_glued
 from pipelines.text.headings import is_heading_like, kicker_text, subtitle_text
-from pipelines.text.lexicon import CONTINUATION_START, DANGLING_END, DIGIT_UNITS, LEADING_CLOSERS, PARTICLE_START
+from pipelines.text.lexicon import (
+    CONTINUATION_START,
+    DANGLING_END,
+    DIGIT_UNITS,
+    LEADING_CLOSERS,
+    PARTICLE_START,
+)
 from pipelines.text.sentence import is_terminal
 
 # roles a column-break join may cross (they move out of the body). A crosshead opens a new section of

@@ -5,7 +5,7 @@ Converters are built once per configuration (building one reads dictionaries fro
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import opencc
 
@@ -15,7 +15,7 @@ _TO_SIMPLIFIED = {"mainland": "t2s.json", "hk": "hk2s.json", "tw": "tw2s.json"}
 _TO_TRADITIONAL = {"mainland": "s2t.json", "hk": "s2hk.json", "tw": "s2tw.json"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def converter(config: str) -> opencc.OpenCC:
     """A cached OpenCC converter for a config name such as 't2s.json'."""
     return opencc.OpenCC(config)

@@ -20,7 +20,7 @@ from pipelines.text.attribution import byline_dict, parse_byline_line
 from pipelines.text.captions import caption_dict, has_caption_mark, split_caption
 from pipelines.text.clean import clean_text, extract_continuations
 from pipelines.text.headings import assign_head, is_crosshead_pair, is_known_section, is_short, join_crosshead
-from pipelines.text.lexicon import CAPTION_MARKS, HAN
+from pipelines.text.lexicon import CAPTION_MARKS, FURNITURE_PATTERNS, HAN, PAPER_SUFFIX_RE, fold
 from pipelines.text.rejoin import Block, classify_role, glue, should_join
 from pipelines.text.sentence import is_terminal
 from schema.records import Continuation
@@ -68,6 +68,16 @@ class Story:
             self.has_body = True
 
 
+_FURNITURE = re.compile("|".join(f"(?:{p})" for p in FURNITURE_PATTERNS))
+_MASTHEAD = re.compile(rf"^[{HAN}]{{2,8}}(?:{PAPER_SUFFIX_RE})$")
+
+
+def is_furniture(line: str, position: int) -> bool:
+    """Masthead lines (paper name at the page top, the printed date) and 导读 entries are no articles."""
+    line = fold(line)
+    return bool(_FURNITURE.match(line)) or (position < 3 and bool(_MASTHEAD.match(line)))
+
+
 def split_units(text: str, hant: bool) -> list[Unit]:
     """Blocks are separated by blank lines; each line is a unit, two short lines may be one crosshead."""
     units: list[Unit] = []
@@ -83,6 +93,9 @@ def split_units(text: str, hant: bool) -> list[Unit]:
             if nxt and is_crosshead_pair(raw.rstrip("\n") if raw.endswith(("  ", "\u3000")) else line, nxt) and len(raw_lines) == 2:
                 units.append(Unit(join_crosshead([line, nxt]), "heading", pair=True, continuations=found))
                 k += 2
+                continue
+            if line and is_furniture(line, len(units)):
+                k += 1
                 continue
             if line:
                 role = classify_role(line, hant)

@@ -74,3 +74,24 @@ def write_registry(path: Path, key: str, name: str, family: str, root: str, entr
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'epaper.db'}"
+
+
+def registry_for(path: Path, site: object) -> Path:
+    """EPAPER_PAPERS file for a fixture site: its entry template is derived from the site's renderer."""
+    from crawler.testsite.sites import _entry_template
+
+    spec = site.spec  # type: ignore[attr-defined]
+    first = site.dates[0]  # type: ignore[attr-defined]
+    entry = _entry_template(spec, first, site.edition(first))  # type: ignore[attr-defined]
+    return write_registry(path, spec.key.replace("-", "_"), spec.name, spec.family, spec.root, entry)
+
+
+def expected_counts(site: object, dates: list) -> tuple[int, int]:
+    """Pages and articles the site's model holds for these dates (what a complete crawl must store)."""
+    pages = articles = 0
+    for day in dates:
+        edition = site.edition(day)  # type: ignore[attr-defined]
+        if edition is not None:
+            pages += len(edition.pages)
+            articles += sum(len(p.articles) for p in edition.pages)
+    return pages, articles

@@ -252,3 +252,17 @@ def test_parse_file_decides_kind_from_url(tmp_path: Path) -> None:
     assert parse_file(path, page_meta["url"], "founder-classic")["kind"] == "page"
     with pytest.raises(ParseError):
         parse_file(path, "http://e.cn/unknown/page.html")
+
+
+def test_newslist_title_block_with_bare_paragraphs() -> None:
+    body = (
+        '<html><body><div class="newsdetatit"><p>引题一行</p><h3>主标题</h3><p>——副题一行</p>'
+        '<p><span class="Author">版次：A05</span><span class="Author">作者：</span></p></div>'
+        '<div class="newsdetatext"><founder-content><p>正文。</p></founder-content></div></body></html>'
+    ).encode()
+    art = PC.parse_article(body, "http://e.cn/pc/content/202403/18/content_5.html", None)
+    assert (art.kicker, art.title, art.subtitle) == ("引题一行", "主标题", "副题一行")
+    assert art.page_number == "A05" and art.author is None and art.paragraphs == ["正文。"]
+    bare = body.replace("<p>引题一行</p>".encode(), b"").replace("<p>——副题一行</p>".encode(), b"")
+    art = PC.parse_article(bare, "http://e.cn/pc/content/202403/18/content_5.html", None)
+    assert (art.kicker, art.subtitle) == (None, None)

@@ -48,6 +48,8 @@ def test_missing_dates(server: FixtureServer) -> None:
     assert fetch(demo_urls(server, D26)["page"]).status == 200
     server.faults.missing_dates = {"2025-04-26"}  # ISO strings work too
     assert fetch(demo_urls(server, D26)["page"]).status == 404
+    index = fetch(server.index_url("demo")).body.decode()
+    assert "202504/25/node_01.html" in index, "the current issue is the latest one not missing"
 
 
 def test_redirect_dates(server: FixtureServer) -> None:

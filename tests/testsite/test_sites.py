@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
+import tomllib
 
 from crawler.testsite.content import polygon_area
 from crawler.testsite.sites import DEMO_PAPER, SITES, demo_paper, site_for
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def demo_articles():
@@ -84,12 +88,29 @@ def test_demo_hotspots_tile_each_page() -> None:
 
 
 def test_demo_paper_registry_data_agrees_with_the_renderer() -> None:
+    site = SITES["demo"]
     live = demo_paper("http://127.0.0.1:8765")
-    for field in ("key", "name", "region", "script", "family"):
-        assert DEMO_PAPER[field] == live[field]
-    assert live["entry"] == "http://127.0.0.1:8765" + DEMO_PAPER["entry"]
-    assert live["index"] == "http://127.0.0.1:8765" + DEMO_PAPER["index"]
-    assert dt.date(2025, 4, 25).strftime(live["entry"]).endswith("/demo/pc/layout/202504/25/node_01.html")
+    assert live["layouts"][0]["entry"] == DEMO_PAPER["layouts"][0]["entry"]
+    assert live["layouts"][0]["base_url"] == "http://127.0.0.1:8765/demo/"
+    assert live["index"] == "http://127.0.0.1:8765/demo/pc/layout/index.html"
+    assert live["dates"] == ["2025-04-25", "2025-04-26"]
+    for date in site.dates:
+        expected = site.renderer().entry_path(site.spec, date, site.edition(date))
+        assert DEMO_PAPER["layouts"][0]["entry"].format(date=date) == expected
+
+
+def test_demo_paper_matches_the_project_registry() -> None:
+    papers = ROOT / "data" / "papers.toml"
+    if not papers.exists():
+        pytest.skip("no data/papers.toml in this tree")
+    entry = tomllib.loads(papers.read_text(encoding="utf-8"))["papers"].get("demo")
+    if entry is None:
+        pytest.skip("the registry has no demo entry")
+    for key in ("name", "region", "script"):
+        assert entry[key] == DEMO_PAPER[key]
+    ours, theirs = DEMO_PAPER["layouts"][0], entry["layouts"][0]
+    for key in ("family", "base_url", "entry"):
+        assert theirs[key] == ours[key], key
 
 
 def test_bench_site() -> None:

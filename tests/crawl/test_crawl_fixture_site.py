@@ -1,0 +1,144 @@
+"""End-to-end crawls of the fixture e-paper server: completeness, idempotency, faults, encodings.
+
+Each test runs the real `scrapy crawl epaper` in a subprocess against sites served on 127.0.0.1, then reads the
+database the way a researcher would.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from crawler.testsite.faults import Faults
+from crawler.testsite.server import FixtureServer
+from crawler.testsite.sites import SITES
+
+from .conftest import expected_counts, registry_for, run_crawl
+
+D = dt.date
+
+
+def edition_rows(result) -> dict[str, str]:
+    return {str(d): s for d, s in result.rows("select date, status from edition order by date")}
+
+
+@pytest.fixture(scope="module")
+def demo_server():
+    with FixtureServer([SITES["demo"]]) as server:
+        yield server
+
+
+def test_demo_crawl_is_complete_and_a_rerun_changes_nothing(demo_server, sqlite_url) -> None:
+    site = SITES["demo"]
+    first = run_crawl(demo_server.base_url, sqlite_url, "demo", start="2025-04-25", end="2025-04-26")
+    assert first.returncode == 0, first.log[-3000:]
+    pages, articles = expected_counts(site, list(site.dates))
+    assert first.scalar("select count(*) from page") == pages >= 8
+    assert first.scalar("select count(*) from article") == articles >= 40
+    assert edition_rows(first) == {"2025-04-25": "complete", "2025-04-26": "complete"}
+    snapshot_sql = "select id, source_key, content_hash, changed_at, first_seen_at from article order by id"
+    before = first.rows(snapshot_sql)
+    counts_sql = ("select (select count(*) from newspaper), (select count(*) from edition), (select count(*) from page),"
+                  " (select count(*) from article), (select count(*) from byline), (select count(*) from image),"
+                  " (select count(*) from article_part), (select count(*) from failure)")
+    counts_before = first.rows(counts_sql)
+
+    second = run_crawl(demo_server.base_url, sqlite_url, "demo", start="2025-04-25", end="2025-04-26")
+    assert second.returncode == 0, second.log[-3000:]
+    assert second.rows(counts_sql) == counts_before
+    assert second.rows(snapshot_sql) == before  # same ids, same hashes, changed_at untouched
+    assert second.scalar("select count(*) from crawl_run") == 2
+    assert "epaper summary" in second.log
+
+
+def test_day_without_edition_and_redirect_are_not_published(sqlite_url, tmp_path: Path) -> None:
+    site = SITES["pc-newslist"]  # editions on 03-03, 03-04 and 03-06; none on 03-05
+    faults = Faults(redirect_dates={"2025-03-04": "2025-03-06"})  # the site sends 03-04 to another issue
+    with FixtureServer([site], faults) as server:
+        result = run_crawl(server.base_url, sqlite_url, "pc_newslist", start="2025-03-03", end="2025-03-06",
+                           registry=registry_for(tmp_path / "r.toml", site))
+    assert result.returncode == 0, result.log[-3000:]
+    assert edition_rows(result) == {
+        "2025-03-03": "complete", "2025-03-04": "not_published", "2025-03-05": "not_published", "2025-03-06": "complete",
+    }
+    assert result.scalar("select count(*) from failure") == 0
+    pages, articles = expected_counts(site, [D(2025, 3, 3), D(2025, 3, 6)])
+    assert result.scalar("select count(*) from article") == articles
+
+
+def _page_path(site, day: D, index: int) -> str:
+    edition = site.edition(day)
+    return site.root + site.renderer().page_path(site.spec, day, edition.pages[index])
+
+
+def test_a_500_then_ok_page_is_retried_and_stored(sqlite_url, tmp_path: Path) -> None:
+    site = SITES["pc-newslist"]
+    path = _page_path(site, D(2025, 3, 3), 1)
+    with FixtureServer([site], Faults(flaky={path: 2})) as server:
+        result = run_crawl(server.base_url, sqlite_url, "pc_newslist", date="2025-03-03",
+                           registry=registry_for(tmp_path / "r.toml", site), settings={"RETRY_TIMES": "3"})
+        hits = server.hits[path]
+    assert result.returncode == 0, result.log[-3000:]
+    assert hits == 3  # two 500s, then the page
+    assert edition_rows(result) == {"2025-03-03": "complete"}
+    assert result.scalar("select count(*) from failure") == 0
+
+
+def test_a_page_that_keeps_failing_is_recorded_and_the_edition_is_partial(sqlite_url, tmp_path: Path) -> None:
+    site = SITES["pc-newslist"]
+    path = _page_path(site, D(2025, 3, 3), 2)
+    registry = registry_for(tmp_path / "r.toml", site)
+    faults = Faults(failing={path})
+    with FixtureServer([site], faults) as server:
+        result = run_crawl(server.base_url, sqlite_url, "pc_newslist", date="2025-03-03", registry=registry,
+                           settings={"RETRY_TIMES": "2"})
+        assert result.returncode != 0  # cron must see the failure
+        assert edition_rows(result) == {"2025-03-03": "partial"}
+        failures = result.rows("select url, kind, reason, attempts from failure")
+        assert len(failures) == 1
+        url, kind, reason, attempts = failures[0]
+        assert url.endswith(path) and kind == "page" and reason == "HTTP 500" and attempts == 3
+        assert re.search(r"partial", result.log)
+
+        faults.failing.clear()  # the site recovers: a re-run completes the edition and clears the failure
+        again = run_crawl(server.base_url, sqlite_url, "pc_newslist", date="2025-03-03", registry=registry)
+    assert again.returncode == 0, again.log[-3000:]
+    assert edition_rows(again) == {"2025-03-03": "complete"}
+    assert again.scalar("select count(*) from failure") == 0
+    pages, articles = expected_counts(site, [D(2025, 3, 3)])
+    assert again.scalar("select count(*) from article") == articles
+
+
+@pytest.mark.parametrize("mode", ["iso-8859-1", "none", "utf-8"])
+def test_gbk_pages_with_wrong_or_missing_charset_headers_store_correct_chinese(sqlite_url, tmp_path: Path,
+                                                                                 mode: str) -> None:
+    site = SITES["pc-newslist"]
+    day = D(2025, 3, 4)
+    everything = re.compile(r"/pc/(layout|content)/")
+    with FixtureServer([site], Faults(gbk_pages={everything}, wrong_charset={everything: mode})) as server:
+        result = run_crawl(server.base_url, sqlite_url, "pc_newslist", date=day.isoformat(),
+                           registry=registry_for(tmp_path / "r.toml", site))
+    assert result.returncode == 0, result.log[-3000:]
+    edition = site.edition(day)
+    want = {p.name.replace(" ", ""): sorted(a.title for a in p.articles) for p in edition.pages}
+    got: dict[str, list[str]] = {}
+    for name, title in result.rows("select p.name, a.title from article a join page p on p.id = a.page_id"):
+        got.setdefault(name, []).append(title)
+    assert {k: sorted(v) for k, v in got.items()} == want
+
+
+@pytest.mark.parametrize("key", ["pc-resultlist", "pc-articlelist", "classic"])
+def test_every_family_and_skin_crawls_complete(sqlite_url, tmp_path: Path, key: str) -> None:
+    site = SITES[key]
+    with FixtureServer([site]) as server:
+        result = run_crawl(server.base_url, sqlite_url, key.replace("-", "_"), start="2025-03-03", end="2025-03-04",
+                           registry=registry_for(tmp_path / "r.toml", site))
+    assert result.returncode == 0, result.log[-3000:]
+    assert edition_rows(result) == {"2025-03-03": "complete", "2025-03-04": "complete"}
+    pages, articles = expected_counts(site, [D(2025, 3, 3), D(2025, 3, 4)])
+    assert result.scalar("select count(*) from page") == pages
+    assert result.scalar("select count(*) from article") == articles
+    assert result.scalar("select count(*) from article where title is null or body = ''") == 0
