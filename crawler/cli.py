@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib
 import json
 import os
 import sys
@@ -122,6 +123,11 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+# Modules that add subcommands of their own: each has `register(subparsers) -> None`. A feature brings its
+# commands with it instead of growing this file.
+EXTENSION_MODULES: tuple[str, ...] = ()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="epaper", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -156,6 +162,9 @@ def build_parser() -> argparse.ArgumentParser:
     up = db_sub.add_parser("upgrade", help="apply the Alembic migrations up to head")
     up.add_argument("--db")
     up.set_defaults(func=cmd_db_upgrade)
+
+    for name in EXTENSION_MODULES:
+        importlib.import_module(name).register(sub)
     return parser
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from schema.db import make_engine
+from tests.services import unavailable
 
 PG_CANDIDATES = [
     os.environ.get("EPAPER_TEST_PG_URL", ""),
@@ -64,7 +65,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         return
     admin_url = request.getfixturevalue("pg_admin_url")
     if admin_url is None:
-        pytest.skip(PG_UNREACHABLE)
+        unavailable(PG_UNREACHABLE)
     yield from _pg_schema_url(admin_url)
 
 

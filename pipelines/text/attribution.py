@@ -16,6 +16,7 @@ from pipelines.text.lexicon import (
     EDITOR_RE,
     EDITOR_ROLES,
     HAN,
+    NON_NAMES,
     PAPER_SUFFIX_RE,
     ROLE_RE,
     ROLES,
@@ -25,7 +26,7 @@ from schema.records import Byline, Dateline
 
 MAX_BYLINE_LEN = 48
 
-_ORG = rf"(?P<org>本报|本刊|本台|{AGENCY_RE}|[{HAN}]{{2,8}}?(?:{PAPER_SUFFIX_RE}))"
+_ORG = rf"(?P<org>本报|本刊|本台|{AGENCY_RE}|(?![据在向从对被把让经接])[{HAN}]{{2,8}}?(?:{PAPER_SUFFIX_RE}))"
 _ROLE_TOKEN = re.compile(rf"{_ORG}?(?P<role>{ROLE_RE}|{EDITOR_RE})")
 _STOP = rf"(?:{ROLE_RE}|{EDITOR_RE}|文/图|图/文|摄|本报)"
 _NAME_TOKEN = re.compile(rf"(?:(?!{_STOP})[{HAN}·•])+")
@@ -45,6 +46,8 @@ class Credits:
 
 
 def _valid_name(name: str) -> bool:
+    if name in NON_NAMES:
+        return False
     plain = name.replace("·", "").replace("•", "")
     return 2 <= len(name) <= (12 if plain != name else 4) and len(plain) >= 2
 
@@ -86,7 +89,7 @@ def parse_credits(text: str, hant: bool = False) -> Credits | None:
             printed = tok.group("role")
             editor = printed in EDITOR_ROLES and printed not in ROLES
             role = EDITOR_ROLES[printed] if editor else ROLES[printed]
-            org = tok.group("org")
+            org = tok.group("org") or (org if not editor else None)  # 本报记者 A 实习生 B: B is 本报's too
             group = []
             saw_role = True
             target = credits.editors if editor else credits.bylines

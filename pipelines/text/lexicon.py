@@ -69,6 +69,8 @@ EDITOR_ROLES: dict[str, str] = {
 }
 AGENCIES = ("新华社", "中新社", "中央社", "人民网", "新华网", "中新网", "央视网", "央视", "中通社", "中评社")
 PAPER_SUFFIXES = ("都市报", "特区报", "日报", "晚报", "时报", "商报", "晨报", "快报", "早报", "报")
+# words that follow 记者 in body sentences and are never names (记者了解到, 接受记者采访)
+NON_NAMES = frozenset("了解 获悉 看到 发现 采访 走访 调查 注意 表示 介绍 观察 统计 询问 从中 一行 来到 跟随 随机 现场".split())
 WORK_CREDITS = {"文/图": "文/图", "图/文": "文/图", "文图": "文/图", "摄": "摄", "摄影": "摄", "报道": "报道", "报导": "报道"}
 
 # `label：value` lines of notices (联系人：贺先生) — never headings

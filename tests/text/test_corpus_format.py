@@ -24,10 +24,31 @@ PAGE_DIR, ARTICLE_DIR = CORPUS / "pages", CORPUS / "articles"
 MIN_PAGES, MIN_PAGE_ARTICLES, MIN_ARTICLE_CASES, MIN_ARTICLES = 32, 130, 50, 180
 HANT_SHARE = (0.18, 0.35)
 
-ARTICLE_KEYS = {"section", "kicker", "title", "subtitle", "dateline", "bylines", "crossheads", "captions",
-                "paragraphs", "gaps"}
-ARTICLE_CASE_KEYS = {"kicker", "title", "subtitle", "dateline", "bylines", "editors", "crossheads", "captions",
-                     "paragraphs", "continuations", "joins"}
+ARTICLE_KEYS = {
+    "section",
+    "kicker",
+    "title",
+    "subtitle",
+    "dateline",
+    "bylines",
+    "crossheads",
+    "captions",
+    "paragraphs",
+    "gaps",
+}
+ARTICLE_CASE_KEYS = {
+    "kicker",
+    "title",
+    "subtitle",
+    "dateline",
+    "bylines",
+    "editors",
+    "crossheads",
+    "captions",
+    "paragraphs",
+    "continuations",
+    "joins",
+}
 INPUT_KEYS = {"kicker", "title", "subtitle", "paragraphs", "images"}
 BYLINE_ROLES = {"记者", "全媒体记者", "特约记者", "见习记者", "通讯员", "实习生", "摄影", "评论员", "编译"}
 EDITOR_ROLES = {"责任编辑", "编辑", "责编", "校对", "美编", "版式", "主编", "核稿", "译者"}
@@ -35,8 +56,8 @@ DATELINE_KEYS = {"text", "organisation", "place", "date"}
 SCRIPTS, REGIONS = {"hans", "hant"}, {"mainland", "hk", "tw"}
 
 MARKER = re.compile(
-    r"[（(]\s*(?:上接|接上|下转|转|接)\s*第?\s*[0-9A-Za-z０-９Ａ-Ｚ一二三四五六七八九十百]+\s*[版页]\s*[)）]"
-    r"|(?:下转|上接|转|接)第?[0-9A-Z０-９Ａ-Ｚ一二三四五六七八九十]+版"
+    r"[（(]\s*(?:上接|接上|下转|下轉|转|轉|接)\s*第?\s*[0-9A-Za-z０-９Ａ-Ｚ一二三四五六七八九十百]+\s*[版页頁]\s*[)）]"
+    r"|(?:下转|下轉|上接|转|轉|接)第?[0-9A-Z０-９Ａ-Ｚ一二三四五六七八九十]+[版頁]"
 )
 NOISE = "\u200b\u200c\u200d\ufeff"
 FULLWIDTH_ALNUM = re.compile(r"[０-９Ａ-Ｚａ-ｚ]")
@@ -88,7 +109,7 @@ def assembled(paragraph: str, blocks: list[str]) -> bool:
                 continue
             if b.startswith(r):
                 return True
-            if r.startswith(b) and rest(r[len(b):], used | {j}):
+            if r.startswith(b) and rest(r[len(b) :], used | {j}):
                 return True
         return False
 
@@ -98,7 +119,7 @@ def assembled(paragraph: str, blocks: list[str]) -> bool:
         start = 0
         while (k := b.find(paragraph[0], start)) != -1:
             tail = b[k:]
-            if paragraph.startswith(tail) and rest(paragraph[len(tail):], frozenset({i})):
+            if paragraph.startswith(tail) and rest(paragraph[len(tail) :], frozenset({i})):
                 return True
             start = k + 1
     return False
@@ -128,9 +149,13 @@ def check_bylines(bylines: list, where: str) -> None:
             assert b["role"] == "评论员", f"{where}: nameless byline must be a commentator role"
         else:
             assert NAME.match(b["name"]), f"{where}: implausible name {b['name']!r}"
-            assert not re.search(r"记者|記者|通讯员|通訊員|摄|攝|报|報", b["name"]), f"{where}: role word in name"
+            assert not re.search(r"记者|記者|通讯员|通訊員|摄|攝|报|報", b["name"]), (
+                f"{where}: role word in name"
+            )
         check_str_or_none(b["organisation"], where)
-        assert b.get("work", "文/图") in {"文/图", "图/文", "圖／文", "文／圖", "摄"}, f"{where}: work {b.get('work')!r}"
+        assert b.get("work", "文/图") in {"文/图", "图/文", "圖／文", "文／圖", "摄"}, (
+            f"{where}: work {b.get('work')!r}"
+        )
 
 
 def check_captions(captions: list, where: str) -> None:
@@ -143,7 +168,9 @@ def check_captions(captions: list, where: str) -> None:
             credit = c["credit"]
             outer = credit[:1] in "(（" or (credit[-1:] in ")）" and not re.search(r"[(（]", credit[:-1]))
             assert not outer, f"{where}: credit keeps its outer brackets"
-        assert c["credit"] is not None or CAPTION_START.match(c["text"]), f"{where}: caption without mark or credit"
+        assert c["credit"] is not None or CAPTION_START.match(c["text"]), (
+            f"{where}: caption without mark or credit"
+        )
 
 
 def check_dateline(d: object, where: str) -> None:
@@ -178,7 +205,9 @@ def check_page_article(a: dict, where: str) -> None:
     assert a["paragraphs"] or a["captions"], f"{where}: article with neither paragraphs nor captions"
     for g in a["gaps"]:
         assert set(g) == {"after_paragraph", "reason"}, where
-        assert isinstance(g["after_paragraph"], int) and 0 <= g["after_paragraph"] < len(a["paragraphs"]) - 1, where
+        assert (
+            isinstance(g["after_paragraph"], int) and 0 <= g["after_paragraph"] < len(a["paragraphs"]) - 1
+        ), where
 
 
 def found_in(needle: str, haystack_squeezed: str) -> bool:
@@ -232,7 +261,11 @@ def test_article_case(name: str, case: dict) -> None:
     assert (case["script"] == "hant") == (case["region"] in {"hk", "tw"})
     inp, exp = case["input"], case["expected"]
     assert set(inp) == INPUT_KEYS and set(exp) - {"gaps"} == ARTICLE_CASE_KEYS, name
-    assert isinstance(inp["paragraphs"], list) and inp["paragraphs"] and all(isinstance(p, str) for p in inp["paragraphs"])
+    assert (
+        isinstance(inp["paragraphs"], list)
+        and inp["paragraphs"]
+        and all(isinstance(p, str) for p in inp["paragraphs"])
+    )
     for img in inp["images"]:
         assert set(img) == {"url", "caption"} and img["url"]
     where = case["id"]
@@ -248,8 +281,9 @@ def test_article_case(name: str, case: dict) -> None:
     assert exp["paragraphs"] or exp["captions"], f"{where}: neither paragraphs nor captions"
     for i, p in enumerate(exp["paragraphs"]):
         check_clean_text(p, f"{where}.paragraphs[{i}]")
-    expected_text = json.dumps({k: exp[k] for k in ("kicker", "title", "subtitle", "paragraphs", "crossheads")},
-                               ensure_ascii=False)
+    expected_text = json.dumps(
+        {k: exp[k] for k in ("kicker", "title", "subtitle", "paragraphs", "crossheads")}, ensure_ascii=False
+    )
     assert not FULLWIDTH_ALNUM.search(expected_text), f"{where}: full-width letters/digits in expected"
     assert isinstance(exp["joins"], int) and 0 <= exp["joins"] < len(inp["paragraphs"]), where
     sources = [inp[k] or "" for k in ("kicker", "title", "subtitle")] + inp["paragraphs"]
@@ -279,6 +313,18 @@ def test_article_case(name: str, case: dict) -> None:
         assert not MARKER.search(raw), f"{where}: marker in input but no continuation expected"
 
 
+def test_checker_catches_typos_and_accepts_interleaved_joins() -> None:
+    """The containment check must reject a one-character typo and accept a join across a caption."""
+    text = "甲乙丙丁戊己，庚辛\n\n\n\n▲图片说明。(资料图片)\n\n\n\n壬癸子丑。（下转第2版）\n\n　　寅卯辰巳。"
+    blocks = page_blocks(text)
+    assert blocks[-1] == "寅卯辰巳。" and blocks[2] == "壬癸子丑。"
+    assert assembled("甲乙丙丁戊己，庚辛壬癸子丑。", blocks)
+    assert assembled("庚辛壬癸子丑。", blocks)
+    assert not assembled("甲乙丙丁戊己，庚辛壬癸子五。", blocks)
+    assert not assembled("甲乙丙丁戊己，庚壬癸子丑。", blocks)
+    assert normalise_block("　　７月\u200b１日\u00a0") == "７月１日" and halfwidth("７月Ａ") == "7月A"
+
+
 def test_ids_unique_and_sequential() -> None:
     for items, prefix in ((pages(), "p"), (articles(), "a")):
         ids = [c["id"] for _, c in items]
@@ -292,9 +338,13 @@ def corpus_stats() -> dict[str, object]:
     """Counts for the README table (also used to enforce the minimums)."""
     page_articles = [(c, a) for _, c in pages() for a in c["expected"]]
     n_articles = len(page_articles) + len(articles())
-    hant = sum(c["script"] == "hant" for c, _ in page_articles) + sum(c["script"] == "hant" for _, c in articles())
+    hant = sum(c["script"] == "hant" for c, _ in page_articles) + sum(
+        c["script"] == "hant" for _, c in articles()
+    )
     cov: Counter[str] = Counter()
-    every = [(c, a, "page") for c, a in page_articles] + [(c, c["expected"], "article") for _, c in articles()]
+    every = [(c, a, "page") for c, a in page_articles] + [
+        (c, c["expected"], "article") for _, c in articles()
+    ]
     for case, a, kind in every:
         cov["section label"] += bool(a.get("section"))
         cov["kicker"] += bool(a["kicker"])
@@ -319,11 +369,21 @@ def corpus_stats() -> dict[str, object]:
             cov["article input with NBSP/zero-width"] += any(ch in raw for ch in NOISE + "\u00a0")
             cov["article input with full-width alnum"] += bool(FULLWIDTH_ALNUM.search(raw))
     for _, c in pages():
+        blocks = page_blocks(c["text"])
+        cov["page paragraphs rejoined across blocks"] += sum(
+            not any(p in b for b in blocks) for a in c["expected"] for p in a["paragraphs"]
+        )
         cov["page continuation markers"] += len(MARKER.findall(c["text"]))
         cov["page with isolated captions (4 newlines)"] += "\n\n\n\n" in c["text"]
-    return {"pages": len(pages()), "page articles": len(page_articles), "article cases": len(articles()),
-            "articles": n_articles, "hant articles": hant, "hant share": round(hant / max(n_articles, 1), 3),
-            "coverage": dict(sorted(cov.items()))}
+    return {
+        "pages": len(pages()),
+        "page articles": len(page_articles),
+        "article cases": len(articles()),
+        "articles": n_articles,
+        "hant articles": hant,
+        "hant share": round(hant / max(n_articles, 1), 3),
+        "coverage": dict(sorted(cov.items())),
+    }
 
 
 def test_totals_meet_minimums() -> None:

@@ -1,0 +1,208 @@
+"""Crawl throughput against the fixture server: our full crawl versus Scrapy fetching the same URLs.
+
+    python benchmarks/crawl.py                 # one year: 365 editions × 8 pages × 6 articles
+    python benchmarks/crawl.py --days 30       # a quicker look
+
+(a) baseline: a bare Scrapy spider requests exactly the URLs our crawl will request (pages and articles), with
+    the same concurrency settings, and does nothing with the responses;
+(b) ours: `scrapy crawl epaper` over the same dates, with parsing, text stages and SQLite storage.
+Both run as their own processes, the fixture server in a third. Reported: pages/s and articles/s of each, the
+ratio b/a, and each process's resident memory sampled over the run (peak, and at each quarter of the run, so a
+leak shows as growth). Figures only: nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+# the same politeness-free settings for both runs: we measure our overhead, not throttling
+SHARED_SETTINGS = {
+    "AUTOTHROTTLE_ENABLED": "0",
+    "DOWNLOAD_DELAY": "0",
+    "CONCURRENT_REQUESTS": "16",
+    "CONCURRENT_REQUESTS_PER_DOMAIN": "16",
+    "ROBOTSTXT_OBEY": "0",
+    "LOG_LEVEL": "WARNING",
+    "TELNETCONSOLE_ENABLED": "0",
+}
+
+
+@dataclass
+class Run:
+    name: str
+    seconds: float = 0.0
+    returncode: int = 0
+    rss_samples: list[tuple[float, int]] = field(default_factory=list)  # (elapsed s, RSS bytes)
+
+    @property
+    def peak_rss(self) -> int:
+        return max((r for _, r in self.rss_samples), default=0)
+
+    def rss_at_quarters(self) -> list[int]:
+        if not self.rss_samples:
+            return []
+        end = self.rss_samples[-1][0]
+        out = []
+        for q in (0.25, 0.5, 0.75, 1.0):
+            out.append(max((r for t, r in self.rss_samples if t <= q * end), default=0))
+        return out
+
+
+def rss_of(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def run_measured(name: str, cmd: list[str], env: dict[str, str]) -> Run:
+    run = Run(name)
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    output: list[str] = []
+    reader = threading.Thread(target=lambda: output.extend(proc.stdout or []), daemon=True)
+    reader.start()
+    while proc.poll() is None:
+        run.rss_samples.append((time.perf_counter() - start, rss_of(proc.pid)))
+        time.sleep(0.25)
+    run.seconds = time.perf_counter() - start
+    run.returncode = proc.returncode
+    reader.join(timeout=5)
+    if proc.returncode != 0:
+        print(f"[{name}] exited {proc.returncode}; last output:\n" + "".join(output[-40:]), file=sys.stderr)
+    return run
+
+
+def bench_urls(base_url: str, days: int) -> tuple[list[str], int, int]:
+    """Every page and article URL of the first `days` bench editions, as the crawl will request them."""
+    from crawler.testsite.sites import SITES
+
+    site = SITES["bench"]
+    render = site.renderer()
+    urls: list[str] = []
+    pages = articles = 0
+    for day in site.dates[:days]:
+        edition = site.edition(day)
+        if edition is None:
+            continue
+        for page in edition.pages:
+            urls.append(base_url + site.root + render.page_path(site.spec, day, page))
+            pages += 1
+            for article in page.articles:
+                urls.append(base_url + site.root + render.article_path(site.spec, day, article))
+                articles += 1
+    return urls, pages, articles
+
+
+FETCH_ONLY_SPIDER = '''
+import scrapy
+
+class FetchOnly(scrapy.Spider):
+    """Requests a list of URLs and ignores the answers: Scrapy's own cost per response."""
+    name = "fetch_only"
+
+    async def start(self):
+        with open(self.url_file, encoding="utf-8") as fh:
+            for line in fh:
+                yield scrapy.Request(line.strip(), callback=self.parse)
+
+    def parse(self, response):
+        return None
+'''
+
+
+def start_server(days: int) -> tuple[subprocess.Popen[str], str]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "crawler.testsite", "--site", "bench", "--port", "0"],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True,
+    )
+    assert proc.stdout is not None
+    base = proc.stdout.readline().strip()
+    if not base.startswith("http"):
+        proc.kill()
+        raise SystemExit(f"fixture server did not start: {base!r}")
+    return proc, base.rstrip("/")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--days", type=int, default=365, help="editions to crawl (default 365)")
+    args = parser.parse_args(argv)
+
+    from crawler.testsite.sites import SITES
+
+    site = SITES["bench"]
+    days = min(args.days, len(site.dates))
+    first, last = site.dates[0], site.dates[days - 1]
+    server, base = start_server(days)
+    try:
+        with tempfile.TemporaryDirectory(prefix="epaper-bench-") as tmp:
+            tmpdir = Path(tmp)
+            urls, n_pages, n_articles = bench_urls(base, days)
+            (tmpdir / "urls.txt").write_text("\n".join(urls), encoding="utf-8")
+            (tmpdir / "fetch_only.py").write_text(FETCH_ONLY_SPIDER, encoding="utf-8")
+            registry = tmpdir / "papers.toml"
+            registry.write_text(
+                '[papers.bench]\nname = "河东日报（基准）"\nscript = "hans"\n[[papers.bench.layouts]]\n'
+                f'family = "founder-pc"\nbase_url = "{base}/bench/"\n'
+                'entry = "pc/layout/{date:%Y%m}/{date:%d}/node_01.html"\n',
+                encoding="utf-8",
+            )
+            env = dict(os.environ, EPAPER_PAPERS=str(registry), SCRAPY_SETTINGS_MODULE="crawler.settings")
+            sets = [arg for k, v in SHARED_SETTINGS.items() for arg in ("-s", f"{k}={v}")]
+            print(f"fixture server {base}; {days} editions {first}…{last}: {n_pages} pages, {n_articles} articles")
+
+            baseline = run_measured(
+                "a: scrapy fetch only",
+                [sys.executable, "-m", "scrapy", "runspider", str(tmpdir / "fetch_only.py"),
+                 "-a", f"url_file={tmpdir / 'urls.txt'}", *sets],
+                env,
+            )
+            ours = run_measured(
+                "b: epaper crawl → SQLite",
+                [sys.executable, "-m", "scrapy", "crawl", "epaper", "-a", "paper=bench", "-a", f"start={first}",
+                 "-a", f"end={last}", "-s", f"EPAPER_DATABASE_URL=sqlite:///{tmpdir / 'bench.db'}", *sets],
+                env,
+            )
+            stored = _count(tmpdir / "bench.db")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+    mib = 1024 * 1024
+    print()
+    print(f"{'run':<28}{'seconds':>9}{'pages/s':>10}{'articles/s':>12}{'peak RSS':>11}  RSS at ¼ ½ ¾ end (MiB)")
+    for run in (baseline, ours):
+        quarters = " ".join(f"{r / mib:.0f}" for r in run.rss_at_quarters())
+        print(f"{run.name:<28}{run.seconds:>9.1f}{n_pages / run.seconds:>10.1f}{n_articles / run.seconds:>12.1f}"
+              f"{run.peak_rss / mib:>9.0f}Mi  {quarters}")
+    print(f"\nratio b/a (throughput of our crawl over bare fetching): {baseline.seconds / ours.seconds:.2f}")
+    print(f"stored: {stored}")
+    return 0 if baseline.returncode == 0 and ours.returncode == 0 else 1
+
+
+def _count(db: Path) -> dict[str, int]:
+    import sqlite3
+
+    if not db.exists():
+        return {}
+    with sqlite3.connect(db) as conn:
+        return {t: conn.execute(f"select count(*) from {t}").fetchone()[0] for t in ("edition", "page", "article")}
+
+
+if __name__ == "__main__":
+    sys.exit(main())
