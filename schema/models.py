@@ -186,6 +186,10 @@ class ArticlePart(Base):
     seq: Mapped[int] = mapped_column(Integer)
     url: Mapped[str | None] = mapped_column(Text)
     source_key: Mapped[str | None] = mapped_column(Text)
+    # the piece's own text as fetched, so that a story can be re-joined from its parts on every run
+    title: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[str | None] = mapped_column(Text)
+    continuations: Mapped[list[Any] | None] = mapped_column(JSON(none_as_null=True))  # 下转/上接 markers
 
 
 class Byline(Base):

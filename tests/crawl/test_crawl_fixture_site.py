@@ -37,7 +37,13 @@ def test_demo_crawl_is_complete_and_a_rerun_changes_nothing(demo_server, sqlite_
     assert first.returncode == 0, first.log[-3000:]
     pages, articles = expected_counts(site, list(site.dates))
     assert first.scalar("select count(*) from page") == pages >= 8
-    assert first.scalar("select count(*) from article") == articles >= 40
+    # every fetched piece is a part; a story continued across pages (下转/上接) is one article with two parts
+    assert first.scalar("select count(*) from article_part") == articles >= 40
+    joined = first.rows("select article_id, count(*) from article_part group by article_id having count(*) > 1")
+    assert len(joined) == 1 and joined[0][1] == 2
+    assert first.scalar("select count(*) from article") == articles - 1
+    body = first.scalar("select body from article where id = :id", id=joined[0][0])
+    assert "下转" not in body and "上接" not in body and "征求意见表" in body  # the mid-sentence cut is rejoined
     assert edition_rows(first) == {"2025-04-25": "complete", "2025-04-26": "complete"}
     snapshot_sql = "select id, source_key, content_hash, changed_at, first_seen_at from article order by id"
     before = first.rows(snapshot_sql)
@@ -66,7 +72,7 @@ def test_day_without_edition_and_redirect_are_not_published(sqlite_url, tmp_path
     }
     assert result.scalar("select count(*) from failure") == 0
     pages, articles = expected_counts(site, [D(2025, 3, 3), D(2025, 3, 6)])
-    assert result.scalar("select count(*) from article") == articles
+    assert result.scalar("select count(*) from article_part") == articles
 
 
 def _page_path(site, day: D, index: int) -> str:
@@ -109,7 +115,7 @@ def test_a_page_that_keeps_failing_is_recorded_and_the_edition_is_partial(sqlite
     assert edition_rows(again) == {"2025-03-03": "complete"}
     assert again.scalar("select count(*) from failure") == 0
     pages, articles = expected_counts(site, [D(2025, 3, 3)])
-    assert again.scalar("select count(*) from article") == articles
+    assert again.scalar("select count(*) from article_part") == articles
 
 
 @pytest.mark.parametrize("mode", ["iso-8859-1", "none", "utf-8"])
@@ -125,7 +131,8 @@ def test_gbk_pages_with_wrong_or_missing_charset_headers_store_correct_chinese(s
     edition = site.edition(day)
     want = {p.name.replace(" ", ""): sorted(a.title for a in p.articles) for p in edition.pages}
     got: dict[str, list[str]] = {}
-    for name, title in result.rows("select p.name, a.title from article a join page p on p.id = a.page_id"):
+    pieces = "select p.name, ap.title from article_part ap join page p on p.id = ap.page_id"
+    for name, title in result.rows(pieces):
         got.setdefault(name, []).append(title)
     assert {k: sorted(v) for k, v in got.items()} == want
 
@@ -140,5 +147,5 @@ def test_every_family_and_skin_crawls_complete(sqlite_url, tmp_path: Path, key: 
     assert edition_rows(result) == {"2025-03-03": "complete", "2025-03-04": "complete"}
     pages, articles = expected_counts(site, [D(2025, 3, 3), D(2025, 3, 4)])
     assert result.scalar("select count(*) from page") == pages
-    assert result.scalar("select count(*) from article") == articles
+    assert result.scalar("select count(*) from article_part") == articles
     assert result.scalar("select count(*) from article where title is null or body = ''") == 0

@@ -1,0 +1,255 @@
+"""The schema reference for researchers, generated from the models: `python -m schema.docs` writes
+docs/schema.md (`--check` exits 1 when the file is stale; a test runs that check).
+
+Descriptions come from a column's `comment=` when the model gives one, else from the dictionaries below,
+which restate DESIGN.md §4 for readers. A model column without a description fails the tests, so a new
+column cannot slip into the public contract undocumented. The same text feeds Datasette's table and column
+descriptions (crawler/serve.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sqlalchemy import CheckConstraint, Column, ForeignKeyConstraint, Table, UniqueConstraint
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.types import TypeDecorator
+
+from schema.models import Base
+
+DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "schema.md"
+
+TABLE_DOCS: dict[str, str] = {
+    "newspaper": "One row per paper in the registry (data/papers.toml).",
+    "edition": "One issue of a paper on one date, with its crawl status.",
+    "page": "A 版面 of an edition, in reading order. Hotspot polygons of its articles are drawn in the "
+    "pixel space `image_width` × `image_height`.",
+    "article": "One story. A story continued on other pages (下转/上接) stays one row; its pieces are in "
+    "`article_part`.",
+    "article_part": "Where each piece of a story came from: one row per page the story is printed on.",
+    "byline": "A person or desk credited for a story, in printed order.",
+    "image": "An image of a story with its caption and credit; `url` is NULL for a caption printed "
+    "without a picture.",
+    "crawl_run": "One run of the crawler: its arguments, times, outcome and counters.",
+    "failure": "What could not be fetched or parsed; deleted once the same URL is stored.",
+}
+
+COLUMN_DOCS: dict[str, dict[str, str]] = {
+    "newspaper": {
+        "id": "Row id.",
+        "key": "Short stable key used everywhere else (`ycrb`).",
+        "name": "The paper's name (运城日报).",
+        "region": "Where the paper is published.",
+        "script": "`hans` (simplified) or `hant` (traditional): the script the paper prints in.",
+        "homepage": "The e-paper's home URL.",
+    },
+    "edition": {
+        "id": "Row id.",
+        "newspaper_id": "The paper (→ newspaper.id).",
+        "date": "Publication date; unique per paper.",
+        "status": "`complete`, `partial`, `missing`, `not_published` or `failed`; NULL until a crawl "
+        "finalises the edition.",
+        "page_count": "Pages the edition has (as its page list promises, or as stored when larger).",
+        "article_count": "Articles stored for the edition.",
+        "url": "The edition's entry URL.",
+        "reason": "Why the edition is `not_published` or `failed`, as the crawler saw it.",
+        "first_crawled_at": "When the edition was first finalised (UTC).",
+        "last_crawled_at": "When the edition was last finalised (UTC).",
+    },
+    "page": {
+        "id": "Row id.",
+        "edition_id": "The edition (→ edition.id).",
+        "seq": "Position in the edition's reading order, 1…n.",
+        "number": "Page label as printed (`01`, `A01`); unique within the edition.",
+        "name": "版名 as printed, inner spaces removed (要闻, 聚焦).",
+        "url": "The page's URL.",
+        "image_url": "URL of the page image the hotspots are drawn on.",
+        "pdf_url": "URL of the page PDF, when the site offers one.",
+        "image_width": "Width of the hotspot coordinate space in pixels.",
+        "image_height": "Height of the hotspot coordinate space in pixels.",
+        "article_count": "Articles the page lists; NULL while the page itself has not been stored (a "
+        "placeholder made for an article that arrived first).",
+    },
+    "article": {
+        "id": "Row id.",
+        "edition_id": "The edition (→ edition.id).",
+        "page_id": "The first page the story is printed on (→ page.id).",
+        "seq": "Position on its page, in the page's article list order.",
+        "source_key": "The CMS id or URL path; unique within the edition.",
+        "url": "The article's URL.",
+        "kicker": "引题, the line above the title.",
+        "title": "标题.",
+        "title_simplified": "The title in simplified script; only for papers printed in traditional script.",
+        "subtitle": "副题, the line below the title.",
+        "dateline": "讯头/电头 as printed (本报讯（记者 林晓川）, 新华社北京4月25日电).",
+        "byline": "Bylines as printed, joined with ` / `.",
+        "body": "The story's text: paragraphs joined with newlines, rejoined across column breaks; "
+        "crossheads, captions, bylines and continuation markers are not mixed in.",
+        "body_simplified": "The body in simplified script; only for papers printed in traditional script.",
+        "crossheads": "JSON list of the crossheads (小标题) inside the body.",
+        "editors": "JSON list of {name, role, organisation} for editors credited (责任编辑, 校对, 美编).",
+        "joins": "How many paragraphs were rejoined after column breaks.",
+        "script": "`hans` or `hant`: the script the story is printed in.",
+        "char_count": "Characters in `body`.",
+        "polygon": "JSON {polygons: [[x, y, …], …], coordinate_space: {width, height, image_url}}: the "
+        "story's hotspots on its first page.",
+        "area_share": "Share of the first page the hotspots cover, 0…1 (NULL when unknown).",
+        "content_hash": "sha256 of the stored content; a change sets `changed_at`.",
+        "parser_version": "Layout family and version that parsed the article (`founder-pc/V2`).",
+        "first_seen_at": "When the story was first stored (UTC).",
+        "last_seen_at": "When a crawl last saw the story (UTC).",
+        "changed_at": "When the story's content last changed (UTC).",
+    },
+    "article_part": {
+        "id": "Row id.",
+        "article_id": "The story (→ article.id).",
+        "page_id": "The page this piece is printed on (→ page.id).",
+        "seq": "Order of the piece within the story, 1…n.",
+        "url": "URL the piece was read from.",
+        "source_key": "CMS id or URL path of the piece.",
+    },
+    "byline": {
+        "id": "Row id.",
+        "article_id": "The story (→ article.id).",
+        "seq": "Printed order, 1…n.",
+        "name": "Person's name; NULL for role-only credits such as 本报评论员.",
+        "role": "记者, 通讯员, 实习生, 摄影, 特约记者, 评论员, …",
+        "organisation": "本报, 新华社, another paper, …",
+    },
+    "image": {
+        "id": "Row id.",
+        "article_id": "The story (→ article.id).",
+        "seq": "Printed order, 1…n.",
+        "url": "Image URL; NULL for a caption printed without a picture.",
+        "caption": "The caption, credit removed.",
+        "credit": "The credit (记者 林晓川 摄, 新华社发, 资料图片).",
+    },
+    "crawl_run": {
+        "id": "Row id.",
+        "args": "JSON of the spider arguments.",
+        "started_at": "Start (UTC).",
+        "finished_at": "End (UTC); NULL while running or after a crash.",
+        "status": "`running`, `finished`, `failed`, ….",
+        "counters": "JSON of the run's counters (pages, articles, failures, …).",
+    },
+    "failure": {
+        "id": "Row id.",
+        "newspaper_id": "The paper (→ newspaper.id).",
+        "edition_id": "The edition it belongs to, when known (→ edition.id).",
+        "page_url": "The page that listed the URL, for articles.",
+        "url": "What could not be fetched or parsed; unique per paper.",
+        "kind": "`edition`, `page` or `article`.",
+        "reason": "Why (HTTP status, parse error, …).",
+        "attempts": "How many times it was tried.",
+        "first_failed_at": "First failure (UTC).",
+        "last_failed_at": "Latest failure (UTC).",
+    },
+}
+
+EXTRA_OBJECTS = """\
+## Beyond the tables (migration 0002)
+
+- **`story`** (view): one row per article with its paper and page spelled out — `id`, `paper`
+  (newspaper.key), `paper_name`, `date`, `page_seq`, `page_number`, `page_name`, `seq`, `kicker`, `title`,
+  `subtitle`, `byline`, `dateline`, `body`, `body_simplified`, `script`, `char_count`, `area_share`, `url`.
+  Most questions start here; Datasette facets on it.
+- **`article_fts`** (SQLite only): FTS5 table, trigram tokenizer, over `kicker`, `title`,
+  `title_simplified`, `subtitle`, `body`, `body_simplified` of `article` (external content, rowid =
+  article.id), kept in sync by triggers `article_fts_ai/ad/au`. Query with
+  `article_fts MATCH '"图书馆"'` (three characters or more).
+- **`ix_article_fulltext`** (PostgreSQL only): pg_trgm GIN index on those six columns joined with spaces;
+  `ILIKE '%图书馆%'` on the same expression uses it.
+
+`epaper search` uses both and handles one- and two-character queries and both scripts; see
+docs/sql-examples.md.
+"""
+
+
+def table_doc(table: Table) -> str:
+    return table.comment or TABLE_DOCS.get(table.name, "")
+
+
+def column_doc(table: Table, column: Column) -> str:
+    return column.comment or COLUMN_DOCS.get(table.name, {}).get(column.name, "")
+
+
+def type_name(column: Column) -> str:
+    """The column's type as SQLite and PostgreSQL spell it (`TEXT`, or `DATETIME / TIMESTAMP WITH TIME ZONE`)."""
+    kind = column.type.impl if isinstance(column.type, TypeDecorator) else column.type
+    lite = kind.compile(dialect=sqlite.dialect())
+    pg = kind.compile(dialect=postgresql.dialect())
+    name = lite if lite == pg else f"{lite} / {pg}"
+    if isinstance(column.type, TypeDecorator):
+        name += " (UTC)"
+    return name
+
+
+def _constraints(table: Table) -> list[str]:
+    notes = []
+    for constraint in sorted(table.constraints, key=lambda c: str(c.name)):
+        columns = ", ".join(c.name for c in constraint.columns)
+        if isinstance(constraint, UniqueConstraint):
+            notes.append(f"unique ({columns}) `{constraint.name}`")
+        elif isinstance(constraint, ForeignKeyConstraint):
+            target = constraint.elements[0].target_fullname
+            notes.append(f"({columns}) → {target}, on delete {constraint.ondelete or 'no action'}")
+        elif isinstance(constraint, CheckConstraint):
+            notes.append(f"check `{constraint.sqltext}`")
+    for index in sorted(table.indexes, key=lambda i: str(i.name)):
+        notes.append(f"index ({', '.join(c.name for c in index.columns)}) `{index.name}`")
+    return notes
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render() -> str:
+    """docs/schema.md as text."""
+    lines = [
+        "# Schema reference",
+        "",
+        "Generated by `python -m schema.docs` from schema/models.py — do not edit by hand; a test fails when "
+        "this file is stale. Table and column names are the researchers' contract (DESIGN.md §4): columns are "
+        "added by Alembic migrations, never renamed. Timestamps are UTC. SQLite stores dates as `YYYY-MM-DD` "
+        "text, so `substr(date, 1, 7)` is the month.",
+        "",
+    ]
+    for table in Base.metadata.sorted_tables:
+        lines += [f"## `{table.name}`", "", table_doc(table), ""]
+        lines += ["| column | type | null | description |", "|---|---|---|---|"]
+        for column in table.columns:
+            null = "" if column.primary_key else ("yes" if column.nullable else "no")
+            key = " (primary key)" if column.primary_key else ""
+            doc = _cell(column_doc(table, column)) + key
+            lines.append(f"| `{column.name}` | {type_name(column)} | {null} | {doc} |")
+        notes = _constraints(table)
+        if notes:
+            lines += ["", "Constraints: " + "; ".join(notes) + "."]
+        lines.append("")
+    lines.append(EXTRA_OBJECTS)
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m schema.docs", description="write docs/schema.md")
+    parser.add_argument("--check", action="store_true", help="exit 1 when docs/schema.md is not up to date")
+    parser.add_argument("--out", type=Path, default=DOC_PATH)
+    args = parser.parse_args(argv)
+    content = render()
+    if args.check:
+        current = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+        if current != content:
+            print(f"{args.out} is stale: run `python -m schema.docs`", file=sys.stderr)
+            return 1
+        return 0
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(content, encoding="utf-8")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,294 @@
+"""Chinese full-text search over articles, in either script, on SQLite and PostgreSQL.
+
+How a query is answered:
+- The query is split on whitespace into terms; an article must contain every term (AND), each as a
+  substring of its kicker, title, title_simplified, subtitle, body or body_simplified.
+- Each term is looked for in up to three spellings: as typed, OpenCC t2s and OpenCC s2t, so 圖書館 finds
+  图书馆 and the reverse (traditional papers also carry `body_simplified`, which the simplified spelling hits).
+- Terms of three characters or more use the trigram index: SQLite's FTS5 table `article_fts` (trigram
+  tokenizer, phrase match) or PostgreSQL's pg_trgm GIN index `ix_article_fulltext` (ILIKE on the indexed
+  expression).
+- One- and two-character terms cannot use a trigram index. They are answered by a scan of the articles
+  that the other conditions leave (a longer term, --paper, --from/--to, --page-name, --byline) with
+  instr()/ILIKE, newest edition first; with a LIMIT the scan stops as soon as enough articles matched, so a
+  common word is fast and a rare one costs a full scan of the filtered range (figures in
+  benchmarks/search.py). We measured this before choosing it over a bigram side index, which would double
+  the index size for the rarest kind of query.
+
+Results are ordered by edition date (newest first), then page and position on the page, and carry a
+snippet cut around the first hit with every spelling of every term highlighted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from functools import cache
+from typing import Any
+
+import opencc
+from sqlalchemy import ColumnElement, Engine, and_, exists, func, literal_column, or_, select, text
+
+from schema.models import Article, Byline, Edition, Newspaper, Page
+
+FTS_TABLE = "article_fts"
+PG_INDEX = "ix_article_fulltext"
+INDEXED_COLUMNS = ("kicker", "title", "title_simplified", "subtitle", "body", "body_simplified")
+# The exact expression the PostgreSQL GIN index is built on (schema/migrations/versions/0002_fulltext.py):
+# the planner uses the index only for this expression, so a test compares the two.
+PG_EXPRESSION = " || ' ' || ".join(f"coalesce({c}, '')" for c in INDEXED_COLUMNS)
+TRIGRAM = 3  # shortest term a trigram index can answer
+SNIPPET_CHARS = 60
+MARKS = ("«", "»")
+SNIPPET_SOURCES = ("body", "body_simplified", "title", "title_simplified", "kicker", "subtitle")
+
+
+@cache
+def _converter(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
+
+
+def spellings(term: str) -> list[str]:
+    """The term as typed, in simplified (t2s) and in traditional (s2t) script, without duplicates."""
+    found = [term]
+    for config in ("t2s.json", "s2t.json"):
+        converted = _converter(config).convert(term)
+        if converted and converted not in found:
+            found.append(converted)
+    return found
+
+
+def split_terms(query: str) -> list[str]:
+    """Whitespace-separated terms, each to be found; duplicates dropped."""
+    terms: list[str] = []
+    for term in query.split():
+        if term not in terms:
+            terms.append(term)
+    return terms
+
+
+def uses_index(term: str) -> bool:
+    """True when every spelling of the term is long enough for a trigram index."""
+    return all(len(s) >= TRIGRAM for s in spellings(term))
+
+
+@dataclass
+class Hit:
+    """One article found: where it was printed and a highlighted snippet."""
+
+    id: int
+    paper: str
+    date: dt.date
+    page_seq: int | None
+    page_number: str | None
+    page_name: str | None
+    seq: int | None
+    title: str | None
+    byline: str | None
+    snippet: str
+    url: str | None
+
+    @property
+    def page(self) -> str:
+        return " ".join(p for p in (self.page_number, self.page_name) if p)
+
+    def to_json(self) -> dict[str, Any]:
+        plain = asdict(self)
+        plain["date"] = self.date.isoformat()
+        return plain
+
+
+# --------------------------------------------------------------------------- SQL conditions
+
+
+def _fts_phrase(spelling: str) -> str:
+    return '"' + spelling.replace('"', '""') + '"'
+
+
+def _like_pattern(spelling: str) -> str:
+    escaped = spelling.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _sqlite_term(term: str) -> ColumnElement[bool]:
+    variants = spellings(term)
+    if uses_index(term):
+        match = " OR ".join(_fts_phrase(v) for v in variants)
+        fts_ids = select(literal_column("rowid")).select_from(text(FTS_TABLE)).where(
+            literal_column(FTS_TABLE).op("MATCH")(match)
+        )
+        return Article.id.in_(fts_ids.scalar_subquery())
+    columns = [getattr(Article, c) for c in INDEXED_COLUMNS]
+    return or_(*(func.instr(col, v) > 0 for v in variants for col in columns))
+
+
+def _pg_term(term: str) -> ColumnElement[bool]:
+    indexed = literal_column(f"({PG_EXPRESSION})")
+    return or_(*(indexed.op("ILIKE")(_like_pattern(v)) for v in spellings(term)))
+
+
+def _contains(column: Any, needle: str, dialect: str) -> ColumnElement[bool]:
+    if dialect == "sqlite":
+        return func.instr(column, needle) > 0
+    return func.strpos(column, needle) > 0
+
+
+def _byline_condition(name: str, dialect: str) -> ColumnElement[bool]:
+    names = spellings(name)
+    credited = exists().where(Byline.article_id == Article.id, Byline.name.in_(names))
+    printed = or_(*(_contains(Article.byline, n, dialect) for n in names))
+    return or_(credited, printed)
+
+
+def build_query(
+    dialect: str,
+    query: str,
+    *,
+    paper: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    page_name: str | None = None,
+    byline: str | None = None,
+    limit: int | None = 20,
+) -> Any:
+    """The SELECT behind `search` (exposed so that tests and benchmarks can EXPLAIN it)."""
+    terms = split_terms(query)
+    if not terms:
+        raise ValueError("empty query: give at least one term")
+    term_condition = _sqlite_term if dialect == "sqlite" else _pg_term
+    # index-backed terms first: SQLite evaluates conjunctions in order, so the scan runs on their hits only
+    ordered = sorted(terms, key=lambda t: not uses_index(t))
+    conditions: list[ColumnElement[bool]] = [term_condition(t) for t in ordered]
+    if paper:
+        conditions.append(Newspaper.key == paper)
+    if date_from:
+        conditions.append(Edition.date >= date_from)
+    if date_to:
+        conditions.append(Edition.date <= date_to)
+    if page_name:
+        conditions.append(or_(*(Page.name == n for n in spellings(page_name))))
+    if byline:
+        conditions.append(_byline_condition(byline, dialect))
+    stmt = (
+        select(
+            Article.id,
+            Newspaper.key,
+            Edition.date,
+            Page.seq,
+            Page.number,
+            Page.name,
+            Article.seq,
+            Article.title,
+            Article.byline,
+            Article.url,
+            *(getattr(Article, c) for c in SNIPPET_SOURCES),
+        )
+        .select_from(Article)
+        .join(Edition, Edition.id == Article.edition_id)
+        .join(Newspaper, Newspaper.id == Edition.newspaper_id)
+        .outerjoin(Page, Page.id == Article.page_id)
+        .where(and_(*conditions))
+        .order_by(Edition.date.desc(), Page.seq.asc().nulls_last(), Article.seq.asc(), Article.id.asc())
+    )
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return stmt
+
+
+# --------------------------------------------------------------------------- snippets
+
+
+def _hit_pattern(terms: Sequence[str]) -> re.Pattern[str]:
+    variants = {v for t in terms for v in spellings(t)}
+    # longest first, so that 图书馆 is marked whole rather than as 图书 + 馆
+    return re.compile("|".join(re.escape(v) for v in sorted(variants, key=len, reverse=True)), re.IGNORECASE)
+
+
+def make_snippet(
+    texts: Sequence[str | None], terms: Sequence[str], width: int = SNIPPET_CHARS, marks: tuple[str, str] = MARKS
+) -> str:
+    """A window of about `width` characters around the first hit in the first text that has one.
+
+    Newlines become spaces; every spelling of every term inside the window is wrapped in `marks`.
+    """
+    pattern = _hit_pattern(terms)
+    chosen, first = None, None
+    for candidate in texts:
+        if not candidate:
+            continue
+        found = pattern.search(candidate)
+        if found:
+            chosen, first = candidate, found
+            break
+    if chosen is None or first is None:
+        chosen = next((t for t in texts if t), "")
+        start = 0
+    else:
+        start = max(0, first.start() - width // 3)
+    end = min(len(chosen), start + width)
+    window = chosen[start:end].replace("\n", " ")
+    marked = pattern.sub(lambda m: f"{marks[0]}{m.group(0)}{marks[1]}", window)
+    return ("…" if start > 0 else "") + marked + ("…" if end < len(chosen) else "")
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def search(
+    engine: Engine,
+    query: str,
+    *,
+    paper: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    page_name: str | None = None,
+    byline: str | None = None,
+    limit: int | None = 20,
+    marks: tuple[str, str] = MARKS,
+) -> list[Hit]:
+    """Articles containing every term of `query` in either script, newest first (see the module docstring)."""
+    stmt = build_query(
+        engine.dialect.name,
+        query,
+        paper=paper,
+        date_from=date_from,
+        date_to=date_to,
+        page_name=page_name,
+        byline=byline,
+        limit=limit,
+    )
+    terms = split_terms(query)
+    hits = []
+    with engine.connect() as conn:
+        for row in conn.execute(stmt):
+            (article_id, key, date, page_seq, number, name, seq, title, printed_byline, url, *texts) = row
+            hits.append(
+                Hit(
+                    id=article_id,
+                    paper=key,
+                    date=date,
+                    page_seq=page_seq,
+                    page_number=number,
+                    page_name=name,
+                    seq=seq,
+                    title=title,
+                    byline=printed_byline,
+                    snippet=make_snippet(texts, terms, marks=marks),
+                    url=url,
+                )
+            )
+    return hits
+
+
+def fulltext_objects() -> frozenset[str]:
+    """Names of the schema objects migration 0002 adds outside the models (for autogenerate filters)."""
+    shadow = ("data", "idx", "docsize", "config", "content")
+    return frozenset({FTS_TABLE, PG_INDEX, "story", *(f"{FTS_TABLE}_{s}" for s in shadow)})
+
+
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    """Alembic `include_object` hook: leave the full-text objects of migration 0002 out of comparisons."""
+    return not (reflected and name in fulltext_objects())
+
