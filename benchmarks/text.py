@@ -63,9 +63,13 @@ def main(argv: list[str] | None = None) -> int:
             for c in articles:
                 i = c["input"]
                 process_article(
-                    i.get("kicker"), i.get("title"), i.get("subtitle"), i["paragraphs"],
+                    i.get("kicker"),
+                    i.get("title"),
+                    i.get("subtitle"),
+                    i["paragraphs"],
                     [ImageRef(url=im.get("url"), caption=im.get("caption")) for im in i.get("images", [])],
-                    c.get("script"), c.get("region"),
+                    c.get("script"),
+                    c.get("region"),
                 )
         return len(articles) * args.repeat
 
@@ -86,7 +90,9 @@ def main(argv: list[str] | None = None) -> int:
         ("segment_page", page_n, page_s, page_n / page_s),
         ("all text stages", art_n + page_n, art_s + page_s, (art_n + page_n) / (art_s + page_s)),
     ]
-    print(f"corpus: {len(articles)} article cases, {len(pages)} page cases; best of {args.rounds}, {args.repeat} passes each")
+    print(
+        f"corpus: {len(articles)} article cases, {len(pages)} page cases; best of {args.rounds}, {args.repeat} passes each"
+    )
     print(f"{'measure':<24}{'articles':>10}{'seconds':>10}{'articles/s':>14}{'vs baseline':>14}")
     for name, n, s, rate in rows:
         print(f"{name:<24}{n:>10}{s:>10.3f}{rate:>14.0f}{rate / base_rate:>14.5f}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipelines.text.attribution import parse_byline_line, parse_dateline, split_end_credit
-from pipelines.text.captions import attach_captions, split_caption, split_credit, split_glued
+from pipelines.text.captions import attach_captions, split_caption, split_credit, split_glued, split_trailing
 from pipelines.text.clean import clean_paragraph, clean_text, extract_continuations, leading_indent
 from pipelines.text.headings import (
     is_crosshead_pair,
@@ -92,7 +92,11 @@ def assemble(
             typed.append(block)
             continue
         role = classify_role(block.text, hant)
-        if role == "caption+body":
+        if role == "body+caption":
+            body, _ = split_trailing(block.text, hant)
+            typed.append(Block(body, classify_role(body, hant), block.indented))
+            typed.append(Block(block.text[len(body) :].strip(), "caption", block.indented))
+        elif role == "caption+body":
             cap, rest = split_glued(block.text, hant)
             typed.append(Block(block.text[: len(block.text) - len(rest)].strip(), "caption", block.indented))
             typed.append(Block(rest, classify_role(rest, hant), block.indented))
@@ -145,7 +149,11 @@ def assemble(
         pending_heads.clear()
 
     last_body = max(
-        (i for i, b in enumerate(joined) if b.role in ("body", "dateline") and (len(b.text) >= 20 or is_terminal(b.text))),
+        (
+            i
+            for i, b in enumerate(joined)
+            if b.role in ("body", "dateline") and (len(b.text) >= 20 or is_terminal(b.text))
+        ),
         default=-1,
     )
     for i, block in enumerate(joined):
@@ -205,7 +213,9 @@ def assemble(
     return Assembled(text, works)
 
 
-def _photo_credit_tail(text: ArticleText, hant: bool, works: list[str | None], images: list[ImageRef]) -> None:
+def _photo_credit_tail(
+    text: ArticleText, hant: bool, works: list[str | None], images: list[ImageRef]
+) -> None:
     """A one-paragraph photo item whose body ends in `本报记者 X 摄`: the credit is a 摄影 byline."""
     if len(text.paragraphs) != 1 or not images:
         return

@@ -152,7 +152,9 @@ def parse_byline_line(line: str, hant: bool = False) -> Credits | None:
     tw = _TW_LINE.match(s)
     if tw:
         org = tw.group("org") or None
-        return Credits(bylines=[Byline(n, "记者", org) for n in _names(text, s, tw.start("names"), tw.end("names"))])
+        return Credits(
+            bylines=[Byline(n, "记者", org) for n in _names(text, s, tw.start("names"), tw.end("names"))]
+        )
     if s[0] in "([<【" and s[-1] in ")]>】":
         inner = parse_credits(text[1:-1], hant)
         if inner:
@@ -183,7 +185,9 @@ _DATELINES: list[tuple[re.Pattern[str], str | None]] = [
     (re.compile(rf"^\((?P<org>[{HAN}]{{2,6}}?(?:{PAPER_SUFFIX_RE}))报道\)"), None),
     (re.compile(rf"^(?P<org>[{HAN}]{{2,10}}?(?:{PAPER_SUFFIX_RE}))讯"), None),
     (
-        re.compile(rf"^[\[<(](?:[{HAN}]{{2,6}}(?:中心|组|部|新闻))/(?:综合|(?P<place>[{HAN}]{{2,6}}?)(?:综合)?)(?:报导|报道)[\]>)]"),
+        re.compile(
+            rf"^[\[<(](?:[{HAN}]{{2,6}}(?:中心|组|部|新闻))/(?:综合|(?P<place>[{HAN}]{{2,6}}?)(?:综合)?)(?:报导|报道)[\]>)]"
+        ),
         None,
     ),
     (
@@ -243,7 +247,10 @@ def parse_dateline(paragraph: str, hant: bool = False) -> tuple[Dateline | None,
                 end = bracket.end()
         inline = _INLINE_REPORTER.match(s, end)
         if inline:
-            bylines += [Byline(n, "记者", org) for n in _names(paragraph, s, inline.start("names"), inline.end("names"))]
+            bylines += [
+                Byline(n, "记者", org)
+                for n in _names(paragraph, s, inline.start("names"), inline.end("names"))
+            ]
             end = inline.end()
         rest = paragraph[end:].lstrip(" \u3000:：")
         return dateline, bylines, rest

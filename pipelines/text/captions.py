@@ -54,7 +54,9 @@ def split_credit(text: str, hant: bool = False) -> tuple[str, str | None]:
     for pattern in (_AGENCY_CREDIT, _PERSON_CREDIT):
         m = pattern.search(s)
         if m:
-            return stripped[: m.start("credit")].rstrip(), stripped[m.start("credit") : m.end("credit")].strip()
+            return stripped[: m.start("credit")].rstrip(), stripped[
+                m.start("credit") : m.end("credit")
+            ].strip()
     return stripped, None
 
 
@@ -93,6 +95,18 @@ def split_glued(paragraph: str, hant: bool = False) -> tuple[Caption | None, str
         if has_caption_mark(before) or before[-1] in TERMINAL:
             return Caption(text=before, credit=paragraph[m.start("credit") : m.end("credit")].strip()), rest
     return None, paragraph
+
+
+def split_trailing(paragraph: str, hant: bool = False) -> tuple[str, Caption | None]:
+    """`…損失嚴重。▲屯灣有街道昨晨水浸。（X攝）` → (body, caption): a marked caption glued after body text."""
+    for i in range(len(paragraph) - 1, 0, -1):
+        if paragraph[i] in CAPTION_MARKS and paragraph[i - 1] in TERMINAL + "”」』）)":
+            cap = split_caption(paragraph[i:], hant)
+            body = paragraph[:i].rstrip()
+            if cap is not None and cap.text and len(body) >= 10:
+                return body, cap
+            return paragraph, None
+    return paragraph, None
 
 
 def attach_captions(captions: list[Caption], images: list[ImageRef], hant: bool = False) -> list[Caption]:

@@ -15,9 +15,14 @@ from schema.records import Continuation
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"), None)
 # C0/C1 controls except tab and newline
-_CONTROLS = {c: None for c in list(range(0, 9)) + [11, 12] + list(range(14, 32)) + [127] + list(range(128, 160))}
+_CONTROLS = {
+    c: None for c in list(range(0, 9)) + [11, 12] + list(range(14, 32)) + [127] + list(range(128, 160))
+}
 # full-width 0-9, A-Z, a-z → ASCII; everything else (，。（）：…) stays full-width
-_FULLWIDTH = {c: c - 0xFEE0 for c in list(range(0xFF10, 0xFF1A)) + list(range(0xFF21, 0xFF3B)) + list(range(0xFF41, 0xFF5B))}
+_FULLWIDTH = {
+    c: c - 0xFEE0
+    for c in list(range(0xFF10, 0xFF1A)) + list(range(0xFF21, 0xFF3B)) + list(range(0xFF41, 0xFF5B))
+}
 _TABLE = {**_ZERO_WIDTH, **_CONTROLS, **_FULLWIDTH, 0x00A0: 0x20, 0x2007: 0x20, 0x202F: 0x20}
 
 _TABLE_KEEP_WIDTH = {**_ZERO_WIDTH, **_CONTROLS, 0x00A0: 0x20, 0x2007: 0x20, 0x202F: 0x20}
@@ -74,12 +79,16 @@ def leading_indent(raw: str) -> int:
 
 _NUM = r"[0-9A-Za-z０-９Ａ-Ｚａ-ｚ]{1,4}|[零〇一二两三四五六七八九十百]{1,4}"
 _BRACKETED = re.compile(
-    rf"[（(]\s*(?P<dir>下转|转至|转|上接|接上|承接|接)\s*(?:第\s*)?(?P<page>{_NUM})\s*(?:版|页|面)(?:\s*[^（()）\n]{{0,6}})?\s*[）)]"
+    rf"[（(]\s*(?P<dir>下[转轉]|[转轉]至|[转轉]|上接|接上|承接|接)\s*(?:第\s*)?(?P<page>{_NUM})\s*(?:版|页|面)(?:\s*[^（()）\n]{{0,6}})?\s*[）)]"
 )
 _BARE = re.compile(
-    rf"(?P<dir>下转|转至|转|上接|接上|承接|接)\s*(?:第\s*(?P<page>{_NUM})|(?P<code>[A-Za-zＡ-Ｚ][0-9０-９]{{1,2}}))\s*版"
+    rf"(?P<dir>下[转轉]|[转轉]至|[转轉]|上接|接上|承接|接)\s*(?:第\s*(?P<page>{_NUM})|(?P<code>[A-Za-zＡ-Ｚ][0-9０-９]{{1,2}}))\s*版"
 )
 _FROM = ("上接", "接上", "承接", "接")
+FROM_WORDS = _FROM
+
+
+JUMP_MARKERS = _BRACKETED  # public: segmentation cuts a line after a bracketed 下转 marker
 
 
 def chinese_number(text: str) -> int | None:
@@ -112,10 +121,19 @@ def extract_continuations(text: str) -> tuple[str, list[Continuation]]:
 
     def take(match: re.Match[str]) -> str:
         direction = "from" if match.group("dir") in _FROM else "to"
-        found.append((match.start(), Continuation(direction=direction, page=page_label(match.group("page") or match.group("code")), text=match.group(0))))
+        found.append(
+            (
+                match.start(),
+                Continuation(
+                    direction=direction,
+                    page=page_label(match.group("page") or match.group("code")),
+                    text=match.group(0),
+                ),
+            )
+        )
         return "\x00"
 
-    if "转" not in text and "接" not in text:
+    if "转" not in text and "接" not in text and "轉" not in text:
         return text, []
     out = _BRACKETED.sub(take, text)
     out = _BARE.sub(take, out)
@@ -124,6 +142,19 @@ def extract_continuations(text: str) -> tuple[str, list[Continuation]]:
     parts = out.split("\x00")
     joined = parts[0]
     for part in parts[1:]:
-        joined = joined.rstrip(" ") + (" " if joined[-1:].isascii() and joined[-1:].isalnum() and part[:1].isascii() and part[:1].isalnum() else "") + part.lstrip(" ") if joined else part.lstrip(" ")
+        joined = (
+            joined.rstrip(" ")
+            + (
+                " "
+                if joined[-1:].isascii()
+                and joined[-1:].isalnum()
+                and part[:1].isascii()
+                and part[:1].isalnum()
+                else ""
+            )
+            + part.lstrip(" ")
+            if joined
+            else part.lstrip(" ")
+        )
     found.sort(key=lambda item: item[0])
     return joined.strip(" \u3000"), [c for _, c in found]

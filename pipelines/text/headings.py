@@ -18,7 +18,10 @@ from pipelines.text.sentence import core_end, is_terminal
 _TRAILING_DASH = re.compile(r"\s*(?:——|──|—{2,}|-{2,}|－{2,})\s*$")
 _LEADING_DASH = re.compile(r"^\s*(?:——|──|—{2,}|-{2,}|－{2,})\s*")
 _LABEL_VALUE = re.compile(rf"^(?:{alternation(FORM_LABELS)})\s*[:：]")
-_LIST_START = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|\d{1,2}[、．.](?!\d)|[（(][一二三四五六七八九十\d]{1,3}[）)])")
+_LIST_START = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}、|\d{1,2}[、．.](?!\d)|[（(][一二三四五六七八九十\d]{1,3}[）)])"
+)
+_SPEECH = re.compile(r"(?:表示|介绍|说|指出|认为|强调|称|透露|告诉记者)[，,]")
 _DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
 
 
@@ -56,7 +59,9 @@ def is_heading_like(line: str) -> bool:
         return False
     if is_terminal(line) or _LABEL_VALUE.match(line):
         return False
-    if ("，" in line or "," in line) and (len(line) > 16 or "、" in line or any(c.isdigit() for c in line)):
+    if ("，" in line or "," in line) and (
+        len(line) > 16 or _SPEECH.search(line) is not None or "、" in line or any(c.isdigit() for c in line)
+    ):
         return False  # `2月19日，稷山县…` is a cut sentence, `找准定位，更好发挥…` a crosshead
     if _LIST_START.match(line) or _DATE_LINE.match(line):
         return False  # `三、联系方式` is a list item, `2026年3月20日` a notice's date
@@ -98,7 +103,11 @@ def assign_head(lines: list[str]) -> dict[str, str | None]:
     head: dict[str, str | None] = {"section": None, "kicker": None, "title": None, "subtitle": None}
     rest: list[str] = []
     items = [ln.strip() for ln in lines if ln.strip()]
-    if len(items) >= 2 and (is_known_section(items[0]) or is_short(items[0])) and subtitle_text(items[1]) is None:
+    if (
+        len(items) >= 2
+        and (is_known_section(items[0]) or is_short(items[0]))
+        and subtitle_text(items[1]) is None
+    ):
         head["section"] = items.pop(0)
     elif len(items) == 1 and is_known_section(items[0]):
         head["section"] = items.pop(0)

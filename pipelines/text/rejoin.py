@@ -11,20 +11,22 @@ import re
 from dataclasses import dataclass
 
 from pipelines.text.attribution import parse_byline_line, parse_dateline
-from pipelines.text.captions import split_caption, split_glued
+from pipelines.text.captions import split_caption, split_glued, split_trailing
 from pipelines.text.headings import is_heading_like, kicker_text, subtitle_text
 from pipelines.text.lexicon import (
     CONTINUATION_START,
     DANGLING_END,
     DIGIT_UNITS,
     LEADING_CLOSERS,
+    OPENERS,
     PARTICLE_START,
+    alternation,
 )
 from pipelines.text.sentence import is_terminal
 
 # roles a column-break join may cross (they move out of the body). A crosshead opens a new section of
 # the story, so text after it never continues the paragraph before it: headings are barriers.
-INTERLEAVED = frozenset({"caption", "credit", "byline", "editor", "empty"})
+INTERLEAVED = frozenset({"caption", "credit", "byline", "editor", "source", "empty"})
 BODY = frozenset({"body", "dateline"})
 
 _LIST_ITEM = re.compile(
@@ -33,6 +35,8 @@ _LIST_ITEM = re.compile(
 )
 _LABEL_VALUE = re.compile(r"^[^:：，。]{1,10}[:：]")
 _SERIES = re.compile(r"^【[^】]{2,24}】$")
+_OPENER = re.compile(rf"^(?:{alternation(OPENERS)})[，,]")
+_SOURCE = re.compile(r"^[(（](?:据|载|来源[:：]?|作者单位[:：]|作者系|作者为)\s*[^()（）]{2,40}[)）]$")
 
 
 @dataclass
@@ -52,6 +56,10 @@ def classify_role(text: str, hant: bool = False) -> str:
     cap, _ = split_glued(t, hant)
     if cap is not None and (t.startswith(("▲", "△", "▼", "↑", "图为")) or len(cap.text) <= 160):
         return "caption+body"
+    if _SOURCE.match(t):
+        return "source"  # `(据新华社电)`: neither byline nor body
+    if any(m in t[1:] for m in ("▲", "△")) and split_trailing(t, hant)[1] is not None:
+        return "body+caption"
     credits = parse_byline_line(t, hant)
     if credits is not None:
         return "editor" if credits.editors and not credits.bylines else "byline"
@@ -91,6 +99,8 @@ def should_join(a: str, b: str, b_indented: bool | None = None) -> bool:
     if a[-1].isdigit() and (b[0].isdigit() or b[0] in DIGIT_UNITS):  # 2 digit-unit
         return True
     if is_terminal(a):  # 3
+        return False
+    if _OPENER.match(b):  # `如今，…` opens a paragraph: text is missing after a, not a column break
         return False
     if b_indented is True:  # 4
         return False
@@ -133,7 +143,12 @@ def promote_fragments(blocks: list[Block]) -> None:
         prev = next((b for b in reversed(blocks[:i]) if b.role not in skip), None)
         if nxt is not None and nxt.role == "body" and strong_join(block.text, nxt.text):
             block.role = "body"
-        elif prev is not None and prev.role in BODY and not is_terminal(prev.text) and strong_join(prev.text, block.text):
+        elif (
+            prev is not None
+            and prev.role in BODY
+            and not is_terminal(prev.text)
+            and strong_join(prev.text, block.text)
+        ):
             block.role = "body"
 
 
@@ -165,7 +180,13 @@ def rejoin_blocks(blocks: list[Block]) -> tuple[list[Block], int]:
         if block.role in BODY:
             if block.role == "body" and open_body is not None:
                 prev = out[open_body]
-                verse = _short_open(prev.text) and _short_open(block.text) and open_body > 0 and _short_open(out[open_body - 1].text) and out[open_body - 1].role in BODY
+                verse = (
+                    _short_open(prev.text)
+                    and _short_open(block.text)
+                    and open_body > 0
+                    and _short_open(out[open_body - 1].text)
+                    and out[open_body - 1].role in BODY
+                )
                 verse = verse or (_verse_line(prev.text) and _verse_line(block.text))
                 if not verse and should_join(prev.text, block.text, block.indented):
                     prev.text = glue(prev.text, block.text)
@@ -181,7 +202,9 @@ def rejoin_blocks(blocks: list[Block]) -> tuple[list[Block], int]:
     return out, joins
 
 
-def rejoin(paragraphs: list[str], indented: list[bool | None] | None = None, hant: bool = False) -> tuple[list[str], int]:
+def rejoin(
+    paragraphs: list[str], indented: list[bool | None] | None = None, hant: bool = False
+) -> tuple[list[str], int]:
     """Convenience: classify, join, and return only the body paragraphs and the join count."""
     marks = indented or [None] * len(paragraphs)
     blocks = [Block(p, classify_role(p, hant), marks[i]) for i, p in enumerate(paragraphs)]

@@ -44,8 +44,16 @@ def detect_script(text: str) -> str:
         return "hans"
     t2s = converter("t2s.json").convert(text)
     s2t = converter("s2t.json").convert(text)
-    trad = sum(a != b for a, b in zip(text, t2s, strict=False)) if len(t2s) == len(text) else abs(len(t2s) - len(text))
-    simp = sum(a != b for a, b in zip(text, s2t, strict=False)) if len(s2t) == len(text) else abs(len(s2t) - len(text))
+    trad = (
+        sum(a != b for a, b in zip(text, t2s, strict=False))
+        if len(t2s) == len(text)
+        else abs(len(t2s) - len(text))
+    )
+    simp = (
+        sum(a != b for a, b in zip(text, s2t, strict=False))
+        if len(s2t) == len(text)
+        else abs(len(s2t) - len(text))
+    )
     return "hant" if trad > simp else "hans"
 
 

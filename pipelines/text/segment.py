@@ -18,12 +18,12 @@ from pathlib import Path
 from pipelines.text.article import Assembled, assemble, resolve_script
 from pipelines.text.attribution import byline_dict, parse_byline_line
 from pipelines.text.captions import caption_dict, has_caption_mark, split_caption
-from pipelines.text.clean import clean_text, extract_continuations
+from pipelines.text.clean import FROM_WORDS, JUMP_MARKERS, clean_text, extract_continuations
 from pipelines.text.headings import assign_head, is_crosshead_pair, is_known_section, is_short, join_crosshead
 from pipelines.text.lexicon import CAPTION_MARKS, FURNITURE_PATTERNS, HAN, PAPER_SUFFIX_RE, fold
-from pipelines.text.rejoin import Block, classify_role, glue, should_join
+from pipelines.text.rejoin import Block, classify_role, glue, should_join, strong_join
 from pipelines.text.sentence import is_terminal
-from schema.records import Continuation
+from schema.records import ArticleText, Continuation
 
 HEADISH = frozenset({"heading", "kicker", "subtitle", "series"})
 MAX_PAGE_CHARS = 20_000_000
@@ -41,11 +41,14 @@ class Unit:
 
 @dataclass
 class Story:
-    head: dict[str, str | None] = field(default_factory=lambda: {"section": None, "kicker": None, "title": None, "subtitle": None})
+    head: dict[str, str | None] = field(
+        default_factory=lambda: {"section": None, "kicker": None, "title": None, "subtitle": None}
+    )
     blocks: list[Block] = field(default_factory=list)
     continuations: list[Continuation] = field(default_factory=list)
     orphan: bool = False  # opened by body text without any head
     closed: bool = False  # an end byline was seen
+    jumped: bool = False  # a 下转 marker ended its text on this page
     has_body: bool = False
     has_byline_head: bool = False
     has_dateline: bool = False
@@ -83,14 +86,18 @@ def split_units(text: str, hant: bool) -> list[Unit]:
     units: list[Unit] = []
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     for raw_block in re.split(r"\n[ \t\u3000]*\n", text):
-        raw_lines = [ln for ln in raw_block.split("\n") if ln.strip()]
+        raw_lines = [piece for ln in raw_block.split("\n") if ln.strip() for piece in _split_after_jump(ln)]
         k = 0
         while k < len(raw_lines):
             raw = raw_lines[k]
             line = clean_text(raw, fold_width=False).strip()
             line, found = extract_continuations(line)
             nxt = clean_text(raw_lines[k + 1], fold_width=False).strip() if k + 1 < len(raw_lines) else None
-            if nxt and is_crosshead_pair(raw.rstrip("\n") if raw.endswith(("  ", "\u3000")) else line, nxt) and len(raw_lines) == 2:
+            if (
+                nxt
+                and is_crosshead_pair(raw.rstrip("\n") if raw.endswith(("  ", "\u3000")) else line, nxt)
+                and len(raw_lines) == 2
+            ):
                 units.append(Unit(join_crosshead([line, nxt]), "heading", pair=True, continuations=found))
                 k += 2
                 continue
@@ -108,6 +115,16 @@ def split_units(text: str, hant: bool) -> list[Unit]:
     return units
 
 
+def _split_after_jump(line: str) -> list[str]:
+    """`…能夠（轉A4版）多名市民…`: text after a 下转 marker belongs to another story — its own line."""
+    if "转" not in line and "轉" not in line:
+        return [line]
+    for m in JUMP_MARKERS.finditer(line):
+        if m.group("dir") not in FROM_WORDS and len(line) - m.end() >= 10:
+            return [line[: m.end()], *_split_after_jump(line[m.end() :])]
+    return [line]
+
+
 def _is_marked_caption(text: str) -> bool:
     return text.lstrip().startswith(CAPTION_MARKS)
 
@@ -121,6 +138,9 @@ def group_stories(units: list[Unit]) -> list[Story]:
 
     def open_story(head: dict[str, str | None] | None = None, orphan: bool = False) -> Story:
         nonlocal current, carry_section, pending_section
+        in_column = (
+            carry_section is not None and current is not None and current.head.get("section") == carry_section
+        )
         story = Story(orphan=orphan)
         if head:
             story.head.update(head)
@@ -129,7 +149,7 @@ def group_stories(units: list[Unit]) -> list[Story]:
         elif pending_section and not orphan:
             story.head["section"] = pending_section
             pending_section = None
-        elif carry_section and not orphan:
+        elif carry_section and (not orphan or in_column):
             story.head["section"] = carry_section
             story.section_carried = True
         stories.append(story)
@@ -152,7 +172,15 @@ def group_stories(units: list[Unit]) -> list[Story]:
             follow = units[k] if k < n else None
             lines = [u.text for u in run]
             marked = any(u.role in ("kicker", "subtitle") for u in run)
-            labelled = len(run) >= 2 and not run[0].pair and (is_known_section(lines[0]) or is_short(lines[0]))
+            pair_like = (
+                len(run) == 2 and not marked and not run[0].pair and is_crosshead_pair(lines[0], lines[1])
+            )
+            labelled = (
+                len(run) >= 2
+                and not run[0].pair
+                and not pair_like
+                and (is_known_section(lines[0]) or is_short(lines[0]))
+            )
             opens = (
                 current is None
                 or marked
@@ -162,13 +190,24 @@ def group_stories(units: list[Unit]) -> list[Story]:
                 or current.closed
                 or current.brief
             )
-            if len(run) == 1 and not marked and is_known_section(lines[0]) and follow is not None and follow.role in ("dateline", "body", "caption"):
+            if (
+                len(run) == 1
+                and not marked
+                and is_known_section(lines[0])
+                and follow is not None
+                and follow.role in ("dateline", "body", "caption")
+            ):
                 # a column label right before title-less items
                 pending_section = lines[0]
                 carry_section = lines[0]
                 i = j
                 continue
-            if opens and not (all(u.pair for u in run) and current is not None and not current.closed and not current.untitled):
+            if opens and not (
+                all(u.pair for u in run)
+                and current is not None
+                and not current.closed
+                and not current.untitled
+            ):
                 head = assign_head(lines)
                 if head["section"]:
                     carry_section = None
@@ -188,11 +227,24 @@ def group_stories(units: list[Unit]) -> list[Story]:
             continue
 
         if role == "dateline":
-            if current is None or current.has_body or current.closed or (current.blocks and not current.head.get("title") and current.orphan):
+            if (
+                current is None
+                or current.has_body
+                or current.closed
+                or (current.blocks and not current.head.get("title") and current.orphan)
+            ):
                 open_story()
             current.has_dateline = True  # type: ignore[union-attr]
             current.add(unit.text, "dateline")  # type: ignore[union-attr]
-        elif role == "byline" and _photo_credit_line(unit.text) and current is not None and current.blocks and current.blocks[-1].role == "caption" and split_caption(current.blocks[-1].text) is not None and split_caption(current.blocks[-1].text).credit is None:
+        elif (
+            role == "byline"
+            and _photo_credit_line(unit.text)
+            and current is not None
+            and current.blocks
+            and current.blocks[-1].role == "caption"
+            and split_caption(current.blocks[-1].text) is not None
+            and split_caption(current.blocks[-1].text).credit is None
+        ):
             current.add(unit.text, "credit")  # C6: `本报记者 X 摄` under a caption that has no credit
         elif role in ("byline", "editor"):
             if current is None:
@@ -203,22 +255,62 @@ def group_stories(units: list[Unit]) -> list[Story]:
                 carry_section = None
                 if current.section_carried:  # type: ignore[union-attr]
                     current.head["section"] = None  # type: ignore[union-attr]
+            elif (
+                role == "byline"
+                and current.has_byline_head  # type: ignore[union-attr]
+                and not _photo_credit_line(unit.text)
+                and _late_title(current)  # type: ignore[arg-type]
+            ):
+                # a second reporter byline right under a one-line "crosshead": that line was a new title
+                k = max(i for i, b in enumerate(current.blocks) if b.role == "heading")  # type: ignore[union-attr]
+                moved = current.blocks[k + 1 :]  # type: ignore[union-attr]
+                title = current.blocks[k].text  # type: ignore[union-attr]
+                del current.blocks[k:]  # type: ignore[union-attr]
+                story = open_story({"title": title})
+                story.brief_shaped = False
+                story.has_byline_head = True
+                for b in moved:
+                    story.add(b.text, b.role)
             elif current.has_body:  # type: ignore[union-attr]
                 current.closed = True  # type: ignore[union-attr]
+                if (
+                    role == "byline"
+                    and current.section_carried
+                    and not unit.text.strip().startswith(("(", "（", "〔", "["))
+                ):  # type: ignore[union-attr]
+                    # a feature's own byline line: not one of the column's briefs (those sign in brackets)
+                    current.head["section"] = None  # type: ignore[union-attr]
+                    carry_section = None
             current.add(unit.text, role)  # type: ignore[union-attr]
         elif role in ("caption", "credit", "caption+body"):
             photo_item = not _is_marked_caption(unit.text) and role != "credit"
-            last_body = next((b.text for b in reversed(current.blocks) if b.role in ("body", "dateline")), None) if current else None
-            if current is None or (
-                photo_item and not current.has_body and any(b.role == "caption" for b in current.blocks)
-            ) or (
-                current.brief and last_body is not None and is_terminal(last_body) and _next_content(units, i + 1) is None
+            last_body = (
+                next((b.text for b in reversed(current.blocks) if b.role in ("body", "dateline")), None)
+                if current
+                else None
+            )
+            if (
+                current is None
+                or (
+                    (photo_item or current.untitled)
+                    and not current.has_body
+                    and any(b.role == "caption" for b in current.blocks)
+                )
+                or (
+                    current.brief
+                    and last_body is not None
+                    and is_terminal(last_body)
+                    and _next_content(units, i + 1) is None
+                )
             ):
                 open_story(orphan=False)
                 current.head["section"] = None  # type: ignore[union-attr]
             current.add(unit.text, "body" if role == "caption+body" else role)  # type: ignore[union-attr]
             if role == "caption+body":
                 current.has_body = True  # type: ignore[union-attr]
+        elif role == "source":
+            if current is not None:
+                current.add(unit.text, "source")
         elif role == "marker":
             if current is not None:
                 current.continuations.extend(unit.continuations)
@@ -227,26 +319,37 @@ def group_stories(units: list[Unit]) -> list[Story]:
         else:  # body and anything unclassified
             if current is None:
                 open_story(orphan=True)
-            elif current.closed and not _continues(current, unit.text):
+            elif current.closed and (current.jumped or not _continues(current, unit.text)):
                 open_story(orphan=True)
             current.add(unit.text, "fragment" if role == "fragment" else "body")  # type: ignore[union-attr]
-            if any(c.direction == "to" for c in unit.continuations):
-                current.closed = True  # type: ignore[union-attr]  # the story goes on on another page
         current.continuations.extend(unit.continuations)  # type: ignore[union-attr]
+        if any(c.direction == "to" for c in unit.continuations):
+            current.closed = current.jumped = True  # type: ignore[union-attr]  # it goes on on another page
         i += 1
     return stories
+
+
+def _late_title(story: Story) -> bool:
+    """The story's last heading has at most one body block after it and nothing else (see the byline rule)."""
+    heads = [i for i, b in enumerate(story.blocks) if b.role == "heading"]
+    if not heads:
+        return False
+    after = story.blocks[heads[-1] + 1 :]
+    return len(after) <= 1 and all(b.role in ("body", "fragment") for b in after)
 
 
 def _next_content(units: list[Unit], start: int) -> str | None:
     """Role of the next unit that is not a caption or credit (None at the page end)."""
     for unit in units[start:]:
-        if unit.role not in ("caption", "credit") and not (unit.role == "byline" and _photo_credit_line(unit.text)):
+        if unit.role not in ("caption", "credit") and not (
+            unit.role == "byline" and _photo_credit_line(unit.text)
+        ):
             return unit.role
     return None
 
 
 def _photo_credit_line(text: str) -> bool:
-    credits = parse_byline_line(text)
+    credits = parse_byline_line(text, hant=True)  # t2s leaves simplified text as it is
     return bool(credits and credits.bylines) and all(b.role == "摄影" for b in credits.bylines)  # type: ignore[union-attr]
 
 
@@ -274,6 +377,76 @@ def _cohesion(a: str, b: str, page: dict[str, int]) -> int:
     return sum(1 for g in _bigrams(a) & _bigrams(b) if page.get(g, 0) <= 2)
 
 
+def _page_freq(stories: list[Story]) -> dict[str, int]:
+    freq: dict[str, int] = {}
+    for s in stories:
+        if s.result is not None:
+            for g in _bigrams(" ".join(s.result.text.paragraphs)):
+                freq[g] = freq.get(g, 0) + 1
+    return freq
+
+
+def _is_dangling(s: Story) -> bool:
+    t = s.result.text  # type: ignore[union-attr]
+    return (
+        bool(t.paragraphs)
+        and not is_terminal(t.paragraphs[-1])
+        and not any(c.direction == "to" for c in t.continuations)
+    )
+
+
+def _belongs(text: ArticleText, k: int, d_text: str, n_d: int, freq: dict[str, int]) -> bool:
+    """Paragraph k shares ≥ 2 page-rare bigrams with d_text and, size for size, 4× more than with the text before it."""
+    before = " ".join([text.title or "", *text.paragraphs[:k]])
+    c_d = _cohesion(text.paragraphs[k], d_text, freq)
+    c_s = _cohesion(text.paragraphs[k], before, freq)
+    return c_d >= 2 and (c_d / n_d) > 4 * (c_s + 1) / max(len(_bigrams(before)), 1)
+
+
+def split_foreign_runs(stories: list[Story]) -> None:
+    """A headless run inside a titled story that belongs to a later dangling story (head after tail,
+    seed page) is cut out as an orphan; the text after it, which neither story explains, becomes an
+    untitled story. Belonging: the paragraph shares ≥ 2 page-rare bigrams with the later story and,
+    relative to each text's size, over 4× as many as with the story so far."""
+    freq = _page_freq(stories)
+    out: list[Story] = []
+    for si, story in enumerate(stories):
+        out.append(story)
+        text = story.result.text if story.result else None
+        if text is None or story.orphan or len(text.paragraphs) < 4:
+            continue
+        later = [d for d in stories[si + 1 :] if d.result is not None and not d.orphan and _is_dangling(d)]
+        cut = None
+        for d in later:
+            dt = d.result.text  # type: ignore[union-attr]
+            d_text = " ".join([dt.title or "", dt.kicker or "", dt.subtitle or "", *dt.paragraphs])
+            n_d = max(len(_bigrams(d_text)), 1)
+
+            def belongs(k: int, text: ArticleText = text, d_text: str = d_text, n_d: int = n_d) -> bool:
+                return _belongs(text, k, d_text, n_d, freq)
+
+            for k in range(2, len(text.paragraphs)):
+                if is_terminal(text.paragraphs[k - 1]) and belongs(k):
+                    end = k + 1
+                    while end < len(text.paragraphs) and belongs(end):
+                        end += 1
+                    cut = (k, end)
+                    break
+            if cut:
+                break
+        if not cut:
+            continue
+        k, end = cut
+        paras = text.paragraphs
+        text.paragraphs = paras[:k]
+        for chunk, orphan in ((paras[k:end], True), (paras[end:], False)):
+            if chunk:
+                piece = Story(orphan=orphan)
+                piece.result = Assembled(ArticleText(paragraphs=list(chunk), script=text.script))
+                out.append(piece)
+    stories[:] = out
+
+
 def repair_order(stories: list[Story]) -> None:
     """Attach an orphan tail to the one dangling story that it reads on from (in place)."""
     results = [s.result for s in stories]
@@ -286,7 +459,11 @@ def repair_order(stories: list[Story]) -> None:
 
     def dangling(s: Story) -> bool:
         paras = s.result.text.paragraphs  # type: ignore[union-attr]
-        return bool(paras) and not is_terminal(paras[-1]) and not any(c.direction == "to" for c in s.result.text.continuations)  # type: ignore[union-attr]
+        return (
+            bool(paras)
+            and not is_terminal(paras[-1])
+            and not any(c.direction == "to" for c in s.result.text.continuations)
+        )  # type: ignore[union-attr]
 
     used: set[int] = set()
     for oi, orphan in enumerate(stories):
@@ -301,7 +478,10 @@ def repair_order(stories: list[Story]) -> None:
             if di < oi:
                 continue  # head after tail: the story's start comes later on the page
             last = story.result.text.paragraphs[-1]  # type: ignore[union-attr]
-            if should_join(last, first) and _cohesion(" ".join(story.result.text.paragraphs), orphan_text, doc_freq) >= 1:  # type: ignore[union-attr]
+            if (
+                strong_join(last, first)
+                and _cohesion(" ".join(story.result.text.paragraphs), orphan_text, doc_freq) >= 1
+            ):  # type: ignore[union-attr]
                 candidates.append(di)
         if len(candidates) != 1:
             continue
@@ -342,7 +522,12 @@ def article_json(story: Story) -> dict[str, object]:
         "subtitle": text.subtitle,
         "dateline": None
         if text.dateline is None
-        else {"text": text.dateline.text, "organisation": text.dateline.organisation, "place": text.dateline.place, "date": text.dateline.date},
+        else {
+            "text": text.dateline.text,
+            "organisation": text.dateline.organisation,
+            "place": text.dateline.place,
+            "date": text.dateline.date,
+        },
         "bylines": [byline_dict(b, works[k] if k < len(works) else None) for k, b in enumerate(text.bylines)],
         "crossheads": list(text.crossheads),
         "captions": [caption_dict(c) for c in text.captions],
@@ -362,8 +547,17 @@ def segment_stories(text: str, script: str | None = None) -> list[Story]:
     hant = resolve_script(script, text[:4000]) == "hant"
     stories = group_stories(split_units(text, hant))
     for story in stories:
-        story.result = assemble(story.blocks, hant, story.head, None, story.continuations, first_is_lead=not story.orphan, photo_items=False)
+        story.result = assemble(
+            story.blocks,
+            hant,
+            story.head,
+            None,
+            story.continuations,
+            first_is_lead=not story.orphan,
+            photo_items=False,
+        )
         story.result.works += [None] * (len(story.result.text.bylines) - len(story.result.works))
+    split_foreign_runs(stories)
     repair_order(stories)
     return [s for s in stories if s.result is not None and _has_content(s)]
 
@@ -395,7 +589,8 @@ def segment_command(path: str | Path, as_json: bool = False, script: str | None 
         if a["dateline"]:
             lines.append(f"   dateline: {a['dateline']['text']}")  # type: ignore[index]
         for b in a["bylines"]:  # type: ignore[attr-defined]
-            lines.append(f"   byline: {b['role'] or ''} {b['name'] or ''}".rstrip())
+            work = f" ({b['work']})" if b.get("work") else ""  # type: ignore[union-attr]
+            lines.append(f"   byline: {b['role'] or ''} {b['name'] or ''}".rstrip() + work)
         for c in a["crossheads"]:  # type: ignore[attr-defined]
             lines.append(f"   crosshead: {c}")
         for c in a["captions"]:  # type: ignore[attr-defined]

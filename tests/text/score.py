@@ -44,8 +44,19 @@ from schema.records import ImageRef  # noqa: E402
 CORPUS = Path(__file__).resolve().parent / "corpus"
 FLOORS = Path(__file__).resolve().parent / "floors.json"
 FIELDS = [
-    "titles", "kickers", "subtitles", "sections", "bylines", "datelines", "captions", "crossheads",
-    "paragraphs", "paragraph joins", "article boundaries", "editors", "continuations",
+    "titles",
+    "kickers",
+    "subtitles",
+    "sections",
+    "bylines",
+    "datelines",
+    "captions",
+    "crossheads",
+    "paragraphs",
+    "paragraph joins",
+    "article boundaries",
+    "editors",
+    "continuations",
 ]
 
 
@@ -58,18 +69,27 @@ def _strip_brackets(text: str | None) -> str:
 def _items(article: dict, key: object) -> dict[str, list[tuple]]:
     """The scored items of one article under an alignment key."""
     out: dict[str, list[tuple]] = {f: [] for f in FIELDS}
-    for field, name in (("titles", "title"), ("kickers", "kicker"), ("subtitles", "subtitle"), ("sections", "section")):
+    for field, name in (
+        ("titles", "title"),
+        ("kickers", "kicker"),
+        ("subtitles", "subtitle"),
+        ("sections", "section"),
+    ):
         if article.get(name):
             out[field].append((key, article[name]))
     out["bylines"] = [(key, b.get("name"), b.get("role")) for b in article.get("bylines", [])]
     d = article.get("dateline")
     if d:
-        out["datelines"].append((key, d.get("organisation"), d.get("place"), d.get("date"), _strip_brackets(d.get("text"))))
+        out["datelines"].append(
+            (key, d.get("organisation"), d.get("place"), d.get("date"), _strip_brackets(d.get("text")))
+        )
     out["captions"] = [(key, c.get("text"), c.get("credit")) for c in article.get("captions", [])]
     out["crossheads"] = [(key, c) for c in article.get("crossheads", [])]
     out["paragraphs"] = [(key, p) for p in article.get("paragraphs", [])]
     out["editors"] = [(key, e.get("name"), e.get("role")) for e in article.get("editors", []) or []]
-    out["continuations"] = [(key, c.get("direction"), c.get("page")) for c in article.get("continuations", []) or []]
+    out["continuations"] = [
+        (key, c.get("direction"), c.get("page")) for c in article.get("continuations", []) or []
+    ]
     return out
 
 
@@ -112,7 +132,9 @@ def align(expected: list[dict], predicted: list[dict]) -> list[tuple[int | None,
     scores = []
     for ei, e in enumerate(expected):
         for pi, p in enumerate(predicted):
-            s = _overlap(_signature(e), _signature(p)) + (50 if e.get("title") and e.get("title") == p.get("title") else 0)
+            s = _overlap(_signature(e), _signature(p)) + (
+                50 if e.get("title") and e.get("title") == p.get("title") else 0
+            )
             if s > 0:
                 scores.append((s, -abs(ei - pi), ei, pi))
     scores.sort(reverse=True)
@@ -171,27 +193,46 @@ def score_page(case: dict, tally: Tally) -> None:
     pred_j = joins_in([p for a in predicted for p in a["paragraphs"]], lines)
     tally.add("paragraph joins", exp_j, pred_j)
     if exp_j != pred_j:
-        tally.failures.append(f"{case['id']} joins: missing {sorted(exp_j - pred_j)} extra {sorted(pred_j - exp_j)}")
+        tally.failures.append(
+            f"{case['id']} joins: missing {sorted(exp_j - pred_j)} extra {sorted(pred_j - exp_j)}"
+        )
     exp_b = [_signature(a) for a in expected]
     pred_b = [_signature(a) for a in predicted]
     tally.add("article boundaries", exp_b, pred_b)
     if Counter(exp_b) != Counter(pred_b):
-        tally.failures.append(f"{case['id']} boundaries: {len(expected)} expected, {len(predicted)} predicted")
+        tally.failures.append(
+            f"{case['id']} boundaries: {len(expected)} expected, {len(predicted)} predicted"
+        )
 
 
 def score_article(case: dict, tally: Tally) -> None:
     i = case["input"]
-    images = [ImageRef(url=im.get("url"), caption=im.get("caption"), credit=im.get("credit")) for im in i.get("images", [])]
+    images = [
+        ImageRef(url=im.get("url"), caption=im.get("caption"), credit=im.get("credit"))
+        for im in i.get("images", [])
+    ]
     result = process_article_full(
-        i.get("kicker"), i.get("title"), i.get("subtitle"), i.get("paragraphs", []), images, case.get("script"), case.get("region")
+        i.get("kicker"),
+        i.get("title"),
+        i.get("subtitle"),
+        i.get("paragraphs", []),
+        images,
+        case.get("script"),
+        case.get("region"),
     )
     t = result.text
     predicted = {
-        "kicker": t.kicker, "title": t.title, "subtitle": t.subtitle, "section": None,
+        "kicker": t.kicker,
+        "title": t.title,
+        "subtitle": t.subtitle,
+        "section": None,
         "dateline": None if t.dateline is None else vars(t.dateline),
-        "bylines": [vars(b) for b in t.bylines], "captions": [vars(c) for c in t.captions],
-        "crossheads": t.crossheads, "paragraphs": t.paragraphs,
-        "editors": [vars(b) for b in t.editors], "continuations": [vars(c) for c in t.continuations],
+        "bylines": [vars(b) for b in t.bylines],
+        "captions": [vars(c) for c in t.captions],
+        "crossheads": t.crossheads,
+        "paragraphs": t.paragraphs,
+        "editors": [vars(b) for b in t.editors],
+        "continuations": [vars(c) for c in t.continuations],
     }
     expected = dict(case["expected"])
     expected.setdefault("section", None)
@@ -206,12 +247,18 @@ def score_article(case: dict, tally: Tally) -> None:
     exp_j, pred_j = joins_in(expected["paragraphs"], lines), joins_in(t.paragraphs, lines)
     tally.add("paragraph joins", exp_j, pred_j)
     if exp_j != pred_j:
-        tally.failures.append(f"{case['id']} joins: missing {sorted(exp_j - pred_j)} extra {sorted(pred_j - exp_j)}")
+        tally.failures.append(
+            f"{case['id']} joins: missing {sorted(exp_j - pred_j)} extra {sorted(pred_j - exp_j)}"
+        )
 
 
 def load_cases(kind: str) -> list[dict]:
     folder = CORPUS / kind
-    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))] if folder.is_dir() else []
+    return (
+        [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))]
+        if folder.is_dir()
+        else []
+    )
 
 
 def run() -> Tally:
@@ -227,7 +274,12 @@ def results(tally: Tally) -> dict[str, dict[str, float]]:
     out = {}
     for f in FIELDS:
         p, r, f1 = tally.prf(f)
-        out[f] = {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f1, 4), "expected": tally.n_exp[f]}
+        out[f] = {
+            "precision": round(p, 4),
+            "recall": round(r, 4),
+            "f1": round(f1, 4),
+            "expected": tally.n_exp[f],
+        }
     return out
 
 

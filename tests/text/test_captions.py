@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.text.captions import attach_captions, split_caption, split_glued
+from pipelines.text.captions import attach_captions, split_caption, split_glued, split_trailing
 from schema.records import Caption, ImageRef
 
 
@@ -50,10 +50,23 @@ def test_split_glued_caption() -> None:
 
 def test_attach_captions() -> None:
     images = [ImageRef(url="a.jpg", caption="▲甲图说明。(资料图片)"), ImageRef(url="b.jpg")]
-    body = [Caption("▲甲图说明。", None), Caption("▲乙图说明。", "记者 于帆 摄"), Caption("▲丙图说明。", None)]
+    body = [
+        Caption("▲甲图说明。", None),
+        Caption("▲乙图说明。", "记者 于帆 摄"),
+        Caption("▲丙图说明。", None),
+    ]
     out = attach_captions(body, images)
     assert [(c.text, c.credit, c.image_url) for c in out] == [
         ("▲甲图说明。", "资料图片", "a.jpg"),
         ("▲乙图说明。", "记者 于帆 摄", "b.jpg"),
         ("▲丙图说明。", None, None),
     ]
+
+
+def test_split_trailing_caption() -> None:
+    body, cap = split_trailing(
+        "有居民清晨起來發現地舖入水，損失嚴重。▲屯灣有街道昨晨水浸。（黎青攝）", hant=True
+    )
+    assert body == "有居民清晨起來發現地舖入水，損失嚴重。"
+    assert cap is not None and (cap.text, cap.credit) == ("▲屯灣有街道昨晨水浸。", "黎青攝")
+    assert split_trailing("三角形▲符号在句中。")[1] is None

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.text.clean import chinese_number, clean_paragraph, clean_text, extract_continuations, page_label
+from pipelines.text.clean import (
+    chinese_number,
+    clean_paragraph,
+    clean_text,
+    extract_continuations,
+    page_label,
+)
 
 
 @pytest.mark.parametrize(
@@ -58,7 +64,9 @@ def test_extract_continuations(text: str, rest: str, markers: list[tuple[str, st
     assert [(c.direction, c.page) for c in found] == markers
 
 
-@pytest.mark.parametrize(("cn", "n"), [("一", 1), ("十", 10), ("十二", 12), ("二十", 20), ("一百零五", 105), ("ab", None)])
+@pytest.mark.parametrize(
+    ("cn", "n"), [("一", 1), ("十", 10), ("十二", 12), ("二十", 20), ("一百零五", 105), ("ab", None)]
+)
 def test_chinese_number(cn: str, n: int | None) -> None:
     assert chinese_number(cn) == n
 

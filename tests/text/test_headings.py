@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.text.headings import assign_head, is_crosshead_pair, is_heading_like, kicker_text, subtitle_text
+from pipelines.text.headings import (
+    assign_head,
+    is_crosshead_pair,
+    is_heading_like,
+    kicker_text,
+    subtitle_text,
+)
 
 
 @pytest.mark.parametrize(
@@ -46,7 +52,10 @@ def test_two_line_crosshead() -> None:
 @pytest.mark.parametrize(
     ("lines", "expected"),
     [
-        (["聚焦", "青禾县推进春耕生产——", "田野里的新希望"], ("聚焦", "青禾县推进春耕生产", "田野里的新希望", None)),
+        (
+            ["聚焦", "青禾县推进春耕生产——", "田野里的新希望"],
+            ("聚焦", "青禾县推进春耕生产", "田野里的新希望", None),
+        ),
         (["技能铺就前路", "——写在劳务品牌升级之际"], (None, None, "技能铺就前路", "写在劳务品牌升级之际")),
         (["资讯", "市图书馆推出夜读空间"], ("资讯", None, "市图书馆推出夜读空间", None)),
         (["市图书馆推出夜读空间"], (None, None, "市图书馆推出夜读空间", None)),

@@ -18,7 +18,11 @@ def test_floors_are_met() -> None:
         pytest.skip("the annotated corpus is not present")
     floors = json.loads(score.FLOORS.read_text())
     results = score.results(score.run())
-    low = {f: (results[f]["f1"], floor) for f, floor in floors.items() if f in results and results[f]["f1"] + 1e-9 < floor}
+    low = {
+        f: (results[f]["f1"], floor)
+        for f, floor in floors.items()
+        if f in results and results[f]["f1"] + 1e-9 < floor
+    }
     assert not low, f"F1 below floor (current, floor): {low}\n{score.table(results)}"
 
 

@@ -21,6 +21,9 @@ from pipelines.text.rejoin import Block, classify_role, rejoin, rejoin_blocks, s
         ("加强顶层设计", "heading"),
         ("记者从市教育局获悉，今年将新增学位三千个。", "body"),
         ("▲市民在办理业务。（资料图片）据介绍，今年以来全市共办理各类业务十二万件。", "caption+body"),
+        ("有居民发现地铺入水，损失严重。▲街道昨晨水浸。（黎青摄）", "body+caption"),
+        ("(据新华社电)", "source"),
+        ("（作者单位：岚州市文化馆）", "source"),
         ("", "empty"),
     ],
 )
@@ -31,16 +34,29 @@ def test_classify_role(text: str, role: str) -> None:
 @pytest.mark.parametrize(
     ("a", "b", "join"),
     [
-        ("市场监管局在调研中发现，该企业虽拥有“青禾”", "，却未能有效激活无形资产价值。", True),  # 1 closing start
+        (
+            "市场监管局在调研中发现，该企业虽拥有“青禾”",
+            "，却未能有效激活无形资产价值。",
+            True,
+        ),  # 1 closing start
         ("全年实现销售收入1", "2亿元，同比增长。", True),  # 2 digit-unit
         ("工作已全部完成。", "该公司负责人说，明年继续。", False),  # 3 sentence end
         ("会议提出以下要求：", "一是稳定播种面积。", False),  # 3 colon
-        ("据市林业局介绍，今年造林将重点围绕荒山荒坡、河道两岸和城市", "周边展开，树种以乡土树种为主。", True),  # 8 long fragment
+        (
+            "据市林业局介绍，今年造林将重点围绕荒山荒坡、河道两岸和城市",
+            "周边展开，树种以乡土树种为主。",
+            True,
+        ),  # 8 long fragment
         ("指导企业系统梳理“青禾”", "等商标权属关系。", True),  # 10 continuation start
         ("2月19日，东岭县市场监督管理局", "接到投诉，对某鞋铺进行调查。", True),  # comma clause
         ("联系人：贺先生", "联系电话：0000-5550123", False),  # 7 label:value
         ("三是做好防灾减灾，及早制定应对干旱、低温等灾害的预案", "四、加强组织领导", False),  # 6 list item
         ("依托全国碳市场", "首个履约周期顺利结束。", False),  # 13 no evidence
+        (
+            "社区党委书记告诉记者，菜园的收成一部分送给社区里的",
+            "如今，每到周末，菜园里总能看到人。",
+            False,
+        ),  # opener
     ],
 )
 def test_should_join(a: str, b: str, join: bool) -> None:
@@ -69,11 +85,15 @@ def test_join_across_caption_and_byline_not_across_crosshead() -> None:
 
 
 def test_rejoin_counts_and_keeps_lists_and_verse() -> None:
-    paras, joins = rejoin(["会议强调：", "一是稳定面积；", "二是保供稳价。", "槐花白，", "槐花香，", "槐花飘进旧时光。"])
+    paras, joins = rejoin(
+        ["会议强调：", "一是稳定面积；", "二是保供稳价。", "槐花白，", "槐花香，", "槐花飘进旧时光。"]
+    )
     assert joins == 0
     assert paras[:3] == ["会议强调：", "一是稳定面积；", "二是保供稳价。"]
 
 
 def test_fragment_that_looks_like_a_heading_is_promoted() -> None:
-    paras, joins = rejoin(["指导企业系统梳理“青禾”", "▲活动现场。(资料图片)", "等商标权属关系并协助其开展专业评估。"])
+    paras, joins = rejoin(
+        ["指导企业系统梳理“青禾”", "▲活动现场。(资料图片)", "等商标权属关系并协助其开展专业评估。"]
+    )
     assert paras == ["指导企业系统梳理“青禾”等商标权属关系并协助其开展专业评估。"] and joins == 1

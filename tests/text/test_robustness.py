@@ -57,8 +57,19 @@ def test_pathological_lines_finish(text: str) -> None:
 
 
 def test_mixed_scripts_and_html() -> None:
-    page = "<p>市民夜讀空間開放</p>\n\n<p>本報記者 祁遠</p>\n\n<p>为满足市民需求，夜读空间&nbsp;正式开放。</p>\n"
+    page = (
+        "<p>市民夜讀空間開放</p>\n\n<p>本報記者 祁遠</p>\n\n<p>为满足市民需求，夜读空间&nbsp;正式开放。</p>\n"
+    )
     (article,) = segment_page(page)
     assert article["title"] == "市民夜讀空間開放"
     assert article["bylines"][0]["name"] == "祁遠"
     assert article["paragraphs"] == ["为满足市民需求，夜读空间 正式开放。"]
+
+
+def test_mixed_paper_detects_script_per_article() -> None:
+    trad = process_article(
+        None, "社區檢測下月展開", None, ["政府昨公布兩星期後會展開社區檢測。"], script="mixed", region="hk"
+    )
+    assert trad.script == "hant" and trad.title_simplified == "社区检测下月展开"
+    simp = process_article(None, "社区检测下月展开", None, ["政府昨天公布两星期后展开检测。"], script=None)
+    assert simp.script == "hans" and simp.title_simplified is None

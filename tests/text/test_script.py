@@ -27,7 +27,12 @@ def test_unknown_region_is_a_clear_error() -> None:
 
 @pytest.mark.parametrize(
     ("text", "script"),
-    [("本報記者報導，臺灣經濟穩定", "hant"), ("本报记者报道，经济稳定", "hans"), ("", "hans"), ("ABC 123", "hans")],
+    [
+        ("本報記者報導，臺灣經濟穩定", "hant"),
+        ("本报记者报道，经济稳定", "hans"),
+        ("", "hans"),
+        ("ABC 123", "hans"),
+    ],
 )
 def test_detect_script(text: str, script: str) -> None:
     assert detect_script(text) == script

@@ -23,7 +23,10 @@ def test_first_story_head(articles: list[dict]) -> None:
     assert first["section"] == "聚焦"
     assert first["kicker"] and not first["kicker"].endswith("——")
     assert first["title"] and first["title"].startswith("守好")
-    assert [(b["role"], b["organisation"]) for b in first["bylines"]] == [("记者", "本报"), ("实习生", "本报")]
+    assert [(b["role"], b["organisation"]) for b in first["bylines"]] == [
+        ("记者", "本报"),
+        ("实习生", "本报"),
+    ]
 
 
 def test_two_line_crossheads_and_captions(articles: list[dict]) -> None:

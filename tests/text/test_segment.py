@@ -43,7 +43,11 @@ PAGE = """聚焦
 
 def test_page_structure() -> None:
     articles = segment_page(PAGE)
-    assert [a["title"] for a in articles] == ["田野里的新希望", "市图书馆推出夜读空间", "白沙河镇开展农机安全检查"]
+    assert [a["title"] for a in articles] == [
+        "田野里的新希望",
+        "市图书馆推出夜读空间",
+        "白沙河镇开展农机安全检查",
+    ]
     first = articles[0]
     assert first["section"] == "聚焦" and first["kicker"] == "青禾县推进高标准农田建设"
     assert [(b["name"], b["role"]) for b in first["bylines"]] == [("林晓川", "记者"), ("葛青", "实习生")]
@@ -118,7 +122,9 @@ def test_untitled_dateline_story_and_gap() -> None:
     assert [a["title"] for a in articles] == ["让积分撬动乡村治理", None]
     assert articles[0]["gaps"] == [{"after_paragraph": 1, "reason": "missing-text"}]
     assert articles[0]["crossheads"] == ["从“要我做”到“我要做”"]
-    assert articles[0]["bylines"] == [{"name": "樊小禾", "role": "记者", "organisation": "本报", "work": "文/图"}]
+    assert articles[0]["bylines"] == [
+        {"name": "樊小禾", "role": "记者", "organisation": "本报", "work": "文/图"}
+    ]
     assert articles[1]["dateline"]["organisation"] == "本报"
 
 
@@ -145,3 +151,22 @@ def test_segment_command(tmp_path) -> None:
     assert data == segment_page(PAGE)
     text = segment_command(path)
     assert "#1 田野里的新希望" in text and "crosshead: 加强统筹规划 夯实粮食根基" in text
+
+
+def test_text_after_a_jump_marker_is_another_story() -> None:
+    page = """中学生设计减塑饭盒获奖
+
+【湾报专讯】两名中四学生设计出可分解饭盒，希望作品日后能够（转A4版）多名市民对政府的新措施表示欢迎，认为可减轻家庭负担。
+
+（本报记者 岑家乐）
+"""
+    first, second = segment_page(page)
+    assert first["paragraphs"] == ["两名中四学生设计出可分解饭盒，希望作品日后能够"]
+    assert second["title"] is None and second["paragraphs"][0].startswith("多名市民")
+    assert second["bylines"] == [{"name": "岑家乐", "role": "记者", "organisation": "本报"}]
+
+
+def test_masthead_and_index_lines_are_not_articles() -> None:
+    page = "青川日报\n\n2026年4月30日 星期四\n\n导读\n\n第3版 让老旧小区焕发新颜\n\n市图书馆推出夜读空间\n\n本报讯(记者 祁远)近日，夜读空间正式开放。\n"
+    (article,) = segment_page(page)
+    assert article["title"] == "市图书馆推出夜读空间" and article["section"] is None

@@ -28,7 +28,9 @@ PARAGRAPHS = [
 ]
 
 
-def _item(paragraphs: list[str], title: str | None = "今年新增造林三万亩", script: str = "hans") -> ArticleItem:
+def _item(
+    paragraphs: list[str], title: str | None = "今年新增造林三万亩", script: str = "hans"
+) -> ArticleItem:
     record = ArticleRecord(
         url="http://example.test/a.htm",
         edition_date=dt.date(2026, 3, 13),
@@ -39,8 +41,14 @@ def _item(paragraphs: list[str], title: str | None = "今年新增造林三万�
         images=[ImageRef(url="p.jpg", caption="▲志愿者植树。(资料图片)")],
     )
     return ArticleItem(
-        paper="qh", date=dt.date(2026, 3, 13), page_url="http://example.test/p.htm", page_number="01", seq=1,
-        ref=ArticleRef(url=record.url), article=record, script=script,  # type: ignore[arg-type]
+        paper="qh",
+        date=dt.date(2026, 3, 13),
+        page_url="http://example.test/p.htm",
+        page_number="01",
+        seq=1,
+        ref=ArticleRef(url=record.url),
+        article=record,
+        script=script,  # type: ignore[arg-type]
     )
 
 
@@ -55,7 +63,13 @@ def test_stages_match_process_article_and_count() -> None:
     item = _item(PARAGRAPHS)
     for stage in stages:
         item = stage.process_item(item)
-    expected = process_article("我市启动春季植树行动——", "今年新增造林三万亩", None, PARAGRAPHS, [ImageRef(url="p.jpg", caption="▲志愿者植树。(资料图片)")])
+    expected = process_article(
+        "我市启动春季植树行动——",
+        "今年新增造林三万亩",
+        None,
+        PARAGRAPHS,
+        [ImageRef(url="p.jpg", caption="▲志愿者植树。(资料图片)")],
+    )
     assert item.text == expected
     assert item.text.joins == 1 and item.text.kicker == "我市启动春季植树行动"
     assert [(c.direction, c.page) for c in item.text.continuations] == [("to", "2")]
@@ -93,7 +107,12 @@ def test_validate_drops_empty_articles_with_reason() -> None:
 
 def test_other_items_pass_untouched() -> None:
     _, stages = _stages()
-    page = PageItem(paper="qh", date=dt.date(2026, 3, 13), seq=1, page=PageRecord(url="u", edition_date=None, number="01", name="要闻"))
+    page = PageItem(
+        paper="qh",
+        date=dt.date(2026, 3, 13),
+        seq=1,
+        page=PageRecord(url="u", edition_date=None, number="01", name="要闻"),
+    )
     for stage in stages:
         assert stage.process_item(page) is page
 
@@ -106,7 +125,11 @@ def test_a_later_stage_alone_still_works() -> None:
 
 def test_stage_order_is_exported() -> None:
     assert list(TEXT_STAGES) == [
-        "pipelines.stages.CleanStage", "pipelines.stages.ScriptStage", "pipelines.stages.RejoinStage",
-        "pipelines.stages.AttributionStage", "pipelines.stages.CaptionStage", "pipelines.stages.ValidateStage",
+        "pipelines.stages.CleanStage",
+        "pipelines.stages.ScriptStage",
+        "pipelines.stages.RejoinStage",
+        "pipelines.stages.AttributionStage",
+        "pipelines.stages.CaptionStage",
+        "pipelines.stages.ValidateStage",
     ]
     assert list(TEXT_STAGES.values()) == sorted(TEXT_STAGES.values())
