@@ -148,7 +148,7 @@ class CaptionStage(_Stage):
         text = item.text
         if text is None:
             return
-        fill_simplified(text, self.region_of.get(item.paper, "mainland"))
+        fill_simplified(text, self.region_of.get(item.paper, item.region))
         self.inc("captions", len(text.captions))
 
 

@@ -169,7 +169,7 @@ class Byline:
 class Dateline:
     """The 讯头/电头 that opened the first paragraph, e.g. 新华社北京4月25日电."""
 
-    text: str  # as printed, including the bracketed reporters
+    text: str  # the prefix as printed, without the bracketed reporters (本报讯, 新华社北京4月25日电)
     organisation: str | None = None
     place: str | None = None
     date: str | None = None  # as printed ("4月25日", "18日")
@@ -253,6 +253,7 @@ class ArticleItem:
     article: ArticleRecord
     text: ArticleText | None = None  # filled by the text stages
     script: Literal["hans", "hant"] = "hans"  # the paper's script from the registry
+    region: str = "mainland"  # the paper's OpenCC region ("mainland", "hk", "tw") from the registry
 
 
 @dataclass

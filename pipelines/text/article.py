@@ -79,6 +79,7 @@ def assemble(
         script="hant" if hant else "hans",
     )
     works: list[str | None] = []
+    inline_credit: str | None = None  # reporters printed inside the dateline bracket: 本报讯(记者 乔植)
     byline_lines: list[str] = []
     body_captions: list[Caption] = []
 
@@ -126,6 +127,9 @@ def assemble(
     if first_body is not None and first_body.role == "dateline" and first_is_lead:
         dateline, bylines, rest = parse_dateline(first_body.text, hant)
         text.dateline = dateline
+        if bylines and dateline is not None:  # the reporters as printed in the dateline's bracket
+            printed = first_body.text[: len(first_body.text) - len(rest)]
+            inline_credit = printed[len(dateline.text) :].strip(" \u3000()（）[]【】〔〕:：") or None
         text.bylines.extend(bylines)
         works.extend([None] * len(bylines))
         first_body.text = rest
@@ -172,7 +176,8 @@ def assemble(
             text.bylines.extend(credits.bylines)
             works.extend([credits.work] * len(credits.bylines))
             text.editors.extend(credits.editors)
-            byline_lines.append(block.text.strip())
+            if credits.bylines:  # an editor credit (责任编辑：…) is not a byline
+                byline_lines.append(block.text.strip())
         elif block.role in ("caption", "credit"):
             cap = split_caption(block.text, hant)
             if cap is None:
@@ -209,7 +214,7 @@ def assemble(
         _photo_credit_tail(text, hant, works, images or [])
 
     text.captions = attach_captions(body_captions, images or [], hant)
-    text.byline_text = " / ".join(byline_lines) or None
+    text.byline_text = " / ".join(byline_lines) or inline_credit
     return Assembled(text, works)
 
 
