@@ -71,9 +71,7 @@ def write_registry(path: Path, key: str, name: str, family: str, root: str, entr
     return path
 
 
-@pytest.fixture
-def sqlite_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'epaper.db'}"
+from tests.dbfixtures import db_url, pg_admin_url  # noqa: E402,F401 - every crawl test runs on SQLite and PostgreSQL
 
 
 def registry_for(path: Path, site: object) -> Path:

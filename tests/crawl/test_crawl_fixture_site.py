@@ -31,9 +31,9 @@ def demo_server():
         yield server
 
 
-def test_demo_crawl_is_complete_and_a_rerun_changes_nothing(demo_server, sqlite_url) -> None:
+def test_demo_crawl_is_complete_and_a_rerun_changes_nothing(demo_server, db_url) -> None:
     site = SITES["demo"]
-    first = run_crawl(demo_server.base_url, sqlite_url, "demo", start="2025-04-25", end="2025-04-26")
+    first = run_crawl(demo_server.base_url, db_url, "demo", start="2025-04-25", end="2025-04-26")
     assert first.returncode == 0, first.log[-3000:]
     pages, articles = expected_counts(site, list(site.dates))
     assert first.scalar("select count(*) from page") == pages >= 8
@@ -52,7 +52,7 @@ def test_demo_crawl_is_complete_and_a_rerun_changes_nothing(demo_server, sqlite_
                   " (select count(*) from article_part), (select count(*) from failure)")
     counts_before = first.rows(counts_sql)
 
-    second = run_crawl(demo_server.base_url, sqlite_url, "demo", start="2025-04-25", end="2025-04-26")
+    second = run_crawl(demo_server.base_url, db_url, "demo", start="2025-04-25", end="2025-04-26")
     assert second.returncode == 0, second.log[-3000:]
     assert second.rows(counts_sql) == counts_before
     assert second.rows(snapshot_sql) == before  # same ids, same hashes, changed_at untouched
@@ -60,11 +60,11 @@ def test_demo_crawl_is_complete_and_a_rerun_changes_nothing(demo_server, sqlite_
     assert "epaper summary" in second.log
 
 
-def test_day_without_edition_and_redirect_are_not_published(sqlite_url, tmp_path: Path) -> None:
+def test_day_without_edition_and_redirect_are_not_published(db_url, tmp_path: Path) -> None:
     site = SITES["pc-newslist"]  # editions on 03-03, 03-04 and 03-06; none on 03-05
     faults = Faults(redirect_dates={"2025-03-04": "2025-03-06"})  # the site sends 03-04 to another issue
     with FixtureServer([site], faults) as server:
-        result = run_crawl(server.base_url, sqlite_url, "pc_newslist", start="2025-03-03", end="2025-03-06",
+        result = run_crawl(server.base_url, db_url, "pc_newslist", start="2025-03-03", end="2025-03-06",
                            registry=registry_for(tmp_path / "r.toml", site))
     assert result.returncode == 0, result.log[-3000:]
     assert edition_rows(result) == {
@@ -80,11 +80,11 @@ def _page_path(site, day: D, index: int) -> str:
     return site.root + site.renderer().page_path(site.spec, day, edition.pages[index])
 
 
-def test_a_500_then_ok_page_is_retried_and_stored(sqlite_url, tmp_path: Path) -> None:
+def test_a_500_then_ok_page_is_retried_and_stored(db_url, tmp_path: Path) -> None:
     site = SITES["pc-newslist"]
     path = _page_path(site, D(2025, 3, 3), 1)
     with FixtureServer([site], Faults(flaky={path: 2})) as server:
-        result = run_crawl(server.base_url, sqlite_url, "pc_newslist", date="2025-03-03",
+        result = run_crawl(server.base_url, db_url, "pc_newslist", date="2025-03-03",
                            registry=registry_for(tmp_path / "r.toml", site), settings={"RETRY_TIMES": "3"})
         hits = server.hits[path]
     assert result.returncode == 0, result.log[-3000:]
@@ -93,13 +93,13 @@ def test_a_500_then_ok_page_is_retried_and_stored(sqlite_url, tmp_path: Path) ->
     assert result.scalar("select count(*) from failure") == 0
 
 
-def test_a_page_that_keeps_failing_is_recorded_and_the_edition_is_partial(sqlite_url, tmp_path: Path) -> None:
+def test_a_page_that_keeps_failing_is_recorded_and_the_edition_is_partial(db_url, tmp_path: Path) -> None:
     site = SITES["pc-newslist"]
     path = _page_path(site, D(2025, 3, 3), 2)
     registry = registry_for(tmp_path / "r.toml", site)
     faults = Faults(failing={path})
     with FixtureServer([site], faults) as server:
-        result = run_crawl(server.base_url, sqlite_url, "pc_newslist", date="2025-03-03", registry=registry,
+        result = run_crawl(server.base_url, db_url, "pc_newslist", date="2025-03-03", registry=registry,
                            settings={"RETRY_TIMES": "2"})
         assert result.returncode != 0  # cron must see the failure
         assert edition_rows(result) == {"2025-03-03": "partial"}
@@ -110,7 +110,7 @@ def test_a_page_that_keeps_failing_is_recorded_and_the_edition_is_partial(sqlite
         assert re.search(r"partial", result.log)
 
         faults.failing.clear()  # the site recovers: a re-run completes the edition and clears the failure
-        again = run_crawl(server.base_url, sqlite_url, "pc_newslist", date="2025-03-03", registry=registry)
+        again = run_crawl(server.base_url, db_url, "pc_newslist", date="2025-03-03", registry=registry)
     assert again.returncode == 0, again.log[-3000:]
     assert edition_rows(again) == {"2025-03-03": "complete"}
     assert again.scalar("select count(*) from failure") == 0
@@ -119,13 +119,13 @@ def test_a_page_that_keeps_failing_is_recorded_and_the_edition_is_partial(sqlite
 
 
 @pytest.mark.parametrize("mode", ["iso-8859-1", "none", "utf-8"])
-def test_gbk_pages_with_wrong_or_missing_charset_headers_store_correct_chinese(sqlite_url, tmp_path: Path,
+def test_gbk_pages_with_wrong_or_missing_charset_headers_store_correct_chinese(db_url, tmp_path: Path,
                                                                                  mode: str) -> None:
     site = SITES["pc-newslist"]
     day = D(2025, 3, 4)
     everything = re.compile(r"/pc/(layout|content)/")
     with FixtureServer([site], Faults(gbk_pages={everything}, wrong_charset={everything: mode})) as server:
-        result = run_crawl(server.base_url, sqlite_url, "pc_newslist", date=day.isoformat(),
+        result = run_crawl(server.base_url, db_url, "pc_newslist", date=day.isoformat(),
                            registry=registry_for(tmp_path / "r.toml", site))
     assert result.returncode == 0, result.log[-3000:]
     edition = site.edition(day)
@@ -138,10 +138,10 @@ def test_gbk_pages_with_wrong_or_missing_charset_headers_store_correct_chinese(s
 
 
 @pytest.mark.parametrize("key", ["pc-resultlist", "pc-articlelist", "classic"])
-def test_every_family_and_skin_crawls_complete(sqlite_url, tmp_path: Path, key: str) -> None:
+def test_every_family_and_skin_crawls_complete(db_url, tmp_path: Path, key: str) -> None:
     site = SITES[key]
     with FixtureServer([site]) as server:
-        result = run_crawl(server.base_url, sqlite_url, key.replace("-", "_"), start="2025-03-03", end="2025-03-04",
+        result = run_crawl(server.base_url, db_url, key.replace("-", "_"), start="2025-03-03", end="2025-03-04",
                            registry=registry_for(tmp_path / "r.toml", site))
     assert result.returncode == 0, result.log[-3000:]
     assert edition_rows(result) == {"2025-03-03": "complete", "2025-03-04": "complete"}
