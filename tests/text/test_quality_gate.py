@@ -11,13 +11,18 @@ import pytest
 from tests.text import score
 
 
-def test_floors_are_met() -> None:
-    if not score.FLOORS.exists():
+@pytest.mark.parametrize(
+    "root, floors_path",
+    [(score.CORPUS, score.FLOORS), (score.HOLDOUT, score.HOLDOUT_FLOORS)],
+    ids=["development", "holdout"],
+)
+def test_floors_are_met(root, floors_path) -> None:
+    if not floors_path.exists():
         pytest.skip("no floors pinned yet (run python -m tests.text.score --update-floors)")
-    if not score.load_cases("pages") and not score.load_cases("articles"):
+    if not score.load_cases("pages", root) and not score.load_cases("articles", root):
         pytest.skip("the annotated corpus is not present")
-    floors = json.loads(score.FLOORS.read_text())
-    results = score.results(score.run())
+    floors = json.loads(floors_path.read_text())
+    results = score.results(score.run(root))
     low = {
         f: (results[f]["f1"], floor)
         for f, floor in floors.items()
