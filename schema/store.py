@@ -23,10 +23,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import InterfaceError, OperationalError, StatementError
 
-from schema.db import make_engine, upgrade
-from schema.models import Article, ArticlePart, Byline, CrawlRun, Edition, Failure, Image, Newspaper, Page
 from pipelines.text.continuation import Part, join_bodies, link_parts
 from pipelines.text.script import to_simplified
+from schema.db import make_engine, upgrade
+from schema.models import Article, ArticlePart, Byline, CrawlRun, Edition, Failure, Image, Newspaper, Page
 from schema.records import ArticleItem, Continuation, CoordinateSpace, EditionItem, FailureItem, PageItem
 
 NEWSPAPER: Table = Newspaper.__table__  # type: ignore[assignment]
