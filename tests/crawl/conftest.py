@@ -21,6 +21,7 @@ FAST_SETTINGS = {
     "EPAPER_RETRY_BACKOFF_BASE": "0.01",
     "RETRY_TIMES": "2",
     "LOG_LEVEL": "INFO",
+    "EPAPER_ARCHIVE_ENABLED": "0",  # tests/archive covers the WARC archive; here it would only fill data/archive
 }
 
 
