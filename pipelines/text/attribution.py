@@ -196,6 +196,20 @@ _DATELINES: list[tuple[re.Pattern[str], str | None]] = [
         ),
         None,
     ),
+    # the same LTN/desk prefixes printed without brackets, set off from the body by a space:
+    # `記者X／桐港報導　桐港縣…`, `地方中心／綜合報導　…`
+    (
+        re.compile(
+            rf"^(?P<org>[{HAN}]{{0,6}}?)记者(?P<names>[{HAN}、·]{{2,30}}?)/(?P<place>[{HAN}]{{2,6}})(?:报导|报道)(?= )"
+        ),
+        None,
+    ),
+    (
+        re.compile(
+            rf"^(?:[{HAN}]{{2,6}}(?:中心|组|部|新闻))/(?:综合|(?P<place>[{HAN}]{{2,6}}?)(?:综合)?)(?:报导|报道)(?= )"
+        ),
+        None,
+    ),
 ]
 _BRACKET = re.compile(r"\s*\((?P<inner>[^()]{1,80})\)")
 _PLACE_REPORT = re.compile(rf"\s*(?P<place>[{HAN}]{{2,4}})(?:报道|报导)$")

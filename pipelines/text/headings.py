@@ -18,6 +18,9 @@ from pipelines.text.sentence import core_end, is_terminal
 _TRAILING_DASH = re.compile(r"\s*(?:——|──|—{2,}|-{2,}|－{2,})\s*$")
 _LEADING_DASH = re.compile(r"^\s*(?:——|──|—{2,}|-{2,}|－{2,})\s*")
 _LABEL_VALUE = re.compile(rf"^(?:{alternation(FORM_LABELS)})\s*[:：]")
+# a notice line `报名时间：6月12日起`, `市急救中心24小时值班电话：6612 0119`: a label that ends in a form
+# word (≤ 16 chars, no sentence punctuation), a colon, then the value on the same line
+_NOTICE_LINE = re.compile(rf"^[^，。：:；;！？!?,\s]{{0,14}}(?:{alternation(FORM_LABELS)})\s*[:：]\s*\S")
 _LIST_START = re.compile(
     r"^(?:[一二三四五六七八九十]{1,3}、|\d{1,2}[、．.](?!\d)|[（(][一二三四五六七八九十\d]{1,3}[）)])"
 )
@@ -57,7 +60,7 @@ def is_heading_like(line: str) -> bool:
     line = line.strip()
     if not line or len(line) > MAX_HEADING_LEN or "。" in line:
         return False
-    if is_terminal(line) or _LABEL_VALUE.match(line):
+    if is_terminal(line) or _LABEL_VALUE.match(line) or is_notice_line(line):
         return False
     if ("，" in line or "," in line) and (
         len(line) > 16 or _SPEECH.search(line) is not None or "、" in line or any(c.isdigit() for c in line)
@@ -66,6 +69,11 @@ def is_heading_like(line: str) -> bool:
     if _LIST_START.match(line) or _DATE_LINE.match(line):
         return False  # `三、联系方式` is a list item, `2026年3月20日` a notice's date
     return core_end(line) not in "，,、"
+
+
+def is_notice_line(line: str) -> bool:
+    """`label：value` lines of a notice (conventions: 联系人：…, 报名方式：…) are body lines, never heads."""
+    return bool(_NOTICE_LINE.match(line.strip()))
 
 
 def is_short(line: str) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from pipelines.text.attribution import parse_byline_line, parse_dateline
 from pipelines.text.captions import split_caption, split_glued, split_trailing
-from pipelines.text.headings import is_heading_like, kicker_text, subtitle_text
+from pipelines.text.headings import is_heading_like, is_notice_line, kicker_text, subtitle_text
 from pipelines.text.lexicon import (
     CONTINUATION_START,
     DANGLING_END,
@@ -108,7 +108,7 @@ def should_join(a: str, b: str, b_indented: bool | None = None) -> bool:
         return True
     if is_list_item(b):  # 6
         return False
-    if _LABEL_VALUE.match(a) and _LABEL_VALUE.match(b):  # 7
+    if (_LABEL_VALUE.match(a) and _LABEL_VALUE.match(b)) or is_notice_line(b):  # 7 notice lines stay apart
         return False
     if _tabular(a) and _tabular(b):
         return False
@@ -133,14 +133,39 @@ def strong_join(a: str, b: str) -> bool:
     return a[-1] in DANGLING_END or b[0] in PARTICLE_START
 
 
+_SKIP = frozenset({"caption", "credit", "byline", "editor", "empty"})
+
+
+def _neighbours(blocks: list[Block], i: int) -> tuple[Block | None, Block | None]:
+    """The nearest non-interleaved blocks before and after block i."""
+    nxt = next((b for b in blocks[i + 1 :] if b.role not in _SKIP), None)
+    prev = next((b for b in reversed(blocks[:i]) if b.role not in _SKIP), None)
+    return prev, nxt
+
+
+def is_inset_crosshead(head: str, prev: Block | None, nxt: Block | None) -> bool:
+    """A crosshead the make-up dropped into a cut sentence (`…由原来的` / crosshead / `“一年一遇”提升到…`):
+    the body on its two sides reads as one sentence while the head itself does not run into the text
+    after it. Like a caption or byline between the halves, it leaves the paragraph whole."""
+    return (
+        prev is not None
+        and nxt is not None
+        and prev.role in BODY
+        and nxt.role == "body"
+        and not is_terminal(prev.text)
+        # `联系电话：…` before a signature or date is a notice's tail, not a cut sentence
+        and not _LABEL_VALUE.match(prev.text)
+        and strong_join(prev.text, nxt.text)
+        and not strong_join(head, nxt.text)
+    )
+
+
 def promote_fragments(blocks: list[Block]) -> None:
     """A heading-like line that a cut sentence runs through is body, not a crosshead (in place)."""
-    skip = {"caption", "credit", "byline", "editor", "empty"}
     for i, block in enumerate(blocks):
         if block.role != "heading":
             continue
-        nxt = next((b for b in blocks[i + 1 :] if b.role not in skip), None)
-        prev = next((b for b in reversed(blocks[:i]) if b.role not in skip), None)
+        prev, nxt = _neighbours(blocks, i)
         if nxt is not None and nxt.role == "body" and strong_join(block.text, nxt.text):
             block.role = "body"
         elif (
@@ -148,6 +173,7 @@ def promote_fragments(blocks: list[Block]) -> None:
             and prev.role in BODY
             and not is_terminal(prev.text)
             and strong_join(prev.text, block.text)
+            and not is_inset_crosshead(block.text, prev, nxt)
         ):
             block.role = "body"
 
@@ -176,7 +202,12 @@ def rejoin_blocks(blocks: list[Block]) -> tuple[list[Block], int]:
     out: list[Block] = []
     open_body: int | None = None  # index in `out` of the body block a later one may continue
     joins = 0
-    for block in blocks:
+    for i, block in enumerate(blocks):
+        if block.role == "heading" and open_body is not None:
+            prev, nxt = _neighbours(blocks, i)
+            if is_inset_crosshead(block.text, prev, nxt):
+                out.append(Block(block.text, block.role, block.indented))
+                continue  # the paragraph before it stays open across the crosshead
         if block.role in BODY:
             if block.role == "body" and open_body is not None:
                 prev = out[open_body]

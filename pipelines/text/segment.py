@@ -19,9 +19,24 @@ from pipelines.text.article import Assembled, assemble, resolve_script
 from pipelines.text.attribution import byline_dict, parse_byline_line
 from pipelines.text.captions import caption_dict, has_caption_mark, split_caption
 from pipelines.text.clean import FROM_WORDS, JUMP_MARKERS, clean_text, extract_continuations
-from pipelines.text.headings import assign_head, is_crosshead_pair, is_known_section, is_short, join_crosshead
-from pipelines.text.lexicon import CAPTION_MARKS, FURNITURE_PATTERNS, HAN, PAPER_SUFFIX_RE, fold
-from pipelines.text.rejoin import Block, classify_role, glue, should_join, strong_join
+from pipelines.text.headings import (
+    assign_head,
+    is_brief_label,
+    is_crosshead_pair,
+    is_known_section,
+    is_notice_line,
+    is_short,
+    join_crosshead,
+)
+from pipelines.text.lexicon import (
+    CAPTION_MARKS,
+    FURNITURE_PATTERNS,
+    HAN,
+    MAX_HEADING_LEN,
+    PAPER_SUFFIX_RE,
+    fold,
+)
+from pipelines.text.rejoin import Block, classify_role, glue, is_list_item, should_join, strong_join
 from pipelines.text.sentence import is_terminal
 from schema.records import ArticleText, Continuation
 
@@ -37,6 +52,7 @@ class Unit:
     role: str
     pair: bool = False  # a two-line crosshead already joined
     continuations: list[Continuation] = field(default_factory=list)
+    indented: bool | None = None  # True: printed with a paragraph indent on a page that indents paragraphs
 
 
 @dataclass
@@ -65,8 +81,8 @@ class Story:
     def untitled(self) -> bool:
         return self.head.get("title") is None and self.head.get("kicker") is None
 
-    def add(self, text: str, role: str) -> None:
-        self.blocks.append(Block(text, role))
+    def add(self, text: str, role: str, indented: bool | None = None) -> None:
+        self.blocks.append(Block(text, role, indented))
         if role in ("body", "dateline", "fragment"):
             self.has_body = True
 
@@ -108,11 +124,19 @@ def split_units(text: str, hant: bool) -> list[Unit]:
                 role = classify_role(line, hant)
                 if found and role in HEADISH:
                     role = "fragment"  # a crosshead never carries a 下转/上接 marker: a cut piece of body
-                units.append(Unit(line, role, continuations=found))
+                units.append(Unit(line, role, continuations=found, indented=_indent_of(raw) or None))
             elif found:
                 units.append(Unit("", "marker", continuations=found))
             k += 1
+    if sum(1 for u in units if u.indented) < 2:
+        for u in units:  # a page that does not indent its paragraphs says nothing by an indent
+            u.indented = None
     return units
+
+
+def _indent_of(raw: str) -> bool:
+    """A paragraph start is printed with an ideographic (or two-space) indent; a column-break piece is not."""
+    return raw.startswith(("\u3000", "  ", "\u00a0\u00a0"))
 
 
 def _split_after_jump(line: str) -> list[str]:
@@ -129,8 +153,40 @@ def _is_marked_caption(text: str) -> bool:
     return text.lstrip().startswith(CAPTION_MARKS)
 
 
+def promote_comma_titles(units: list[Unit]) -> None:
+    """A short clause line with a comma (`凌晨4点，菜市场里的“守秤人”`) standing right above a reporter's
+    byline line and not after body text is a title: heads may carry a comma, a byline follows a head,
+    and a cut sentence never stands between a head (or the page top) and a byline (in place)."""
+    for k, unit in enumerate(units[:-1]):
+        if unit.role != "body" or unit.indented or not _comma_head_shape(unit.text):
+            continue  # an indented line is a paragraph start, not a head
+        nxt = units[k + 1]
+        if nxt.role != "byline" or _photo_credit_line(nxt.text):
+            continue
+        prev = units[k - 1] if k > 0 else None
+        if prev is not None and (
+            prev.role in ("body", "fragment", "caption+body", "dateline")
+            or (prev.role in HEADISH and not is_short(prev.text))
+        ):
+            continue  # after body text, or right under a title (then it is the first paragraph)
+        unit.role = "heading"
+
+
+def _comma_head_shape(text: str) -> bool:
+    t = text.strip()
+    return (
+        0 < len(t) <= MAX_HEADING_LEN
+        and ("，" in t or "," in t)
+        and "。" not in t
+        and not is_terminal(t)
+        and not is_list_item(t)
+        and not is_notice_line(t)
+    )
+
+
 def group_stories(units: list[Unit]) -> list[Story]:
     """The head grammar: which units open a story, which are crossheads, bylines, captions, body."""
+    promote_comma_titles(units)
     stories: list[Story] = []
     current: Story | None = None
     carry_section: str | None = None  # a column label that carries over brief-shaped items
@@ -172,6 +228,18 @@ def group_stories(units: list[Unit]) -> list[Story]:
             follow = units[k] if k < n else None
             lines = [u.text for u in run]
             marked = any(u.role in ("kicker", "subtitle") for u in run)
+            verse = _verse_run(run)
+            if verse:
+                # a poem: its title, then one paragraph per printed line (never joined)
+                head_n = 2 if is_known_section(lines[0]) else 1
+                story = open_story(assign_head(lines[:head_n]))
+                story.brief_shaped = False
+                carry_section = None
+                for u in run[head_n:]:
+                    story.add(u.text, "body", True)
+                    story.continuations.extend(u.continuations)
+                i = j
+                continue
             pair_like = (
                 len(run) == 2 and not marked and not run[0].pair and is_crosshead_pair(lines[0], lines[1])
             )
@@ -189,6 +257,8 @@ def group_stories(units: list[Unit]) -> list[Story]:
                 or current.untitled
                 or current.closed
                 or current.brief
+                or _column_item_done(current, carry_section)
+                or (current.has_body and _source_noted_item(units, j))
             )
             if (
                 len(run) == 1
@@ -232,6 +302,7 @@ def group_stories(units: list[Unit]) -> list[Story]:
                 or current.has_body
                 or current.closed
                 or (current.blocks and not current.head.get("title") and current.orphan)
+                or _photo_group(current)
             ):
                 open_story()
             current.has_dateline = True  # type: ignore[union-attr]
@@ -270,7 +341,7 @@ def group_stories(units: list[Unit]) -> list[Story]:
                 story.brief_shaped = False
                 story.has_byline_head = True
                 for b in moved:
-                    story.add(b.text, b.role)
+                    story.add(b.text, b.role, b.indented)
             elif current.has_body:  # type: ignore[union-attr]
                 current.closed = True  # type: ignore[union-attr]
                 if (
@@ -321,12 +392,63 @@ def group_stories(units: list[Unit]) -> list[Story]:
                 open_story(orphan=True)
             elif current.closed and (current.jumped or not _continues(current, unit.text)):
                 open_story(orphan=True)
-            current.add(unit.text, "fragment" if role == "fragment" else "body")  # type: ignore[union-attr]
+            elif current.closed and not current.jumped:
+                # the text reads on across the byline: it was printed inside the story, not at its end
+                current.closed = False
+            elif _brief_column_item_done(current, unit.text):
+                open_story()  # the next one-paragraph item of a 简讯 column (its dateline was not printed)
+            current.add(unit.text, "fragment" if role == "fragment" else "body", unit.indented)  # type: ignore[union-attr]
         current.continuations.extend(unit.continuations)  # type: ignore[union-attr]
         if any(c.direction == "to" for c in unit.continuations):
             current.closed = current.jumped = True  # type: ignore[union-attr]  # it goes on on another page
         i += 1
     return stories
+
+
+def _brief_column_item_done(story: Story, text: str) -> bool:
+    """In a brief-news column (简讯, 快讯…) every item is one paragraph: after an item opened by its
+    dateline has a complete paragraph, a body line that does not continue it is the next item."""
+    if not story.brief or not is_brief_label(story.head.get("section")) or story.head.get("title"):
+        return False
+    bodies = [b for b in story.blocks if b.role in ("body", "dateline", "fragment")]
+    return len(bodies) >= 1 and is_terminal(bodies[-1].text) and not should_join(bodies[-1].text, text)
+
+
+def _photo_group(story: Story) -> bool:
+    """A head over two or more photos and no text is a picture story (组图): a dateline after it opens
+    the next story — a text story prints its dateline before, not after, a row of photos."""
+    captions = sum(1 for b in story.blocks if b.role == "caption")
+    return not story.has_body and captions >= 2 and all(b.role in ("caption", "credit") for b in story.blocks)
+
+
+def _verse_run(run: list[Unit]) -> bool:
+    """Four or more unpunctuated short lines in a row are no head block (a head has at most section,
+    kicker, title, subtitle): it is a poem (副刊) — a title and its verse lines."""
+    if len(run) < 5 or any(u.role != "heading" or u.pair for u in run):
+        return False
+    lines = [u.text.strip() for u in run]
+    body = lines[2:] if is_known_section(lines[0]) else lines[1:]
+    return len(body) >= 4 and all(len(x) <= 20 and not is_known_section(x) for x in body)
+
+
+def _source_noted_item(units: list[Unit], start: int) -> bool:
+    """A head whose few paragraphs end in a source note (`（据新华社电）`) is a reprinted item of its own:
+    the note credits a whole item, never one section of another story."""
+    k = start
+    while k < len(units) and units[k].role in ("body", "fragment", "caption", "credit"):
+        k += 1
+    bodies = sum(1 for u in units[start:k] if u.role in ("body", "fragment"))
+    return 0 < bodies <= 3 and k < len(units) and units[k].role == "source"
+
+
+def _column_item_done(story: Story, column: str | None) -> bool:
+    """Inside a labelled column of short items (简讯, 快訊, 簡報), an item is a head and one or two
+    complete paragraphs, unsigned at its head: the next head line opens the next item, not a crosshead."""
+    if column is None or story.head.get("section") != column or story.has_byline_head:
+        return False
+    bodies = [b for b in story.blocks if b.role in ("body", "dateline", "fragment")]
+    others = [b for b in story.blocks if b.role not in ("body", "dateline", "fragment", "caption", "credit")]
+    return 0 < len(bodies) <= 2 and not others and is_terminal(bodies[-1].text)
 
 
 def _late_title(story: Story) -> bool:
@@ -478,10 +600,12 @@ def repair_order(stories: list[Story]) -> None:
             if di < oi:
                 continue  # head after tail: the story's start comes later on the page
             last = story.result.text.paragraphs[-1]  # type: ignore[union-attr]
-            if (
-                strong_join(last, first)
-                and _cohesion(" ".join(story.result.text.paragraphs), orphan_text, doc_freq) >= 1
-            ):  # type: ignore[union-attr]
+            cohesion = _cohesion(" ".join(story.result.text.paragraphs), orphan_text, doc_freq)  # type: ignore[union-attr]
+            if (strong_join(last, first) and cohesion >= 1) or (
+                # the page opens with the tail: a cut sentence that reads on (should_join) is evidence
+                # enough when the two texts also share two page-rare words (names, topic words)
+                oi == 0 and should_join(last, first) and cohesion >= 2
+            ):
                 candidates.append(di)
         if len(candidates) != 1:
             continue
