@@ -254,6 +254,8 @@ def score_article(case: dict, tally: Tally) -> None:
 
 HOLDOUT = Path(__file__).resolve().parent / "corpus_holdout"  # written by an author who never saw the rules
 HOLDOUT_FLOORS = Path(__file__).resolve().parent / "floors_holdout.json"
+HOLDOUT2 = Path(__file__).resolve().parent / "corpus_holdout2"  # a second blind set, scored once before any tuning
+HOLDOUT2_FLOORS = Path(__file__).resolve().parent / "floors_holdout2.json"
 
 
 def load_cases(kind: str, root: Path = CORPUS) -> list[dict]:
@@ -307,8 +309,11 @@ def update_floors(res: dict[str, dict[str, float]], path: Path | None = None) ->
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    holdout = "--holdout" in argv  # the held-out corpus instead of the development corpus
-    root, floors_path = (HOLDOUT, HOLDOUT_FLOORS) if holdout else (CORPUS, FLOORS)
+    root, floors_path = CORPUS, FLOORS  # the development corpus by default
+    if "--holdout" in argv:
+        root, floors_path = HOLDOUT, HOLDOUT_FLOORS
+    if "--holdout2" in argv:
+        root, floors_path = HOLDOUT2, HOLDOUT2_FLOORS
     tally = run(root)
     res = results(tally)
     print(f"{root.name}: pages {len(load_cases('pages', root))}, articles {len(load_cases('articles', root))}")

@@ -111,7 +111,7 @@ def holdout2_stats() -> dict[str, object]:
     every = [(c, a, "page") for c, a in page_articles] + [(c, c["expected"], "article") for _, c in ARTICLES]
     cov: Counter[str] = Counter()
     for case, a, kind in every:
-        cov[f"{kind} articles {case['region']}"] += 1
+        cov[f"{'page articles' if kind == 'page' else 'article cases'} {case['region']}"] += 1
         cov["hant articles"] += case["script"] == "hant"
         cov["section label"] += bool(a.get("section"))
         cov["kicker"] += bool(a["kicker"])
@@ -165,6 +165,14 @@ def test_holdout2_covers_the_conventions() -> None:
     cov = holdout2_stats()["coverage"]
     short = {k: (cov.get(k, 0), n) for k, n in MIN_COVERAGE.items() if cov.get(k, 0) < n}
     assert not short, f"too few cases (have, need): {short}"
+
+
+def test_readme_counts_are_current() -> None:
+    """The README's counts table must be the one this script computes from the files."""
+    readme = (HOLDOUT2 / "README.md").read_text(encoding="utf-8")
+    assert markdown_table() in readme, (
+        "run `python -m tests.text.test_holdout2_format --markdown` and update README"
+    )
 
 
 def markdown_table() -> str:
