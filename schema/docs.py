@@ -109,6 +109,9 @@ COLUMN_DOCS: dict[str, dict[str, str]] = {
         "seq": "Order of the piece within the story, 1…n.",
         "url": "URL the piece was read from.",
         "source_key": "CMS id or URL path of the piece.",
+        "title": "The piece's title as fetched (a continuation page often repeats or shortens it).",
+        "body": "The piece's own text as fetched; the story's `article.body` is re-joined from the parts.",
+        "continuations": "JSON list of the 下转/上接 markers removed from the piece.",
     },
     "byline": {
         "id": "Row id.",

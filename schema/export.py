@@ -51,7 +51,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("byline", "text", "bylines as printed"),
     Column("dateline", "text", "讯头/电头 as printed, e.g. 本报讯（记者 林晓川）"),
     Column("body", "text", "the story's text, paragraphs joined with newlines"),
-    Column("body_simplified", "text", "OpenCC t2s of the body; only for papers printed in traditional script"),
+    Column(
+        "body_simplified", "text", "OpenCC t2s of the body; only for papers printed in traditional script"
+    ),
     Column("script", "text", "hans or hant: the script the story is printed in"),
     Column("char_count", "int", "characters in body"),
     Column("area_share", "float", "share of the first page the story's hotspots cover (0…1)"),
@@ -182,7 +184,8 @@ def write_jsonl(chunks: Iterator[list[dict[str, Any]]], out: IO[str]) -> int:
     count = 0
     for chunk in chunks:
         out.writelines(
-            json.dumps({k: _json_value(v) for k, v in story.items()}, ensure_ascii=False) + "\n" for story in chunk
+            json.dumps({k: _json_value(v) for k, v in story.items()}, ensure_ascii=False) + "\n"
+            for story in chunk
         )
         count += len(chunk)
     return count
@@ -197,7 +200,9 @@ def parquet_schema() -> Any:
         "bylines": pa.list_(
             pa.struct([("name", pa.string()), ("role", pa.string()), ("organisation", pa.string())])
         ),
-        "captions": pa.list_(pa.struct([("caption", pa.string()), ("credit", pa.string()), ("url", pa.string())])),
+        "captions": pa.list_(
+            pa.struct([("caption", pa.string()), ("credit", pa.string()), ("url", pa.string())])
+        ),
     }
     return pa.schema([(c.name, nested[c.name] if c.kind == "json" else scalar[c.kind]) for c in COLUMNS])
 
@@ -244,7 +249,9 @@ def export(
     chunks = iter_story_chunks(engine, paper, date_from, date_to, chunk_size)
     if fmt == "parquet":
         return write_parquet(chunks, out)  # type: ignore[arg-type]
-    writer: Callable[[Iterator[list[dict[str, Any]]], IO[str]], int] = write_csv if fmt == "csv" else write_jsonl
+    writer: Callable[[Iterator[list[dict[str, Any]]], IO[str]], int] = (
+        write_csv if fmt == "csv" else write_jsonl
+    )
     if out is None:
         import sys
 

@@ -1,0 +1,249 @@
+"""The researchers' commands of `epaper`: search, export, serve, plot (registered by crawler/cli.py).
+
+Each command imports its machinery lazily, so that a missing optional dependency (Datasette, matplotlib,
+pyarrow) only affects the command that needs it, with a message saying how to install it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+DB_HELP = "SQLAlchemy URL (default: $EPAPER_DATABASE_URL or sqlite data/epaper.db)"
+
+SEARCH_DESCRIPTION = """\
+Find articles containing every whitespace-separated term of QUERY in kicker, title, subtitle or body,
+in simplified or traditional script (圖書館 finds 图书馆 and the reverse, via OpenCC t2s/s2t).
+Results: newest edition first, then page and position on the page, with a «highlighted» snippet.
+
+Terms of 3+ characters use the trigram index (SQLite FTS5 / PostgreSQL pg_trgm). A trigram
+index cannot answer 1- or 2-character terms: they are checked by scanning the articles the other
+conditions leave (a longer term, --paper, --from/--to, --page-name, --byline), newest editions first,
+stopping once --limit articles matched. Common words return in milliseconds; a term that occurs
+nowhere scans the whole filtered range (about 0.2-0.4 s per 100,000 articles on SQLite): narrow it
+with filters or a longer term.
+"""
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from exc
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return number
+
+
+def _first_line(exc: Exception) -> str:
+    return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+
+
+def _engine(url: str | None) -> Any:
+    from schema.db import database_url, make_engine
+
+    return make_engine(database_url(url))
+
+
+# --------------------------------------------------------------------------- search
+
+
+def format_hits(hits: list[Any]) -> str:
+    from schema.status import format_table
+
+    if not hits:
+        return "(no matches)"
+    rows = [
+        {
+            "paper": h.paper,
+            "date": h.date,
+            "page": h.page,
+            "title": h.title or "",
+            "byline": h.byline or "",
+            "snippet": h.snippet,
+        }
+        for h in hits
+    ]
+    return format_table(rows)
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import DBAPIError
+
+    from schema.search import search
+
+    engine = _engine(args.db)
+    try:
+        hits = search(
+            engine,
+            args.query,
+            paper=args.paper,
+            date_from=args.date_from,
+            date_to=args.date_to,
+            page_name=args.page_name,
+            byline=args.byline,
+            limit=args.limit,
+        )
+    except ValueError as exc:
+        print(f"epaper search: {exc}", file=sys.stderr)
+        return 2
+    except DBAPIError as exc:
+        print(
+            f"epaper search: {_first_line(exc)} (is the database at the current schema? `epaper db upgrade`)",
+            file=sys.stderr,
+        )
+        return 2
+    finally:
+        engine.dispose()
+    if args.format == "json":
+        print(json.dumps([h.to_json() for h in hits], ensure_ascii=False, indent=2))
+    else:
+        print(format_hits(hits))
+    return 0
+
+
+# --------------------------------------------------------------------------- export
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from schema.export import export
+
+    engine = _engine(args.db)
+    try:
+        count = export(
+            engine,
+            args.format,
+            args.out,
+            paper=args.paper,
+            date_from=args.date_from,
+            date_to=args.date_to,
+        )
+    except (ValueError, RuntimeError) as exc:
+        print(f"epaper export: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    if args.out is not None:
+        print(f"wrote {count} stories to {args.out}", file=sys.stderr)
+    return 0
+
+
+# --------------------------------------------------------------------------- serve
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from crawler.serve import serve
+    from schema.db import database_url
+
+    try:
+        return serve(database_url(args.db), host=args.host, port=args.port)
+    except (ValueError, RuntimeError) as exc:
+        print(f"epaper serve: {exc}", file=sys.stderr)
+        return 2
+
+
+# --------------------------------------------------------------------------- plot
+
+
+def cmd_plot(args: argparse.Namespace) -> int:
+    from crawler.plots import FontNotFound, PlotError, coverage_calendar, page_map
+
+    engine = _engine(args.db)
+    try:
+        if args.plot == "coverage":
+            out = args.out or Path(f"coverage-{args.paper}-{args.year}.png")
+            written = coverage_calendar(engine, args.paper, args.year, out)
+        else:
+            out = args.out or Path(f"page-{args.paper}-{args.date.isoformat()}-{args.page}.png")
+            written = page_map(engine, args.paper, args.date, args.page, out)
+    except (PlotError, FontNotFound, RuntimeError) as exc:
+        print(f"epaper plot: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    print(f"wrote {written}")
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    """Add search, export, serve and plot to the `epaper` parser."""
+    search = subparsers.add_parser(
+        "search",
+        help="full-text search in either script (1–2 character terms scan; see --help)",
+        description=SEARCH_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    search.add_argument("query", metavar="QUERY", help="one or more terms, all to be found (AND)")
+    search.add_argument("--paper", help="newspaper key, e.g. ycrb")
+    search.add_argument(
+        "--from", dest="date_from", type=_date, metavar="D", help="first edition date (YYYY-MM-DD)"
+    )
+    search.add_argument(
+        "--to", dest="date_to", type=_date, metavar="D", help="last edition date (YYYY-MM-DD)"
+    )
+    search.add_argument("--page-name", help="版名 of the story's first page, e.g. 要闻 (either script)")
+    search.add_argument(
+        "--byline", metavar="姓名", help="a credited name (byline table) or text of the printed byline"
+    )
+    search.add_argument(
+        "--limit", type=_positive, default=20, metavar="N", help="at most N results (default 20)"
+    )
+    search.add_argument("--format", choices=("table", "json"), default="table")
+    search.add_argument("--db", help=DB_HELP)
+    search.set_defaults(func=cmd_search)
+
+    export = subparsers.add_parser(
+        "export",
+        help="stream one row per story (page, bylines, captions) as CSV, JSON Lines or Parquet",
+        description="Columns are documented in docs/sql-examples.md (section 'Export columns'). "
+        "CSV: UTF-8, header row, NULL as empty, bylines/captions as JSON text. JSON Lines: one object per "
+        "line. Parquet (needs pyarrow): bylines/captions as lists of structs.",
+    )
+    export.add_argument("--format", choices=("csv", "jsonl", "parquet"), required=True)
+    export.add_argument("--paper", help="newspaper key")
+    export.add_argument("--from", dest="date_from", type=_date, metavar="D")
+    export.add_argument("--to", dest="date_to", type=_date, metavar="D")
+    export.add_argument(
+        "--out", type=Path, metavar="PATH", help="output file (default: stdout; required for parquet)"
+    )
+    export.add_argument("--db", help=DB_HELP)
+    export.set_defaults(func=cmd_export)
+
+    serve = subparsers.add_parser(
+        "serve",
+        help="browse and query the SQLite archive in Datasette (read-only)",
+        description="Opens the archive immutable (after checkpointing its write-ahead log) with table and "
+        "column descriptions, full-text search on `story` and `article`, facets and canned queries.",
+    )
+    serve.add_argument("--db", help=DB_HELP + "; must be a SQLite file")
+    serve.add_argument("--port", type=int, default=8001, help="port (default 8001)")
+    serve.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
+    serve.set_defaults(func=cmd_serve)
+
+    plot = subparsers.add_parser("plot", help="draw edition coverage or a page's story layout (PNG or SVG)")
+    kinds = plot.add_subparsers(dest="plot", required=True)
+    coverage = kinds.add_parser("coverage", help="calendar of a paper's edition status over a year")
+    coverage.add_argument("--paper", required=True)
+    coverage.add_argument("--year", type=int, required=True, metavar="YYYY")
+    coverage.add_argument(
+        "--out", type=Path, metavar="PATH", help=".png or .svg (default coverage-KEY-YYYY.png)"
+    )
+    coverage.add_argument("--db", help=DB_HELP)
+    coverage.set_defaults(func=cmd_plot)
+    page = kinds.add_parser("page", help="a page with each story's hotspot polygon outlined and labelled")
+    page.add_argument("--paper", required=True)
+    page.add_argument("--date", type=_date, required=True, metavar="D")
+    page.add_argument(
+        "--page", required=True, metavar="N", help="page label as printed (01, A01) or number (1)"
+    )
+    page.add_argument("--out", type=Path, metavar="PATH", help=".png or .svg (default page-KEY-DATE-N.png)")
+    page.add_argument("--db", help=DB_HELP)
+    page.set_defaults(func=cmd_plot)
