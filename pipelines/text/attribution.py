@@ -172,12 +172,20 @@ def parse_byline_line(line: str, hant: bool = False) -> Credits | None:
 _DATE = r"(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3})月)?(?:\d{1,2}|[一二三四五六七八九十]{1,3})日"
 _DATELINES: list[tuple[re.Pattern[str], str | None]] = [
     (re.compile(r"^【?本报(?:综合)?讯】?"), "本报"),
-    (re.compile(rf"^本报(?P<place>[{HAN}]{{2,8}}?)(?P<date>{_DATE})电"), "本报"),
+    # `本报合肥18日电`, and without the date `本报鹭川电` (the place alone, as evening papers print it)
+    (re.compile(rf"^本报(?P<place>[{HAN}]{{2,8}}?)(?P<date>{_DATE})?电"), "本报"),
     (re.compile(rf"^(?:据)?(?P<org>{AGENCY_RE})(?P<place>[{HAN}]{{2,12}}?)(?P<date>{_DATE})电"), None),
     (re.compile(rf"^【(?P<org>{AGENCY_RE})(?P<place>[{HAN}]{{0,12}}?)(?P<date>{_DATE})[电讯]】"), None),
     (
         re.compile(
-            rf"^\((?P<org>中央社)(?:记者(?P<names>[{HAN}、·]{{2,30}}?))?(?P<place>[{HAN}]{{2}})(?P<date>\d{{1,2}}日)(?:电|综合外电报导)\)"
+            rf"^\((?P<org>中央社)记者(?P<names>[{HAN}、·]{{2,30}}?)(?P<place>[{HAN}]{{2}})(?P<date>\d{{1,2}}日)(?:专电|电|综合外电报导)\)"
+        ),
+        None,
+    ),
+    # CNA without a reporter: the place may be a foreign city of any length (`斯德哥爾摩`, `東京`)
+    (
+        re.compile(
+            rf"^\((?P<org>中央社)(?P<place>[{HAN}·]{{2,10}}?)(?P<date>\d{{1,2}}日)(?:专电|电|综合外电报导|综合报导)\)"
         ),
         None,
     ),
@@ -213,7 +221,7 @@ _DATELINES: list[tuple[re.Pattern[str], str | None]] = [
 ]
 _BRACKET = re.compile(r"\s*\((?P<inner>[^()]{1,80})\)")
 _PLACE_REPORT = re.compile(rf"\s*(?P<place>[{HAN}]{{2,4}})(?:报道|报导)$")
-_INLINE_REPORTER = re.compile(rf"\s*记者(?P<names>[{HAN}、·]{{2,20}}?)报道:")
+_INLINE_REPORTER = re.compile(rf"\s*记者\s*(?P<names>[{HAN}、·]{{2,20}}?)\s*报道:")
 _GLOBAL_TIMES = re.compile(r"^\[(?P<inner>[^\]]{4,60})\]")
 
 

@@ -26,6 +26,8 @@ _LIST_START = re.compile(
 )
 _SPEECH = re.compile(r"(?:表示|介绍|说|指出|认为|强调|称|透露|告诉记者)[，,]")
 _DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
+# function words a sentence cut by a column break ends on; a head with a comma never ends on one
+_CLAUSE_CUT_END = frozenset("的在为对和与及并或而是将把被向从以于")
 
 
 def kicker_text(line: str) -> str | None:
@@ -66,6 +68,8 @@ def is_heading_like(line: str) -> bool:
         len(line) > 16 or _SPEECH.search(line) is not None or "、" in line or any(c.isdigit() for c in line)
     ):
         return False  # `2月19日，稷山县…` is a cut sentence, `找准定位，更好发挥…` a crosshead
+    if ("，" in line or "," in line) and line[-1] in _CLAUSE_CUT_END:
+        return False  # `近年来，某村把闲置的`: a clause cut after a function word is body cut by a column break
     if _LIST_START.match(line) or _DATE_LINE.match(line):
         return False  # `三、联系方式` is a list item, `2026年3月20日` a notice's date
     return core_end(line) not in "，,、"
@@ -107,7 +111,8 @@ def assign_head(lines: list[str]) -> dict[str, str | None]:
     """Name the lines of a head block: section, kicker, title, subtitle (dashes removed).
 
     Marked lines (——) decide; a leading ≤ 6-char line before more head lines is the section label;
-    of the unmarked rest the first is the title, a second one is the subtitle (positional default)."""
+    of two unmarked lines the first is the kicker (a 副题 below the title is printed with its ——, an
+    引题 above it often without), of three the kicker, title and subtitle (positional default)."""
     head: dict[str, str | None] = {"section": None, "kicker": None, "title": None, "subtitle": None}
     rest: list[str] = []
     items = [ln.strip() for ln in lines if ln.strip()]
@@ -127,7 +132,8 @@ def assign_head(lines: list[str]) -> dict[str, str | None]:
         else:
             rest.append(line)
     if rest:
-        if len(rest) >= 3 and head["kicker"] is None:
+        if len(rest) >= 2 and head["kicker"] is None:
+            # an unmarked line above the title is the 引题 (kicker); 副题 are printed with their dash
             head["kicker"] = rest.pop(0)
         head["title"] = rest[0]
         if len(rest) >= 2 and head["subtitle"] is None:

@@ -191,7 +191,7 @@ MAX_KICKER_LEN = 45
 
 # page furniture that is never an article: masthead date, 导读 labels and their `第3版 …` entries
 FURNITURE_PATTERNS = (
-    r"^\d{4}年\d{1,2}月\d{1,2}日\s*(?:星期|周)[一二三四五六日天].{0,30}$",
+    r"^\d{4}年\d{1,2}月\d{1,2}日\s*(?:星期|周)[一二三四五六日天][^，。！？；,]{0,30}$",
     r"^(?:本版|今日|本期)?导读$",
     r"^第\s*[0-9A-Z一二三四五六七八九十]{1,4}\s*版\s*\S.{0,28}$",
     r"^(?:本版|一版)?(?:邮箱|热线|投稿邮箱|新闻热线)\s*[:：].{0,40}$",
@@ -199,6 +199,8 @@ FURNITURE_PATTERNS = (
     r"^\S.{1,30}?[\s\u3000]+(?:第\s*[0-9A-Z一二三四五六七八九十]{1,4}|[A-Z]\d{1,2})\s*版$",
     # a folio line: paper name / date / page number / page name on one line, anywhere on the page
     r"^.{0,12}\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日.{0,16}?第\s*[0-9A-Z一二三四五六七八九十]{1,4}\s*版.{0,12}$",
+    # a folio line naming the weekday: `某某日报　2026年5月13日　星期三　A2　要闻` (page code without 版)
+    r"^.{0,12}\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:星期|周|禮拜|礼拜)[一二三四五六日天](?:\s[^，。！？；,]{0,20})?$",
 )
 
 # --------------------------------------------------------------------------- continuations

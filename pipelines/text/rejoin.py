@@ -36,6 +36,7 @@ _LIST_ITEM = re.compile(
 _LABEL_VALUE = re.compile(r"^[^:：，。]{1,10}[:：]")
 _SERIES = re.compile(r"^【[^】]{2,24}】$")
 _OPENER = re.compile(rf"^(?:{alternation(OPENERS)})[，,]")
+_SPEECH_OPENER = re.compile(r"^[“「『\"][^”」』\"]{1,80}?[。！？!?…][”」』\"]")
 _SOURCE = re.compile(r"^[(（](?:据|载|来源[:：]?|作者单位[:：]|作者系|作者为)\s*[^()（）]{2,40}[)）]$")
 
 
@@ -101,6 +102,10 @@ def should_join(a: str, b: str, b_indented: bool | None = None) -> bool:
     if is_terminal(a):  # 3
         return False
     if _OPENER.match(b):  # `如今，…` opens a paragraph: text is missing after a, not a column break
+        return False
+    if _SPEECH_OPENER.match(b):
+        # `“……。”某某说`: a paragraph that opens with a whole quoted sentence starts a new paragraph;
+        # a cut phrase (`…三个村的`) never runs on into a complete sentence in quotes
         return False
     if b_indented is True:  # 4
         return False

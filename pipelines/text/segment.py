@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipelines.text.article import Assembled, assemble, resolve_script
-from pipelines.text.attribution import byline_dict, parse_byline_line
+from pipelines.text.attribution import byline_dict, parse_byline_line, split_end_credit
 from pipelines.text.captions import caption_dict, has_caption_mark, split_caption
 from pipelines.text.clean import FROM_WORDS, JUMP_MARKERS, clean_text, extract_continuations
 from pipelines.text.headings import (
@@ -117,7 +117,7 @@ def split_units(text: str, hant: bool) -> list[Unit]:
                 units.append(Unit(join_crosshead([line, nxt]), "heading", pair=True, continuations=found))
                 k += 2
                 continue
-            if line and is_furniture(line, len(units)):
+            if line and is_furniture(line, len(units)) and not _notice_contact(line, units):
                 k += 1
                 continue
             if line:
@@ -132,6 +132,12 @@ def split_units(text: str, hant: bool) -> list[Unit]:
         for u in units:  # a page that does not indent its paragraphs says nothing by an indent
             u.indented = None
     return units
+
+
+def _notice_contact(line: str, units: list[Unit]) -> bool:
+    """A `投稿邮箱：…` line under other `label：value` lines is the last line of a notice (征稿启事),
+    not the page's contact furniture."""
+    return bool(units) and is_notice_line(line) and is_notice_line(units[-1].text)
 
 
 def _indent_of(raw: str) -> bool:
@@ -205,6 +211,8 @@ def group_stories(units: list[Unit]) -> list[Story]:
         elif pending_section and not orphan:
             story.head["section"] = pending_section
             pending_section = None
+        elif carry_section and current is not None and not _item_shaped(current):
+            carry_section = None  # the story under the label was no column item: the label named the page
         elif carry_section and (not orphan or in_column):
             story.head["section"] = carry_section
             story.section_carried = True
@@ -228,6 +236,16 @@ def group_stories(units: list[Unit]) -> list[Story]:
             follow = units[k] if k < n else None
             lines = [u.text for u in run]
             marked = any(u.role in ("kicker", "subtitle") for u in run)
+            if _verse_under_head(current, run):
+                # a poem's lines under its title and author line; a last line followed by a byline is
+                # the next piece's title (a head is followed by its byline)
+                n_verse = len(run) - 1 if follow is not None and follow.role in ("byline", "dateline") else len(run)
+                for u in run[:n_verse]:
+                    current.add(u.text, "body", True)  # type: ignore[union-attr]
+                    current.continuations.extend(u.continuations)  # type: ignore[union-attr]
+                current.brief_shaped = False  # type: ignore[union-attr]
+                i += n_verse
+                continue
             verse = _verse_run(run)
             if verse:
                 # a poem: its title, then one paragraph per printed line (never joined)
@@ -259,6 +277,8 @@ def group_stories(units: list[Unit]) -> list[Story]:
                 or current.brief
                 or _column_item_done(current, carry_section)
                 or (current.has_body and _source_noted_item(units, j))
+                or (current.has_body and _photo_item_head(units, j))
+                or (current.has_byline_head and current.has_body and _signed_section(units, j))
             )
             if (
                 len(run) == 1
@@ -373,6 +393,14 @@ def group_stories(units: list[Unit]) -> list[Story]:
                     and is_terminal(last_body)
                     and _next_content(units, i + 1) is None
                 )
+                or _new_photo_date(current, unit.text)
+                or (
+                    photo_item
+                    and current.has_body
+                    and last_body is not None
+                    and is_terminal(last_body)
+                    and _next_content(units, i + 1) == "dateline"
+                )
             ):
                 open_story(orphan=False)
                 current.head["section"] = None  # type: ignore[union-attr]
@@ -382,6 +410,8 @@ def group_stories(units: list[Unit]) -> list[Story]:
         elif role == "source":
             if current is not None:
                 current.add(unit.text, "source")
+                if current.has_body:
+                    current.closed = True  # `（作者单位：…）`, `（据新华社电）` end a piece like an end byline
         elif role == "marker":
             if current is not None:
                 current.continuations.extend(unit.continuations)
@@ -418,7 +448,8 @@ def _photo_group(story: Story) -> bool:
     """A head over two or more photos and no text is a picture story (组图): a dateline after it opens
     the next story — a text story prints its dateline before, not after, a row of photos."""
     captions = sum(1 for b in story.blocks if b.role == "caption")
-    return not story.has_body and captions >= 2 and all(b.role in ("caption", "credit") for b in story.blocks)
+    enough = captions >= 2 or (captions == 1 and story.untitled)  # or one head-less photo item
+    return not story.has_body and enough and all(b.role in ("caption", "credit") for b in story.blocks)
 
 
 def _verse_run(run: list[Unit]) -> bool:
@@ -431,6 +462,17 @@ def _verse_run(run: list[Unit]) -> bool:
     return len(body) >= 4 and all(len(x) <= 20 and not is_known_section(x) for x in body)
 
 
+def _verse_under_head(story: Story | None, run: list[Unit]) -> bool:
+    """Four or more short unpunctuated lines right under a titled, signed head with no text yet are the
+    verse of a poem (副刊: title, author, lines), not a head block."""
+    if story is None or story.has_body or not story.head.get("title") or not story.has_byline_head:
+        return False
+    return len(run) >= 4 and all(
+        u.role == "heading" and not u.pair and len(u.text.strip()) <= 20 and not is_known_section(u.text)
+        for u in run
+    )
+
+
 def _source_noted_item(units: list[Unit], start: int) -> bool:
     """A head whose few paragraphs end in a source note (`（据新华社电）`) is a reprinted item of its own:
     the note credits a whole item, never one section of another story."""
@@ -439,6 +481,55 @@ def _source_noted_item(units: list[Unit], start: int) -> bool:
         k += 1
     bodies = sum(1 for u in units[start:k] if u.role in ("body", "fragment"))
     return 0 < bodies <= 3 and k < len(units) and units[k].role == "source"
+
+
+def _item_shaped(story: Story) -> bool:
+    """An item of a labelled column is text without a photo. A label over a photo story or over a
+    story with its picture names the page, not a column of items."""
+    return story.has_body and not any(b.role == "caption" for b in story.blocks)
+
+
+_CAPTION_DATE = re.compile(r"^[▲△▼↑\s]*(?:图为)?[:：]?\s*(\d{1,2}月\d{1,2}日)")
+
+
+def _new_photo_date(story: Story, caption: str) -> bool:
+    """Photo news dates its caption (`▲5月12日，…`); the photos of one group show one event, so only the
+    first caption carries the date. A later caption opening with a different date is another item."""
+    if story.has_body:
+        return False
+    captions = [b.text for b in story.blocks if b.role == "caption"]
+    if not captions:
+        return False
+    first = _CAPTION_DATE.match(captions[0])
+    this = _CAPTION_DATE.match(caption)
+    return first is not None and this is not None and first.group(1) != this.group(1)
+
+
+def _photo_item_head(units: list[Unit], start: int) -> bool:
+    """A head whose only content is a photo caption (图片新闻: head, picture, caption with its credit)
+    is a photo item of its own: a crosshead is always followed by body text."""
+    k = start
+    while k < len(units) and units[k].role in ("caption", "credit"):
+        k += 1
+    if k == start or (k < len(units) and units[k].role not in HEADISH and units[k].role != "dateline"):
+        return False
+    return True
+
+
+def _signed_section(units: list[Unit], start: int) -> bool:
+    """A story is signed once, under its head or at its end (conventions 4.6 B6): a section after a
+    heading line that ends in its own reporter credit (`…。（记者 A 通讯员 B）`), inside a story already
+    signed under its head, is another story whose head was printed as a one-line title."""
+    k = start
+    last_body: str | None = None
+    while k < len(units) and units[k].role in ("body", "fragment", "caption", "credit"):
+        if units[k].role in ("body", "fragment"):
+            last_body = units[k].text
+        k += 1
+    if last_body is None or (k < len(units) and units[k].role not in HEADISH and units[k].role != "dateline"):
+        return False
+    _, editors, bylines = split_end_credit(last_body)
+    return bool(bylines) and any(b.role != "摄影" for b in bylines)
 
 
 def _column_item_done(story: Story, column: str | None) -> bool:
