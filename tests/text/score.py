@@ -256,6 +256,8 @@ HOLDOUT = Path(__file__).resolve().parent / "corpus_holdout"  # written by an au
 HOLDOUT_FLOORS = Path(__file__).resolve().parent / "floors_holdout.json"
 HOLDOUT2 = Path(__file__).resolve().parent / "corpus_holdout2"  # a second blind set, scored once before any tuning
 HOLDOUT2_FLOORS = Path(__file__).resolve().parent / "floors_holdout2.json"
+HOLDOUT3 = Path(__file__).resolve().parent / "corpus_holdout3"  # the third blind set: the honest generalisation figure
+HOLDOUT3_FLOORS = Path(__file__).resolve().parent / "floors_holdout3.json"
 
 
 def load_cases(kind: str, root: Path = CORPUS) -> list[dict]:
@@ -314,6 +316,8 @@ def main(argv: list[str] | None = None) -> int:
         root, floors_path = HOLDOUT, HOLDOUT_FLOORS
     if "--holdout2" in argv:
         root, floors_path = HOLDOUT2, HOLDOUT2_FLOORS
+    if "--holdout3" in argv:
+        root, floors_path = HOLDOUT3, HOLDOUT3_FLOORS
     tally = run(root)
     res = results(tally)
     print(f"{root.name}: pages {len(load_cases('pages', root))}, articles {len(load_cases('articles', root))}")

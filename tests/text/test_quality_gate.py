@@ -13,8 +13,13 @@ from tests.text import score
 
 @pytest.mark.parametrize(
     "root, floors_path",
-    [(score.CORPUS, score.FLOORS), (score.HOLDOUT, score.HOLDOUT_FLOORS), (score.HOLDOUT2, score.HOLDOUT2_FLOORS)],
-    ids=["development", "holdout", "holdout2"],
+    [
+        (score.CORPUS, score.FLOORS),
+        (score.HOLDOUT, score.HOLDOUT_FLOORS),
+        (score.HOLDOUT2, score.HOLDOUT2_FLOORS),
+        (score.HOLDOUT3, score.HOLDOUT3_FLOORS),
+    ],
+    ids=["development", "holdout", "holdout2", "holdout3"],
 )
 def test_floors_are_met(root, floors_path) -> None:
     if not floors_path.exists():
