@@ -313,6 +313,16 @@ class Family:
     def parse_entry(self, body: bytes, url: str, headers: Mapping[str, str] | None = None) -> str | None:
         raise NotImplementedError
 
+    @staticmethod
+    def _load_whole(
+        body: bytes, url: str, headers: Mapping[str, str] | None, options: Mapping[str, Any]
+    ) -> Document:
+        """Decode and parse a page; a body cut short in transit is an error, not a page with fewer articles."""
+        doc = Document.load(body, url, headers)
+        if doc.is_truncated() and not options.get("allow_truncated"):
+            raise ParseError("truncated document: no closing </body> or </html>")
+        return doc
+
     def parse_page(
         self,
         body: bytes,
@@ -561,9 +571,7 @@ class FounderFamily(Family):
         options: Mapping[str, Any] | None = None,
     ) -> PageRecord:
         options = options or {}
-        doc = Document.load(body, url, headers)
-        if doc.is_truncated() and not options.get("allow_truncated"):
-            raise ParseError("truncated document: no closing </body> or </html>")
+        doc = self._load_whole(body, url, headers, options)
         _skin, roles = self._page_skin(doc, options)
         pages = self._page_list(doc, roles)
         number, name = self._current_label(doc, roles, pages)
@@ -745,9 +753,7 @@ class FounderFamily(Family):
         options: Mapping[str, Any] | None = None,
     ) -> ArticleRecord:
         options = options or {}
-        doc = Document.load(body, url, headers)
-        if doc.is_truncated() and not options.get("allow_truncated"):
-            raise ParseError("truncated document: no closing </body> or </html>")
+        doc = self._load_whole(body, url, headers, options)
         _skin, roles = self._article_skin(doc, options)
         kicker, title, subtitle = self._title_parts(doc, roles)
         title = title or doc.metadata.get("title")
