@@ -102,15 +102,31 @@ def cmd_segment(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    """The ledger: a calendar per paper and month and the gaps (default), each edition (--editions or --json),
+    or the latest crawl runs (--runs). Exit 1 when an edition in the selection is partial or failed."""
     from schema.db import database_url, make_engine
-    from schema.status import edition_status, format_table
+    from schema.status import calendar, edition_status, format_calendar, format_table, gaps, runs
 
     engine = make_engine(database_url(args.db))
+    if args.runs:
+        listed = runs(engine, limit=args.limit, paper=args.paper)
+        if args.json:
+            print(json.dumps(listed, ensure_ascii=False, default=str, indent=2))
+        else:
+            print(format_table(listed) if listed else "(no runs)")
+        return 0
     rows = edition_status(engine, args.paper, args.date_from, args.date_to)
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, default=str, indent=2))
-    else:
+    elif args.editions:
         print(format_table(rows))
+    else:
+        print(format_calendar(calendar(engine, args.paper, args.date_from, args.date_to)))
+        missing = gaps(engine, args.paper, args.date_from, args.date_to)
+        print(f"\ngaps: {len(missing)} edition{'' if len(missing) == 1 else 's'} not complete")
+        if missing:
+            columns = ["paper", "date", "status", "pages", "articles", "failures", "why"]
+            print(format_table(missing, columns))
     return 1 if any(r["status"] in ("partial", "failed") for r in rows) else 0
 
 
@@ -125,7 +141,12 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 # Modules that add subcommands of their own: each has `register(subparsers) -> None`. A feature brings its
 # commands with it instead of growing this file.
-EXTENSION_MODULES: tuple[str, ...] = ()
+EXTENSION_MODULES: tuple[str, ...] = (
+    "crawler.research_cli",  # search, export, serve, plot
+    "crawler.reparse",  # reparse (offline, from the WARC archive)
+    "crawler.schedule",  # daily, egg (scrapyd)
+    "crawler.distributed_cli",  # seed, frontier (shared Redis frontier)
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -149,12 +170,15 @@ def build_parser() -> argparse.ArgumentParser:
     segment.add_argument("--json", action="store_true", help="print JSON instead of a readable listing")
     segment.set_defaults(func=cmd_segment)
 
-    status = sub.add_parser("status", help="per edition: status and counts of pages, articles and failures")
+    status = sub.add_parser("status", help="the ledger: calendar and gaps per paper, or editions, or runs")
     status.add_argument("--paper")
     status.add_argument("--from", dest="date_from", type=_date)
     status.add_argument("--to", dest="date_to", type=_date)
     status.add_argument("--db")
-    status.add_argument("--json", action="store_true")
+    status.add_argument("--json", action="store_true", help="every edition as JSON (with --runs: the runs)")
+    status.add_argument("--editions", action="store_true", help="one line per edition instead of the calendar")
+    status.add_argument("--runs", action="store_true", help="list the latest crawl runs with their counters")
+    status.add_argument("--limit", type=int, default=20, help="how many runs --runs lists (default 20)")
     status.set_defaults(func=cmd_status)
 
     db = sub.add_parser("db", help="database maintenance")

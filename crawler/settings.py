@@ -28,7 +28,10 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 EPAPER_RETRY_BACKOFF_BASE = 1.0  # seconds before the first retry; doubles per attempt
 EPAPER_RETRY_BACKOFF_MAX = 60.0
 DOWNLOAD_TIMEOUT = 60
-DOWNLOADER_MIDDLEWARES = {"crawler.backoff.RetryBackoffMiddleware": 560}
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.backoff.RetryBackoffMiddleware": 560,
+    "crawler.archive.ArchiveMiddleware": 950,  # the raw WARC archive of every response, as received
+}
 
 # --- per-response overheads that matter at e-paper scale (DESIGN.md §7)
 CONCURRENT_ITEMS = 1
@@ -43,3 +46,15 @@ EPAPER_DATABASE_URL = os.environ.get("EPAPER_DATABASE_URL")  # None → data/epa
 EPAPER_PAPERS = os.environ.get("EPAPER_PAPERS")  # an extra registry file whose entries add to/override ours
 EPAPER_FIXTURE_URL = os.environ.get("EPAPER_FIXTURE_URL")  # where {fixture} base URLs point (the demo server)
 EPAPER_STORE_BATCH = 500
+
+# --- raw archive (crawler/archive.py): WARC files under data/archive/<paper>/, rotated by size
+EPAPER_ARCHIVE_ENABLED = True
+EPAPER_ARCHIVE_DIR = os.environ.get("EPAPER_ARCHIVE_DIR")  # None → data/archive
+EPAPER_ARCHIVE_MAX_BYTES = 1 << 30
+EPAPER_ARCHIVE_MEDIA = False  # also archive page PDFs and images
+
+# --- scheduling (crawler/schedule.py): one run per paper and database at a time
+EPAPER_LOCK_DIR = os.environ.get("EPAPER_LOCK_DIR")  # None → data/locks
+
+# --- scale-out (crawler/distributed.py): a shared Redis frontier when EPAPER_DISTRIBUTED=redis://… is set
+ADDONS = {"crawler.distributed.DistributedAddon": 0}

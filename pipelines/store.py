@@ -14,6 +14,7 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
+from crawler.schedule import LOCKED_EXIT
 from schema.db import database_url
 from schema.records import ArticleItem, EditionItem, FailureItem, PageItem
 from schema.status import edition_status, format_table
@@ -22,6 +23,7 @@ from schema.store import Store
 logger = logging.getLogger(__name__)
 RECORD_ITEMS = (EditionItem, PageItem, ArticleItem, FailureItem)
 EXIT_STATUS_KEY = "epaper/exit_status"
+JOIN_STATS = "epaper/joins"  # + /joined, /ambiguous, /unresolved: continued stories (Store.join_stats, finalize)
 
 
 class StorePipeline:
@@ -61,25 +63,94 @@ class StorePipeline:
         if self.store is None:
             return
         stats = self.crawler.stats
+        all_stats = stats.get_stats() if stats else {}
         self.store.flush()
         rows: list[dict[str, Any]] = []
         for paper, dates in sorted(self.dates.items()):
             self.store.finalize(paper, sorted(dates))
             rows += [r for r in edition_status(self.store.engine, paper, min(dates), max(dates)) if r["date"] in dates]
+        for key, count in getattr(self.store, "join_stats", {}).items():  # continued stories, from finalize
+            if stats is not None:
+                stats.set_value(f"{JOIN_STATS}/{key}", int(count))
+            all_stats[f"{JOIN_STATS}/{key}"] = int(count)
         failed_rows = [r for r in rows if r["status"] in ("partial", "failed")]
         failures = sum(int(r.get("failures") or 0) for r in rows)
-        exit_status = 1 if (failed_rows or failures) else 0
-        counters = {k: v for k, v in (stats.get_stats() if stats else {}).items() if isinstance(v, int | float)}
-        counters["editions"] = len(rows)
-        counters["failures"] = failures
-        counters["rejected"] = self.store.rejected
-        run_status = "failed" if exit_status else "finished"
+        guard = getattr(self.crawler.spider, "guard", None)
+        locked = sorted(guard.busy) if guard is not None else []
+        if guard is not None and guard.locked_out:
+            exit_status, run_status = LOCKED_EXIT, "locked"
+        else:
+            exit_status = 1 if (failed_rows or failures) else 0
+            run_status = "failed" if exit_status else "finished"
+        counters = run_counters(all_stats, rows, failures, self.store.rejected)
+        counters["exit_status"] = exit_status
+        if locked:
+            counters["locked"] = locked
         if self.run_id is not None:
             self.store.finish_run(self.run_id, run_status, counters)
         self.store.close()
         if stats is not None:
             stats.set_value(EXIT_STATUS_KEY, exit_status)
         logger.info("epaper summary (%s):\n%s", run_status, format_table(rows))
+        # one line for cron mail: shown even with LOG_LEVEL=WARNING
+        logger.warning("%s", summary_line(self.run_id, run_status, self._scope(), counters))
+
+    def _scope(self) -> str:
+        spider = self.crawler.spider
+        papers = ",".join(p.key for p in getattr(spider, "papers", [])) or getattr(spider, "paper_spec", "?")
+        dates = sorted(d for ds in self.dates.values() for d in ds)
+        if dates:
+            return f"{papers} {dates[0]}…{dates[-1]}" if dates[0] != dates[-1] else f"{papers} {dates[0]}"
+        return papers
+
+
+def run_counters(
+    stats: dict[str, Any], rows: list[dict[str, Any]], failures: int, rejected: int
+) -> dict[str, Any]:
+    """The run's record in crawl_run.counters: named totals first, then every numeric Scrapy/epaper stat."""
+    prefix = "epaper/editions/skipped_"
+    skipped = {k.removeprefix(prefix): int(v) for k, v in stats.items() if k.startswith(prefix)}
+    by_status: dict[str, int] = {}
+    for row in rows:
+        by_status[row["status"]] = by_status.get(row["status"], 0) + 1
+    start, finish = stats.get("start_time"), stats.get("finish_time") or dt.datetime.now(dt.timezone.utc)
+    seconds = (finish - start).total_seconds() if isinstance(start, dt.datetime) else None
+    counters: dict[str, Any] = {
+        "editions": len(rows),
+        "by_status": by_status,
+        "skipped": sum(skipped.values()),
+        "skipped_by_reason": skipped,
+        "requests": int(stats.get("downloader/request_count", 0)),
+        "responses": int(stats.get("downloader/response_count", 0)),
+        "pages": int(stats.get("epaper/items/page", 0)),
+        "articles": int(stats.get("epaper/items/article", 0)),
+        "joins": int(stats.get(f"{JOIN_STATS}/joined", 0)),
+        "joins_ambiguous": int(stats.get(f"{JOIN_STATS}/ambiguous", 0)),
+        "failures": failures,
+        "rejected": rejected,
+        "seconds": round(seconds, 2) if seconds is not None else None,
+    }
+    counters["stats"] = {k: v for k, v in stats.items() if isinstance(v, int | float)}
+    return counters
+
+
+def summary_line(run_id: int | None, status: str, scope: str, counters: dict[str, Any]) -> str:
+    """`epaper run 12 finished: ycrb 2025-01-01…2025-01-31: 31 editions (30 complete, 1 partial), 2 skipped, …`"""
+    by_status = ", ".join(f"{n} {s}" for s, n in sorted(counters.get("by_status", {}).items()))
+    seconds = counters.get("seconds")
+    parts = [
+        f"{counters['editions']} edition{'' if counters['editions'] == 1 else 's'}"
+        + (f" ({by_status})" if by_status else ""),
+        f"{counters['skipped']} skipped",
+        f"{counters['pages']} pages",
+        f"{counters['articles']} articles",
+        f"{counters['joins']} joins",
+        f"{counters['failures']} failures",
+        f"{counters['requests']} requests" + (f" in {seconds:.1f}s" if seconds is not None else ""),
+    ]
+    if counters.get("locked"):
+        parts.append("locked: " + ",".join(counters["locked"]))
+    return f"epaper run {run_id} {status}: {scope}: " + ", ".join(parts) + f"; exit {counters.get('exit_status')}"
 
 
 def _safe_url(url: str) -> str:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, Select, func, select
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from schema.models import Article, Edition, Failure, Newspaper, Page
+from schema.models import Article, CrawlRun, Edition, Failure, Newspaper, Page
 
 PENDING = "pending"  # an edition seen by a crawl that has not been finalised
 
@@ -134,3 +136,166 @@ def format_table(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None =
     lines = [render(columns), render(["-" * w for w in widths])]
     lines.extend(render(line) for line in cells)
     return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- the ledger, for planning and operators
+
+DONE = "complete"
+# One character per day in the calendar strip: what an operator scans for at a glance.
+DAY_MARKS = {
+    "complete": "#",
+    "partial": "p",
+    "failed": "F",
+    "missing": "m",
+    "not_published": "-",
+    PENDING: "?",
+}
+NO_ROW = "."  # a day the archive has never tried
+STATUS_ORDER = ("complete", "partial", "failed", "missing", "not_published", PENDING)
+
+
+@dataclass(frozen=True)
+class EditionState:
+    """What the ledger says about one edition: enough for the spider to decide whether to fetch it."""
+
+    status: str  # a final status, or PENDING when no run has finalised it
+    last_crawled_at: dt.datetime | None = None
+
+
+def edition_states(
+    engine: Engine, paper: str, date_from: dt.date | None = None, date_to: dt.date | None = None
+) -> dict[dt.date, EditionState]:
+    """date → EditionState for one paper's editions in a range, in one query; {} before the first migration."""
+    query = (
+        select(Edition.date, Edition.status, Edition.last_crawled_at)
+        .join(Newspaper, Newspaper.id == Edition.newspaper_id)
+        .where(Newspaper.key == paper)
+    )
+    if date_from is not None:
+        query = query.where(Edition.date >= date_from)
+    if date_to is not None:
+        query = query.where(Edition.date <= date_to)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(query).all()
+    except (OperationalError, ProgrammingError):  # no tables yet: nothing is known, everything is a gap
+        return {}
+    return {date: EditionState(status or PENDING, crawled) for date, status, crawled in rows}
+
+
+def calendar(
+    engine: Engine,
+    paper: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> list[dict[str, Any]]:
+    """One row per paper and month: editions by status and a day strip (DAY_MARKS; NO_ROW: never tried)."""
+    rows = edition_status(engine, paper, date_from, date_to)
+    months: dict[tuple[str, int, int], dict[str, Any]] = {}
+    for row in rows:
+        day: dt.date = row["date"]
+        key = (row["paper"], day.year, day.month)
+        month = months.get(key)
+        if month is None:
+            length = (dt.date(day.year + day.month // 12, day.month % 12 + 1, 1) - dt.timedelta(days=1)).day
+            month = {"paper": row["paper"], "month": f"{day:%Y-%m}", **dict.fromkeys(STATUS_ORDER, 0)}
+            month["_strip"] = [NO_ROW] * length
+            months[key] = month
+        month[row["status"]] = month.get(row["status"], 0) + 1
+        month["_strip"][day.day - 1] = DAY_MARKS.get(row["status"], "?")
+    result = []
+    for key in sorted(months):
+        month = months[key]
+        month["days"] = "".join(month.pop("_strip"))
+        result.append(month)
+    return result
+
+
+def gaps(
+    engine: Engine,
+    paper: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    reasons_per_edition: int = 3,
+) -> list[dict[str, Any]]:
+    """Editions that are not complete (not_published is not a gap), oldest first, with why: the edition's own
+    reason and its failure rows (kind, reason, attempts, url), most attempted first."""
+    wanted = [r for r in edition_status(engine, paper, date_from, date_to) if r["status"] not in (DONE, "not_published")]
+    if not wanted:
+        return []
+    query = (
+        select(Newspaper.key, Edition.date, Edition.reason, Failure.kind, Failure.reason, Failure.attempts, Failure.url)
+        .select_from(Edition)
+        .join(Newspaper, Newspaper.id == Edition.newspaper_id)
+        .outerjoin(Failure, Failure.edition_id == Edition.id)
+        .where(func.coalesce(Edition.status, PENDING).not_in((DONE, "not_published")))
+        .order_by(Newspaper.key, Edition.date, Failure.attempts.desc(), Failure.url)
+    )
+    why: dict[tuple[str, dt.date], list[str]] = {}
+    with engine.connect() as conn:
+        for key, date, edition_reason, kind, reason, attempts, url in conn.execute(
+            _filtered(query, paper, date_from, date_to)
+        ):
+            lines = why.setdefault((key, date), [])
+            if edition_reason and edition_reason not in lines:
+                lines.insert(0, edition_reason)
+            if kind is not None:
+                lines.append(f"{kind} {reason} ×{attempts}: {url}")
+    result = []
+    for row in wanted:
+        lines = why.get((row["paper"], row["date"]), [])
+        shown = lines[:reasons_per_edition]
+        if len(lines) > len(shown):
+            shown.append(f"… {len(lines) - len(shown)} more")
+        result.append({**row, "why": "; ".join(shown) or _default_reason(row["status"])})
+    return result
+
+
+def _default_reason(status: str) -> str:
+    return {
+        PENDING: "seen by a run that did not finish (killed or still running)",
+        "missing": "nothing stored for this date",
+        "partial": "fewer pages or articles stored than the page list promised",
+    }.get(status, "")
+
+
+RUN_COUNTERS = ("editions", "skipped", "requests", "pages", "articles", "joins", "failures")
+
+
+def runs(engine: Engine, limit: int = 20, paper: str | None = None) -> list[dict[str, Any]]:
+    """The latest crawl runs, newest first: when, how long, with which arguments, status and main counters."""
+    table = CrawlRun.__table__
+    query = select(table.c.id, table.c.args, table.c.started_at, table.c.finished_at, table.c.status,
+                   table.c.counters).order_by(table.c.id.desc())
+    with engine.connect() as conn:
+        found = conn.execute(query).all()
+    result = []
+    for run in found:
+        args = dict(run.args or {})
+        if paper is not None and paper not in str(args.get("paper_spec", args.get("paper", ""))).split(","):
+            continue
+        counters = run.counters or {}
+        seconds = (run.finished_at - run.started_at).total_seconds() if run.finished_at and run.started_at else None
+        args.pop("spider", None)
+        row = {
+            "id": run.id,
+            "started": run.started_at.strftime("%Y-%m-%d %H:%M:%S") if run.started_at else "",
+            "seconds": round(seconds, 1) if seconds is not None else None,
+            "status": run.status,
+            "args": " ".join(f"{k.removesuffix('_arg').removesuffix('_spec')}={v}" for k, v in args.items()),
+        }
+        row.update({name: int(counters.get(name) or 0) for name in RUN_COUNTERS})
+        result.append(row)
+        if len(result) >= limit:
+            break
+    return result
+
+
+def format_calendar(rows: Sequence[dict[str, Any]]) -> str:
+    """The calendar as a table, with only the status columns that occur, and the legend."""
+    if not rows:
+        return "(no editions)"
+    used = [s for s in STATUS_ORDER if any(r.get(s) for r in rows)]
+    table = format_table([{k: r[k] for k in ("paper", "month", *used, "days")} for r in rows])
+    legend = "  ".join(f"{mark} {status}" for status, mark in DAY_MARKS.items()) + f"  {NO_ROW} never tried"
+    return f"{table}\n{legend}"

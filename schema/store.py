@@ -12,6 +12,8 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import random
+import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +21,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from sqlalchemy import Engine, Table, and_, bindparam, case, delete, func, select, update
+from sqlalchemy import text as sql_text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import InterfaceError, OperationalError, StatementError
@@ -48,6 +51,12 @@ ARTICLE_CONTENT_COLUMNS = ("kicker", "title", "subtitle", "dateline", "byline", 
 # Children (images, bylines) moved into a story from its continued part k get seq k*STRIDE + n, so that they
 # upsert in place on every run and are told apart from the story's own children (seq < STRIDE).
 PART_SEQ_STRIDE = 1000
+# Concurrent writers (distributed workers) can deadlock or fail to serialise; PostgreSQL then rolls one
+# transaction back, and that transaction is simply run again.
+RETRY_PGCODES = ("40P01", "40001")  # deadlock_detected, serialization_failure
+RETRY_ATTEMPTS = 5
+# First key of the PostgreSQL advisory locks that serialise finalisation per edition (the second is the edition id).
+FINALIZE_LOCK_SPACE = 0x45504150  # "EPAP"
 
 
 def utcnow() -> dt.datetime:
@@ -299,6 +308,15 @@ class _Buffer:
         ]
 
 
+def _retryable(exc: BaseException) -> bool:
+    """A deadlock or serialisation failure: the whole transaction was rolled back and may run again."""
+    return getattr(getattr(exc, "orig", None), "pgcode", None) in RETRY_PGCODES
+
+
+def _retry_pause(attempt: int) -> None:
+    time.sleep(random.uniform(0.05, 0.2) * (2**attempt))  # apart, so that the same two do not collide again
+
+
 def _reason(exc: StatementError) -> str:
     return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:300]
 
@@ -412,7 +430,7 @@ class Store:
         buffer = self._buffer
         self._reset_buffer()
         try:
-            self._write(buffer)
+            self._write_retrying(buffer)
         except (OperationalError, InterfaceError):
             raise
         except StatementError as exc:
@@ -422,9 +440,21 @@ class Store:
             )
             self._write_isolating(items)
 
+    def _write_retrying(self, buffer: _Buffer) -> None:
+        """_write, run again when PostgreSQL rolled it back for a deadlock with another writer."""
+        for attempt in range(RETRY_ATTEMPTS):
+            try:
+                self._write(buffer)
+                return
+            except OperationalError as exc:
+                if not _retryable(exc) or attempt == RETRY_ATTEMPTS - 1:
+                    raise
+                logger.info("batch rolled back (%s); writing it again", _reason(exc))
+                _retry_pause(attempt)
+
     def _write_isolating(self, items: list[Item]) -> None:
         try:
-            self._write(_Buffer.of(items))
+            self._write_retrying(_Buffer.of(items))
         except (OperationalError, InterfaceError):
             raise
         except StatementError as exc:
@@ -465,6 +495,8 @@ class Store:
         """Executemany INSERT … ON CONFLICT (keys) DO UPDATE (or DO NOTHING when there is nothing to set)."""
         if not rows:
             return
+        # every writer locks a table's rows in natural-key order: concurrent batches queue, not deadlock
+        rows = sorted(rows, key=lambda row: tuple(row[k] for k in keys))
         stmt = self._insert(table)
         set_: dict[str, Any] = {c: stmt.excluded[c] for c in update_columns}
         if extra_set is not None:
@@ -842,17 +874,54 @@ class Store:
     def finalize(self, paper: str, dates: Iterable[dt.date] | None = None) -> dict[dt.date, str]:
         """Compute status, page and article counts of the paper's editions (all, or the given dates)."""
         self.flush()
+        date_list = sorted(set(dates)) if dates is not None else None
+        for attempt in range(RETRY_ATTEMPTS):
+            counted = Counter(self.join_stats)
+            try:
+                return self._finalize_once(paper, date_list)
+            except OperationalError as exc:
+                self.join_stats = counted  # the rolled-back joins did not happen
+                if not _retryable(exc) or attempt == RETRY_ATTEMPTS - 1:
+                    raise
+                logger.info("finalisation of %s rolled back (%s); running it again", paper, _reason(exc))
+                _retry_pause(attempt)
+        return {}  # pragma: no cover - the loop returns or raises
+
+    def _finalize_once(self, paper: str, date_list: list[dt.date] | None) -> dict[dt.date, str]:
         now = utcnow()
         with self.engine.begin() as conn:
+            self._serialize_finalize(conn, paper, date_list)
             newspaper_id = conn.execute(select(NEWSPAPER.c.id).where(NEWSPAPER.c.key == paper)).scalar()
             if newspaper_id is None:
                 return {}
-            date_list = sorted(set(dates)) if dates is not None else None
             result: dict[dt.date, str] = {}
             chunks = _chunks(date_list) if date_list is not None else [None]
             for chunk in chunks:
                 result.update(self._finalize_editions(conn, newspaper_id, chunk, now))
         return result
+
+    def _serialize_finalize(self, conn: Connection, paper: str, dates: Iterable[dt.date] | None) -> None:
+        """Hold the editions being finalised until this transaction ends, so that two processes (distributed
+        workers closing together) never join or count the same edition at the same time.
+
+        PostgreSQL: a transaction-level advisory lock per edition, taken in id order (no deadlock between two
+        finalisers); a finaliser that waited then reads what the other committed. SQLite: the transaction
+        starts with BEGIN IMMEDIATE, which takes the database's write lock (waiting up to the busy timeout)."""
+        if self.engine.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        if self.engine.dialect.name != "postgresql":
+            return
+        condition = EDITION.c.newspaper_id == select(NEWSPAPER.c.id).where(NEWSPAPER.c.key == paper).scalar_subquery()
+        ids: set[int] = set()
+        if dates is None:
+            ids.update(conn.execute(select(EDITION.c.id).where(condition)).scalars())
+        else:
+            for chunk in _chunks(sorted(set(dates))):
+                ids.update(conn.execute(select(EDITION.c.id).where(condition, EDITION.c.date.in_(chunk))).scalars())
+        lock = sql_text("SELECT pg_advisory_xact_lock(:space, :id)")
+        for edition_id in sorted(ids):
+            conn.execute(lock, {"space": FINALIZE_LOCK_SPACE, "id": edition_id})
 
     def _finalize_editions(
         self, conn: Connection, newspaper_id: int, dates: Sequence[dt.date] | None, now: dt.datetime

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import scrapy
 from dateutil.parser import isoparse
@@ -20,17 +21,50 @@ from twisted.python.failure import Failure
 from crawler.families import get_family
 from crawler.families.base import Family, ParseError
 from crawler.registry import Paper, RegistryError, load_registry, select_papers
+from crawler.schedule import RunGuard
+from schema.db import database_url, make_engine
 from schema.records import ArticleItem, ArticleRef, EditionItem, FailureItem, PageItem, PageRecord
+from schema.status import DONE, EditionState, edition_states
 
 # A dated entry that answers with one of these is a day without an edition, not an error.
 NOT_PUBLISHED_STATUSES = (404, 410)
 
 
-def _parse_day(value: str, name: str) -> dt.date:
+# Relative days, in the paper's own timezone, so that a cron line needs no shell date arithmetic.
+RELATIVE_DAYS = {"today": 0, "yesterday": -1}
+ONLY_MODES = ("gaps",)
+
+
+def _parse_day(value: str, name: str, paper: Paper | None = None) -> dt.date:
+    if value.strip().lower() in RELATIVE_DAYS and paper is not None:
+        return paper.today() + dt.timedelta(days=RELATIVE_DAYS[value.strip().lower()])
     try:
         return isoparse(value).date()
     except ValueError as exc:
-        raise ValueError(f"-a {name}={value!r} is not a date (YYYY-MM-DD)") from exc
+        raise ValueError(f"-a {name}={value!r} is not a date (YYYY-MM-DD, today or yesterday)") from exc
+
+
+def _flag(value: str | bool | None) -> bool:
+    return str(value).strip().lower() in ("1", "true", "yes", "on") if value is not None else False
+
+
+def skip_reason(state: EditionState | None, day: dt.date, paper: Paper, only: str | None, refresh: bool) -> str | None:
+    """Why an edition needs no request in this run (a stats key suffix), or None to fetch it.
+
+    `complete` editions are skipped unless refresh; with only=gaps a `not_published` verdict is skipped too, but
+    only once it is final: a 404 seen on or before the edition's own day (in the paper's timezone) may just be
+    an edition not yet online, so it stays a gap until a crawl after that day confirms it."""
+    if refresh or state is None:
+        return None
+    if state.status == DONE:
+        return "complete"
+    if only == "gaps" and state.status == "not_published" and state.last_crawled_at is not None:
+        checked = state.last_crawled_at
+        if checked.tzinfo is None:
+            checked = checked.replace(tzinfo=dt.timezone.utc)
+        if checked.astimezone(ZoneInfo(paper.timezone)).date() > day:
+            return "not_published"
+    return None
 
 
 def edition_dates(paper: Paper, date: str | None, start: str | None, end: str | None) -> list[dt.date]:
@@ -38,10 +72,10 @@ def edition_dates(paper: Paper, date: str | None, start: str | None, end: str | 
     if date and (start or end):
         raise ValueError("give either -a date= or -a start= [-a end=], not both")
     if date:
-        return [_parse_day(date, "date")]
+        return [_parse_day(date, "date", paper)]
     if start or end:
-        first = _parse_day(start, "start") if start else paper.today()
-        last = _parse_day(end, "end") if end else paper.today()
+        first = _parse_day(start, "start", paper) if start else paper.today()
+        last = _parse_day(end, "end", paper) if end else paper.today()
         if last < first:
             raise ValueError(f"end {last} is before start {first}")
         return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
@@ -57,12 +91,18 @@ class EpaperSpider(scrapy.Spider):
         date: str | None = None,
         start: str | None = None,
         end: str | None = None,
+        only: str | None = None,
+        refresh: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         if not paper:
             raise ValueError("-a paper=KEY[,KEY…] or -a paper=all is required")
+        if only not in (None, "", *ONLY_MODES):
+            raise ValueError(f"-a only={only!r}: the only mode is {', '.join(ONLY_MODES)}")
         self.paper_spec, self.date_arg, self.start_arg, self.end_arg = paper, date, start, end
+        self.only_arg, self.refresh_arg = only or None, refresh
+        self.refresh = _flag(refresh)
         self.papers: list[Paper] = []
 
     @classmethod
@@ -75,6 +115,8 @@ class EpaperSpider(scrapy.Spider):
         except RegistryError as exc:
             raise ValueError(str(exc)) from exc
         spider.registry = registry
+        # one run per paper at a time (data/locks/), and a JOBDIR left by a killed run is made safe to resume
+        spider.guard = RunGuard.install(crawler, spider)
         return spider
 
     # ----------------------------------------------------------------- requests
@@ -90,8 +132,19 @@ class EpaperSpider(scrapy.Spider):
             yield request_or_item
 
     def start_items(self) -> Iterator[Any]:
-        """One EditionItem and one entry request per (paper, date)."""
+        """One EditionItem and one entry request per (paper, date) that the ledger says still needs fetching."""
+        ledger: dict[str, dict[dt.date, EditionState]] = {}
+        stats = self.crawler.stats if getattr(self, "crawler", None) else None
         for paper, day in self.plan():
+            if paper.key not in ledger:
+                ledger[paper.key] = self._ledger(paper)
+            skipped = skip_reason(ledger[paper.key].get(day), day, paper, self.only_arg, self.refresh)
+            if skipped is not None:
+                if stats is not None:
+                    stats.inc_value(f"epaper/editions/skipped_{skipped}")
+                continue
+            if stats is not None:
+                stats.inc_value("epaper/editions/planned")
             layout = paper.layout_for(day)
             if layout is None:
                 yield EditionItem(paper.key, day, status="failed", reason="no layout in the registry covers this date")
@@ -100,6 +153,18 @@ class EpaperSpider(scrapy.Spider):
             url = family.entry_url(layout.base_url, day, layout.entry)
             yield EditionItem(paper.key, day, url=url)
             yield self._request(url, self.parse_page, paper, day, family, kind="edition", seq=1)
+
+    def _ledger(self, paper: Paper) -> dict[dt.date, EditionState]:
+        """The stored statuses of the paper's editions in this run's range (one query; {} on a new database)."""
+        days = edition_dates(paper, self.date_arg, self.start_arg, self.end_arg)
+        if self.refresh or not days:
+            return {}
+        settings = self.crawler.settings if getattr(self, "crawler", None) else None
+        engine = make_engine(database_url(settings=settings))
+        try:
+            return edition_states(engine, paper.key, min(days), max(days))
+        finally:
+            engine.dispose()
 
     def _request(
         self, url: str, callback: Any, paper: Paper, day: dt.date, family: Family, kind: str, **meta: Any
@@ -174,6 +239,7 @@ class EpaperSpider(scrapy.Spider):
         yield ArticleItem(
             paper=paper.key, date=day, page_url=meta["page_url"], page_number=meta["page_number"],
             seq=meta["seq"], ref=ref, article=article, script="hant" if paper.script == "hant" else "hans",
+            region=paper.region_code,
         )
 
     def on_error(self, failure: Failure) -> Iterator[Any]:

@@ -1,0 +1,206 @@
+"""Backfill of a five-year synthetic paper: first run, a second run with nothing to do, memory as years grow.
+
+    python benchmarks/backfill.py                      # 5 × 365 editions, 2 pages × 3 articles each
+    python benchmarks/backfill.py --years 1 --pages 2  # a quicker look
+    python benchmarks/backfill.py --reparse            # also time `epaper reparse` (the archive stage)
+
+The fixture server runs in this process (a thread) and serves site_for("bench", …) for the whole range; each
+crawl is a `scrapy crawl epaper` subprocess writing to SQLite. Reported:
+(1) the first backfill: editions/s, pages/s, articles/s, and the crawler's resident memory sampled every half
+    second, printed at the end of each year crawled (so growth with the years shows), and its peak;
+(2) the second run over the same range: seconds, editions/s, and the requests the server saw (should be none:
+    every complete edition is skipped by the ledger);
+(3) baseline measured in the same session: the start-up and shut-down of a `scrapy crawl` that plans a single
+    date, so (2) can be read as "ledger cost above Scrapy's own start-up";
+(4) with --reparse: articles/s of `epaper reparse` over the same database (a hook for the archive stage).
+Figures only: nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+SETTINGS = {
+    "AUTOTHROTTLE_ENABLED": "0",
+    "DOWNLOAD_DELAY": "0",
+    "CONCURRENT_REQUESTS": "16",
+    "CONCURRENT_REQUESTS_PER_DOMAIN": "16",
+    "ROBOTSTXT_OBEY": "0",
+    "LOG_LEVEL": "WARNING",
+    "TELNETCONSOLE_ENABLED": "0",
+}
+MIB = 1024 * 1024
+
+
+@dataclass
+class Run:
+    name: str
+    seconds: float = 0.0
+    returncode: int = 0
+    output: str = ""
+    samples: list[tuple[float, int, int]] = field(default_factory=list)  # (elapsed s, RSS bytes, editions)
+
+    @property
+    def peak_rss(self) -> int:
+        return max((r for _, r, _ in self.samples), default=0)
+
+
+def rss_of(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def editions_stored(db: Path) -> int:
+    """Editions the crawl has written so far (read-only; SQLite WAL lets us read while it writes)."""
+    if not db.exists():
+        return 0
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as conn:
+            return conn.execute("select count(*) from edition").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+def run_measured(name: str, cmd: list[str], env: dict[str, str], db: Path | None = None) -> Run:
+    run = Run(name)
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    output: list[str] = []
+    reader = threading.Thread(target=lambda: output.extend(proc.stdout or []), daemon=True)
+    reader.start()
+    while proc.poll() is None:
+        progress = editions_stored(db) if db is not None else 0
+        run.samples.append((time.perf_counter() - start, rss_of(proc.pid), progress))
+        time.sleep(0.5)
+    run.seconds = time.perf_counter() - start
+    run.returncode = proc.returncode
+    reader.join(timeout=5)
+    run.output = "".join(output)
+    if proc.returncode not in (0, 1):
+        print(f"[{name}] exited {proc.returncode}; last output:\n" + "".join(output[-40:]), file=sys.stderr)
+    return run
+
+
+def crawl_cmd(first: dt.date, last: dt.date, db: Path, lock_dir: Path) -> list[str]:
+    sets = [x for k, v in {**SETTINGS, "EPAPER_DATABASE_URL": f"sqlite:///{db}",
+                           "EPAPER_LOCK_DIR": str(lock_dir)}.items() for x in ("-s", f"{k}={v}")]
+    return [sys.executable, "-m", "scrapy", "crawl", "epaper", "-a", "paper=bench", "-a", f"start={first}",
+            "-a", f"end={last}", *sets]
+
+
+def counts(db: Path) -> dict[str, int]:
+    with sqlite3.connect(db) as conn:
+        found = {t: conn.execute(f"select count(*) from {t}").fetchone()[0] for t in ("edition", "page", "article")}
+        found["complete"] = conn.execute("select count(*) from edition where status = 'complete'").fetchone()[0]
+    return found
+
+
+def rss_by_year(run: Run, per_year: int) -> list[tuple[int, int]]:
+    """(years done, peak RSS so far) at each year boundary of editions stored."""
+    out, year = [], 1
+    peak = 0
+    for _, rss, done in run.samples:
+        peak = max(peak, rss)
+        while done >= year * per_year:
+            out.append((year, peak))
+            year += 1
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--years", type=int, default=5)
+    parser.add_argument("--pages", type=int, default=2, help="pages per edition (default 2)")
+    parser.add_argument("--articles", type=int, default=3, help="articles per page (default 3)")
+    parser.add_argument("--reparse", action="store_true", help="also time `epaper reparse` over the database")
+    args = parser.parse_args(argv)
+
+    from crawler.testsite.server import FixtureServer
+    from crawler.testsite.sites import site_for
+
+    start = dt.date(2020, 1, 1)
+    days = 365 * args.years
+    site = site_for("bench", start=start, days=days, pages=args.pages, articles_per_page=args.articles, cache_size=8)
+    first, last = site.dates[0], site.dates[-1]
+    with FixtureServer([site], route_cache=8, body_cache=64) as server, \
+            tempfile.TemporaryDirectory(prefix="epaper-backfill-") as tmp:
+        tmpdir = Path(tmp)
+        registry = tmpdir / "papers.toml"
+        registry.write_text(
+            '[papers.bench]\nname = "河东日报（基准）"\nscript = "hans"\n[[papers.bench.layouts]]\n'
+            f'family = "founder-pc"\nbase_url = "{server.base_url}/bench/"\n'
+            'entry = "pc/layout/{date:%Y%m}/{date:%d}/node_01.html"\n',
+            encoding="utf-8",
+        )
+        # the raw WARC archive is on by default: keep it on (it is part of a real crawl) but in the scratch folder
+        env = dict(os.environ, EPAPER_PAPERS=str(registry), SCRAPY_SETTINGS_MODULE="crawler.settings",
+                   EPAPER_ARCHIVE_DIR=str(tmpdir / "archive"))
+        db = tmpdir / "bench.db"
+        print(f"fixture server {server.base_url}: {days} editions {first}…{last}, "
+              f"{args.pages} pages × {args.articles} articles each")
+
+        baseline = run_measured("baseline: crawl of one date", crawl_cmd(first, first, tmpdir / "base.db", tmpdir),
+                                env)
+        server.reset_hits()
+        backfill = run_measured("1st backfill", crawl_cmd(first, last, db, tmpdir), env, db)
+        first_hits = sum(server.hits.snapshot().values())
+        stored = counts(db)
+        server.reset_hits()
+        second = run_measured("2nd run (nothing to do)", crawl_cmd(first, last, db, tmpdir), env, db)
+        second_hits = sum(server.hits.snapshot().values())
+        reparse = None
+        if args.reparse:
+            reparse = run_measured("reparse", [sys.executable, "-m", "crawler.cli", "reparse", "--paper", "bench",
+                                               "--db", f"sqlite:///{db}", "--archive", str(tmpdir / "archive")],
+                                   env)
+
+    print()
+    print(f"{'run':<28}{'seconds':>9}{'editions/s':>12}{'pages/s':>10}{'articles/s':>12}{'requests':>10}"
+          f"{'peak RSS':>10}")
+    for run, hits, pages, articles in (
+        (baseline, None, None, None),
+        (backfill, first_hits, stored["page"], stored["article"]),
+        (second, second_hits, None, None),
+    ):
+        editions = 1 if run is baseline else days
+        line = f"{run.name:<28}{run.seconds:>9.1f}{editions / run.seconds:>12.1f}"
+        line += f"{pages / run.seconds:>10.1f}{articles / run.seconds:>12.1f}" if pages else f"{'':>10}{'':>12}"
+        line += f"{hits if hits is not None else '':>10}{run.peak_rss / MIB:>8.0f}Mi"
+        print(line)
+    print(f"\nstored: {stored} (exit {backfill.returncode}, then {second.returncode})")
+    print("RSS of the first backfill at the end of each year crawled (MiB): "
+          + ", ".join(f"y{y}: {r / MIB:.0f}" for y, r in rss_by_year(backfill, 365)))
+    print(f"2nd run over baseline start-up: {second.seconds / baseline.seconds:.2f}× "
+          f"({second.seconds - baseline.seconds:+.1f}s for {days} ledger decisions)")
+    for run in (backfill, second):
+        summary = [x for x in run.output.splitlines() if "epaper run " in x]
+        if summary:
+            print(f"{run.name} summary: " + summary[-1].split("WARNING: ", 1)[-1])
+    if reparse is not None:
+        if reparse.returncode == 0:
+            print(f"reparse: {reparse.seconds:.1f}s, {stored['article'] / reparse.seconds:.0f} articles/s")
+        else:
+            print(f"reparse: exited {reparse.returncode} (not available?): {reparse.output[-300:]}")
+    return 0 if backfill.returncode == 0 and second.returncode == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

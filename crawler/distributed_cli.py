@@ -1,0 +1,130 @@
+"""`epaper seed` and `epaper frontier`: feed and watch the shared Redis frontier (crawler/distributed.py).
+
+    epaper seed --paper ycrb,ycwb --from 2015-01-01 --to 2024-12-31 [--redis URL] [--db URL]
+    epaper seed --paper ycrb,ycwb --from 2015-01-01 --to 2024-12-31 --only-gaps   # the sweep, after workers end
+    epaper frontier [--redis URL] [--json]
+
+The Redis URL defaults to $EPAPER_DISTRIBUTED, the key prefix to $EPAPER_DISTRIBUTED_PREFIX (or `epaper`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from typing import Any
+
+from crawler.distributed import PREFIX_SETTING, SETTING
+
+
+def _date(value: str) -> str:
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError as exc:
+        if value.strip().lower() not in ("today", "yesterday"):
+            raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD, today, yesterday): {value!r}") from exc
+    return value
+
+
+def _redis_url(args: argparse.Namespace) -> str | None:
+    return args.redis or os.environ.get(SETTING)
+
+
+def _settings(args: argparse.Namespace) -> Any:
+    from crawler.distributed import project_settings
+
+    overrides: dict[str, Any] = {}
+    if getattr(args, "db", None):
+        overrides["EPAPER_DATABASE_URL"] = args.db
+    if getattr(args, "prefix", None):
+        overrides[PREFIX_SETTING] = args.prefix
+    for item in getattr(args, "set", None) or []:
+        key, _, value = item.partition("=")
+        overrides[key] = value
+    return project_settings(overrides)
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    from crawler.distributed import seed_frontier
+
+    url = _redis_url(args)
+    if not url:
+        print(f"epaper seed: give --redis URL or set {SETTING}", file=sys.stderr)
+        return 2
+    spider_args = {"paper": args.paper, "start": args.date_from, "end": args.date_to or args.date_from}
+    try:
+        result = seed_frontier(url, spider_args, _settings(args), only_gaps=args.only_gaps)
+    except ValueError as exc:
+        print(f"epaper seed: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(vars(result), ensure_ascii=False, default=str, indent=2))
+    else:
+        print(result.summary())
+    return 0
+
+
+def format_frontier(status: dict[str, Any]) -> str:
+    from schema.status import format_table
+
+    lines = [
+        f"frontier {status['prefix']}: {status['queue']} request(s) queued, {status['dupefilter']} seen, "
+        f"{status['seeded_editions']} edition(s) seeded",
+        "",
+        "workers (heartbeats in Redis):",
+        format_table(status["workers"]) if status["workers"] else "(none)",
+        "",
+        "crawl runs (database):",
+        format_table(status["runs"]) if status["runs"] else status.get("runs_error", "(no runs)"),
+    ]
+    return "\n".join(lines)
+
+
+def cmd_frontier(args: argparse.Namespace) -> int:
+    from crawler.distributed import FrontierKeys, clear_frontier, frontier_status
+
+    url = _redis_url(args)
+    if not url:
+        print(f"epaper frontier: give --redis URL or set {SETTING}", file=sys.stderr)
+        return 2
+    settings = _settings(args)
+    if args.clear:
+        keys = FrontierKeys.from_settings(settings)
+        print(f"deleted {clear_frontier(url, keys.prefix, keys.spider)} key(s) of frontier {keys.prefix}")
+        return 0
+    status = frontier_status(url, settings, args.db, runs=args.limit)
+    print(json.dumps(status, ensure_ascii=False, default=str, indent=2) if args.json else format_frontier(status))
+    return 0
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--redis", help=f"Redis URL of the shared frontier (default: ${SETTING})")
+    parser.add_argument("--prefix", help=f"key prefix of the deployment (default: ${PREFIX_SETTING} or epaper)")
+    parser.add_argument("--db", help="SQLAlchemy URL (default: $EPAPER_DATABASE_URL or sqlite data/epaper.db)")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+
+
+def register(subparsers: Any) -> None:
+    """Add `seed` and `frontier` to the `epaper` command (crawler.cli EXTENSION_MODULES)."""
+    seed = subparsers.add_parser(
+        "seed", help="push a backfill's editions into the shared Redis frontier that distributed workers drain"
+    )
+    seed.add_argument("--paper", required=True, help="KEY, KEY,KEY or all")
+    seed.add_argument("--from", dest="date_from", required=True, type=_date)
+    seed.add_argument("--to", dest="date_to", type=_date, help="last date (default: --from)")
+    seed.add_argument("--only-gaps", action="store_true",
+                      help="the sweep after the workers ended: forget the seen-set and re-seed every edition "
+                           "that is not complete in the database")
+    seed.add_argument("--set", "-s", action="append", metavar="NAME=VALUE", help="a Scrapy setting (repeatable)")
+    _common(seed)
+    seed.set_defaults(func=cmd_seed)
+
+    frontier = subparsers.add_parser(
+        "frontier", help="progress of a distributed crawl: queue, seen-set, seeded editions, workers, runs"
+    )
+    frontier.add_argument("--limit", type=int, default=10, help="how many crawl runs to list (default 10)")
+    frontier.add_argument("--clear", action="store_true", help="delete the deployment's frontier keys")
+    _common(frontier)
+    frontier.set_defaults(func=cmd_frontier)

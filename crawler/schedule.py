@@ -1,0 +1,334 @@
+"""Scheduled crawls: one run per paper at a time, safe job directories, `epaper daily`, a scrapyd egg.
+
+- **Paper locks.** Every crawl takes an exclusive `fcntl.flock` on `data/locks/<paper>.<db>.lock` (setting
+  or environment EPAPER_LOCK_DIR; <db> a digest of the database URL) when the spider is created, before
+  any request. A paper whose lock is held by another run
+  is left out of this run with one WARNING line; when no paper is left the run crawls nothing and exits with
+  LOCKED_EXIT (75, EX_TEMPFAIL: "try again later"). The kernel drops a flock when its process dies, even
+  by `kill -9`, so a stale lock file never blocks the next run.
+- **Job directories.** With JOBDIR, a run also holds `JOBDIR/epaper.lock` (two runs never share one job
+  directory) and writes "running" into it until it closes cleanly. A run that finds "running" there knows
+  the previous one was killed: Scrapy's request queue and seen-set in that directory may be torn or stale
+  (queues are indexed only on a clean close; the seen-set would drop requests whose items were lost with
+  the store's unflushed batch), so they are discarded and the database ledger decides what to fetch:
+  every edition not `complete` is fetched again. A job that finished (not paused) leaves no seen-set
+  behind, so a JOBDIR can be reused by the next backfill.
+- **`epaper daily --paper KEY`**: today's editions and yesterday's gaps (`-a start=yesterday -a end=today
+  -a only=gaps`) in the paper's own timezone; the cron/systemd entry point (docs/operations.md).
+- **`python -m crawler.schedule egg`** builds the project egg that scrapyd's addversion.json takes
+  (build_egg explains why it is thin by default).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import errno
+import fcntl
+import hashlib
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+logger = logging.getLogger(__name__)
+
+LOCKED_EXIT = 75  # EX_TEMPFAIL (sysexits.h): another run holds the lock; try again later
+LOCK_DIR_SETTING = "EPAPER_LOCK_DIR"
+JOB_LOCK_NAME = "epaper.lock"
+JOB_STATE_FILES = ("requests.seen", "requests.queue")  # Scrapy's own JOBDIR state (scheduler and dupefilter)
+
+
+def default_lock_dir() -> Path:
+    """$EPAPER_LOCK_DIR, else data/locks of the project (schema.db.project_data_dir)."""
+    if os.environ.get(LOCK_DIR_SETTING):
+        return Path(os.environ[LOCK_DIR_SETTING])
+    from schema.db import project_data_dir
+
+    return project_data_dir() / "locks"
+
+
+def lock_path(lock_dir: Path, paper: str, db_url: str) -> Path:
+    """The lock of one paper in one database: `<paper>.<10 hex of the URL's sha1>.lock`.
+
+    What must not overlap is two runs writing the same paper's rows; runs of a paper into different
+    databases (tests, a staging copy) do not contend."""
+    digest = hashlib.sha1(db_url.encode("utf-8")).hexdigest()[:10]
+    return lock_dir / f"{paper}.{digest}.lock"
+
+
+class Busy(Exception):
+    """The lock is held by another process; the message says by whom."""
+
+
+@dataclass
+class FileLock:
+    """An exclusive, non-blocking flock on a file that records its holder (pid, start, what it runs)."""
+
+    path: Path
+    handle: IO[str] | None = field(default=None, repr=False)
+
+    def acquire(self, note: str) -> FileLock:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle = self.path.open("a+", encoding="utf-8")
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EWOULDBLOCK, errno.EACCES, errno.EAGAIN):
+                handle.close()
+                raise
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            handle.close()
+            raise Busy(holder) from None
+        self.handle = handle
+        self.previous = self.read()
+        self.write(note)
+        return self
+
+    def read(self) -> str:
+        assert self.handle is not None
+        self.handle.seek(0)
+        return self.handle.read().strip()
+
+    def write(self, text: str) -> None:
+        assert self.handle is not None
+        self.handle.seek(0)
+        self.handle.truncate()
+        self.handle.write(text + "\n")
+        self.handle.flush()
+
+    def release(self, note: str | None = None) -> None:
+        if self.handle is None:
+            return
+        if note is not None:
+            self.write(note)
+        fcntl.flock(self.handle.fileno(), fcntl.LOCK_UN)
+        self.handle.close()
+        self.handle = None
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _holder_note(spider: Any) -> str:
+    args = " ".join(
+        f"{k.removesuffix('_arg')}={v}" for k, v in vars(spider).items() if k.endswith("_arg") and v is not None
+    )
+    return f"pid {os.getpid()} since {_now()} ({args})".replace("  ", " ")
+
+
+class RunGuard:
+    """The locks a crawl holds for its lifetime (see the module docstring). Installed by the spider."""
+
+    def __init__(self) -> None:
+        self.paper_locks: dict[str, FileLock] = {}
+        self.busy: dict[str, str] = {}  # paper key (or "JOBDIR") → holder
+        self.job_lock: FileLock | None = None
+        self.jobdir: Path | None = None
+        self.discarded_jobdir_state = False
+
+    @property
+    def locked_out(self) -> bool:
+        """Nothing to crawl because every paper (or the job directory) is held by another run."""
+        return bool(self.busy) and not self.paper_locks
+
+    @classmethod
+    def install(cls, crawler: Any, spider: Any) -> RunGuard:
+        """Take the locks, drop busy papers from `spider.papers`, repair a killed JOBDIR, hook the release."""
+        from scrapy import signals
+
+        guard = cls()
+        settings = crawler.settings
+        lock_dir = Path(settings.get(LOCK_DIR_SETTING) or default_lock_dir())
+        note = _holder_note(spider)
+        jobdir = settings.get("JOBDIR")
+        if jobdir:
+            guard.jobdir = Path(jobdir)
+            try:
+                guard.job_lock = FileLock(guard.jobdir / JOB_LOCK_NAME).acquire("running " + note)
+            except Busy as busy:
+                guard.busy["JOBDIR"] = str(busy)
+        if not guard.busy:
+            from schema.db import database_url
+
+            db_url = database_url(settings=settings)
+            for paper in spider.papers:
+                try:
+                    guard.paper_locks[paper.key] = FileLock(lock_path(lock_dir, paper.key, db_url)).acquire(note)
+                except Busy as busy:
+                    guard.busy[paper.key] = str(busy)
+            spider.papers = [p for p in spider.papers if p.key in guard.paper_locks]
+        else:
+            spider.papers = []
+        if guard.job_lock is not None and not guard.paper_locks:
+            guard.job_lock.release(guard.job_lock.previous or "closed")  # not ours to repair or mark
+            guard.job_lock = None
+        for key, holder in guard.busy.items():
+            what = f"job directory {jobdir}" if key == "JOBDIR" else f"paper {key}"
+            logger.warning("epaper: %s is locked by %s; skipped (no requests made for it)", what, holder)
+        if guard.job_lock is not None and guard.job_lock.previous.startswith("running"):
+            guard._discard_job_state()
+        crawler.signals.connect(guard.spider_closed, signal=signals.spider_closed)
+        return guard
+
+    def _discard_job_state(self) -> None:
+        assert self.jobdir is not None
+        for name in JOB_STATE_FILES:
+            target = self.jobdir / name
+            if target.is_dir():
+                shutil.rmtree(target)
+            elif target.exists():
+                target.unlink()
+        self.discarded_jobdir_state = True
+        logger.warning(
+            "epaper: the last run in %s did not stop cleanly (killed?); its request queue was discarded and "
+            "the database decides what to fetch: every edition not complete",
+            self.jobdir,
+        )
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        if self.job_lock is not None:
+            if reason == "finished":  # the job is done: nothing to resume, let the next backfill start afresh
+                self._discard_quietly()
+            self.job_lock.release(f"closed ({reason}) {_now()}")
+        for lock in self.paper_locks.values():
+            lock.release(f"released {_now()}")
+
+    def _discard_quietly(self) -> None:
+        assert self.jobdir is not None
+        for name in JOB_STATE_FILES:
+            target = self.jobdir / name
+            if target.is_dir():
+                shutil.rmtree(target, ignore_errors=True)
+            elif target.exists():
+                target.unlink()
+
+
+# --------------------------------------------------------------------------- epaper daily
+
+
+def daily_spider_args(paper: str) -> dict[str, str]:
+    """Today's editions plus yesterday's gaps, each paper in its own timezone (the spider resolves the words)."""
+    return {"paper": paper, "start": "yesterday", "end": "today", "only": "gaps"}
+
+
+def cmd_daily(args: argparse.Namespace) -> int:
+    from crawler.cli import run_crawl
+
+    overrides: dict[str, Any] = {}
+    if args.db:
+        overrides["EPAPER_DATABASE_URL"] = args.db
+    for item in args.set or []:
+        key, _, value = item.partition("=")
+        overrides[key] = value
+    return run_crawl(daily_spider_args(args.paper), overrides)
+
+
+# --------------------------------------------------------------------------- scrapyd egg
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+EGG_PACKAGES = ("crawler", "pipelines", "schema")
+EGG_KINDS = ("thin", "full")
+THIN_PACKAGE = "epaper_scrapyd"
+THIN_SETTINGS = """\
+\"\"\"Scrapy settings of the epaper project as deployed to scrapyd: those of the installed package.\"\"\"
+
+from crawler.settings import *  # noqa: F403
+"""
+SETUP_PY = """\
+from setuptools import find_packages, setup
+
+setup(
+    name={name!r},
+    version={version!r},
+    packages=find_packages(include={include!r}),
+    package_data={{"": ["*.toml", "*.json", "*.ini", "*.mako"]}},
+    zip_safe=False,
+    entry_points={{"scrapy": ["settings = {settings}"]}},
+)
+"""
+
+
+def build_egg(out_dir: Path, version: str | None = None, kind: str = "thin", python: str = sys.executable) -> Path:
+    """Build the egg that scrapyd's addversion.json (or `scrapyd-deploy --egg`) takes, in a scratch folder.
+
+    scrapyd imports a project from the zipped egg itself, and a zip cannot serve this project's data files
+    (data/papers.toml, the Alembic migrations) as files. So the default `thin` egg holds only a settings
+    module that imports `crawler.settings` from the package installed in scrapyd's environment (`pip install`
+    the project there; the egg names the version scrapyd runs). `full` packs the code as well, as
+    scrapyd-deploy would: deployable and listable, but it can crawl only once the registry and migrations
+    are read through importlib.resources (see docs/operations.md)."""
+    if kind not in EGG_KINDS:
+        raise ValueError(f"egg kind must be one of {EGG_KINDS}, not {kind!r}")
+    version = version or dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d%H%M%S")
+    out_dir = out_dir.resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="epaper-egg-") as scratch:
+        root = Path(scratch)
+        if kind == "thin":
+            (root / THIN_PACKAGE).mkdir()
+            (root / THIN_PACKAGE / "__init__.py").write_text("", encoding="utf-8")
+            (root / THIN_PACKAGE / "settings.py").write_text(THIN_SETTINGS, encoding="utf-8")
+            name, include, settings = THIN_PACKAGE, [THIN_PACKAGE], f"{THIN_PACKAGE}.settings"
+        else:
+            ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "fixtures", "*.db", "*.db-*")
+            for package in EGG_PACKAGES:
+                shutil.copytree(PROJECT_ROOT / package, root / package, ignore=ignore)
+            name, include, settings = "epaper_archive", [f"{p}*" for p in EGG_PACKAGES], "crawler.settings"
+        (root / "setup.py").write_text(
+            SETUP_PY.format(name=name, version=version, include=include, settings=settings), encoding="utf-8"
+        )
+        proc = subprocess.run(
+            [python, "setup.py", "-q", "bdist_egg", "-d", str(out_dir)], cwd=root, capture_output=True, text=True
+        )
+        if proc.returncode != 0:
+            raise RuntimeError(f"bdist_egg failed:\n{proc.stdout}\n{proc.stderr}")
+    eggs = sorted(out_dir.glob(f"{name}-{version}-*.egg"))
+    if not eggs:
+        raise RuntimeError(f"no egg was written to {out_dir}")
+    return eggs[-1]
+
+
+def cmd_egg(args: argparse.Namespace) -> int:
+    print(build_egg(Path(args.out), args.version, args.kind))
+    return 0
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def register(subparsers: Any) -> None:
+    """Add `daily` and `egg` to the `epaper` command (crawler.cli EXTENSION_MODULES)."""
+    daily = subparsers.add_parser(
+        "daily",
+        help="crawl today's editions and retry yesterday's gaps (for cron/systemd; exit 75 if already running)",
+    )
+    daily.add_argument("--paper", required=True, help="KEY, KEY,KEY or all")
+    daily.add_argument("--db", help="SQLAlchemy URL (default: $EPAPER_DATABASE_URL or sqlite data/epaper.db)")
+    daily.add_argument("--set", "-s", action="append", metavar="NAME=VALUE", help="a Scrapy setting (repeatable)")
+    daily.set_defaults(func=cmd_daily)
+
+    egg = subparsers.add_parser("egg", help="build the project egg for scrapyd's addversion.json")
+    egg.add_argument("--out", default="dist", help="output folder (default: dist)")
+    egg.add_argument("--version", help="egg version (default: a UTC timestamp)")
+    egg.add_argument("--kind", choices=EGG_KINDS, default="thin",
+                     help="thin: settings only, code from the installed package (default); full: code too")
+    egg.set_defaults(func=cmd_egg)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m crawler.schedule", description=__doc__.splitlines()[0])
+    register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
