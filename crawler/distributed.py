@@ -54,6 +54,7 @@ DEFAULT_IDLE = 30.0
 POLL_SECONDS = 0.5  # how often an idle worker looks at the frontier (Scrapy's own heartbeat is 5 s)
 HEARTBEAT_SETTING = "EPAPER_DISTRIBUTED_HEARTBEAT"  # seconds between a worker's heartbeats in Redis
 HEARTBEAT_SECONDS = 2.0
+STALE_SECONDS = 3600.0  # a worker not heard from for this long is forgotten when the next one starts
 QUEUE_CLASS = "scrapy_redis.queue.PriorityQueue"
 SCHEDULER_CLASS = "scrapy_redis.scheduler.Scheduler"
 DUPEFILTER_CLASS = "scrapy_redis.dupefilter.RFPDupeFilter"
@@ -130,6 +131,18 @@ def queue_length(server: Any, key: str) -> int:
 
 def worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def worker_beats(server: Any, keys: FrontierKeys) -> dict[str, dict[str, Any]]:
+    """Every worker's last heartbeat, with `alive` (heard from within three heartbeat intervals)."""
+    now = time.time()
+    beats = {}
+    for wid, raw in server.hgetall(keys.workers).items():
+        beat = json.loads(raw)
+        beat["age"] = now - float(beat.get("seen", 0))
+        beat["alive"] = beat["age"] <= 3 * float(beat.get("every") or HEARTBEAT_SECONDS)
+        beats[wid.decode() if isinstance(wid, bytes) else wid] = beat
+    return beats
 
 
 # --------------------------------------------------------------------------- the add-on
@@ -229,6 +242,9 @@ class WorkerExtension:
     def spider_opened(self, spider: Any) -> None:
         from twisted.internet import task
 
+        stale = [wid for wid, beat in worker_beats(self.server, self.keys).items() if beat["age"] > STALE_SECONDS]
+        if stale:  # workers killed long ago (a clean exit deregisters)
+            self.server.hdel(self.keys.workers, *stale)
         self.heartbeat()
         self._beat = task.LoopingCall(self.heartbeat)
         self._beat.start(self.crawler.settings.getfloat(HEARTBEAT_SETTING, HEARTBEAT_SECONDS), now=False)
@@ -257,15 +273,11 @@ class WorkerExtension:
     def others_busy(self) -> bool:
         """Another live worker has requests in flight: it may still push work, and it is finishing editions
         this worker touched (so leaving now would finalise them as partial)."""
-        now = time.time()
-        for wid, raw in self.server.hgetall(self.keys.workers).items():
-            if (wid.decode() if isinstance(wid, bytes) else wid) == self.id:
-                continue
-            beat = json.loads(raw)
-            alive = now - float(beat.get("seen", 0)) <= 3 * float(beat.get("every") or HEARTBEAT_SECONDS)
-            if alive and int(beat.get("in_flight") or 0) > 0:
-                return True
-        return False
+        return any(
+            beat["alive"] and int(beat.get("in_flight") or 0) > 0
+            for wid, beat in worker_beats(self.server, self.keys).items()
+            if wid != self.id
+        )
 
     def spider_idle(self, spider: Any) -> None:
         now = time.monotonic()
@@ -344,11 +356,12 @@ class SeedResult:
     stats: dict[str, Any] = field(default_factory=dict)  # the spider's planning stats (planned, skipped_…)
 
     def summary(self) -> str:
-        skipped = {k.rsplit("/", 1)[-1]: v for k, v in self.stats.items() if "skipped" in k}
+        skipped = {k.rsplit("/", 1)[-1].removeprefix("skipped_"): v for k, v in self.stats.items() if "skipped" in k}
+        why = " (" + ", ".join(f"{k}: {v}" for k, v in sorted(skipped.items())) + ")" if skipped else ""
         return (
             f"seeded {len(self.seeded)} edition(s) ({self.requests} request(s)), {len(self.already)} already "
-            f"seeded, {sum(skipped.values())} not needed {skipped or ''}; frontier now holds {self.queue}"
-        ).replace(" {}", "")
+            f"seeded, {sum(skipped.values())} not needed{why}; the frontier holds {self.queue} request(s)"
+        )
 
 
 def edition_key(paper: str, day: dt.date | str) -> str:
@@ -403,11 +416,13 @@ def seed_frontier(
     *,
     only_gaps: bool = False,
     store_items: bool = True,
+    force: bool = False,
 ) -> SeedResult:
     """Push the spider's start requests into the shared frontier, once per edition (see the module docstring).
 
     only_gaps: the sweep after workers ended: the spider plans with `only=gaps` (the database decides), the
-    seen-set is cleared (a killed worker's lost requests are in it) and editions are pushed even if seeded."""
+    seen-set is cleared (a killed worker's lost requests are in it) and editions are pushed even if seeded;
+    it refuses while a worker is alive (its requests would be made again) unless force."""
     from scrapy.utils.misc import load_object
     from scrapy_redis import picklecompat
 
@@ -415,10 +430,14 @@ def seed_frontier(
     args = dict(spider_args)
     if only_gaps:
         args["only"] = "gaps"
-    spider, planned, stats = plan_start(args, settings)
-    keys = FrontierKeys.from_settings(settings, spider.name)
+    keys = FrontierKeys.from_settings(settings)
     server = redis_client(redis_url)
     server.ping()
+    if only_gaps and not force:
+        alive = sorted(wid for wid, beat in worker_beats(server, keys).items() if beat["alive"])
+        if alive:
+            raise ValueError(f"workers still running ({', '.join(alive)}): sweep once they ended, or force")
+    spider, planned, stats = plan_start(args, settings)
     queue_cls = load_object(settings.get("SCHEDULER_QUEUE_CLASS") or QUEUE_CLASS)
     queue = queue_cls(server=server, spider=spider, key=keys.requests, serializer=picklecompat)
     dupefilter = load_object(DUPEFILTER_CLASS)(server, key=keys.dupefilter)
@@ -484,18 +503,11 @@ def frontier_status(redis_url: str, settings: Any = None, db_url: str | None = N
     settings = settings if settings is not None else project_settings()
     keys = FrontierKeys.from_settings(settings)
     server = redis_client(redis_url)
-    now = time.time()
-    workers = []
-    for wid, raw in sorted(server.hgetall(keys.workers).items()):
-        beat = json.loads(raw)
-        age = now - float(beat.get("seen", 0))
-        workers.append({
-            "worker": wid.decode() if isinstance(wid, bytes) else wid,
-            "state": "alive" if age <= 3 * float(beat.get("every") or HEARTBEAT_SECONDS) else "silent",
-            "seen_s_ago": round(age, 1),
-            "responses": beat.get("responses", 0),
-            "in_flight": beat.get("in_flight", 0),
-        })
+    workers = [
+        {"worker": wid, "state": "alive" if beat["alive"] else "silent (killed?)", "seen_s_ago": round(beat["age"], 1),
+         "responses": beat.get("responses", 0), "in_flight": beat.get("in_flight", 0)}
+        for wid, beat in sorted(worker_beats(server, keys).items())
+    ]
     status: dict[str, Any] = {
         "prefix": keys.prefix,
         "queue": queue_length(server, keys.requests),

@@ -55,7 +55,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
         return 2
     spider_args = {"paper": args.paper, "start": args.date_from, "end": args.date_to or args.date_from}
     try:
-        result = seed_frontier(url, spider_args, _settings(args), only_gaps=args.only_gaps)
+        result = seed_frontier(url, spider_args, _settings(args), only_gaps=args.only_gaps, force=args.force)
     except ValueError as exc:
         print(f"epaper seed: {exc}", file=sys.stderr)
         return 2
@@ -117,6 +117,7 @@ def register(subparsers: Any) -> None:
     seed.add_argument("--only-gaps", action="store_true",
                       help="the sweep after the workers ended: forget the seen-set and re-seed every edition "
                            "that is not complete in the database")
+    seed.add_argument("--force", action="store_true", help="sweep even while workers are alive")
     seed.add_argument("--set", "-s", action="append", metavar="NAME=VALUE", help="a Scrapy setting (repeatable)")
     _common(seed)
     seed.set_defaults(func=cmd_seed)

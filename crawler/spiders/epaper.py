@@ -21,6 +21,7 @@ from twisted.python.failure import Failure
 from crawler.families import get_family
 from crawler.families.base import Family, ParseError
 from crawler.registry import Paper, RegistryError, load_registry, select_papers
+from crawler.distributed import frontier_url
 from crawler.schedule import RunGuard
 from schema.db import database_url, make_engine
 from schema.records import ArticleItem, ArticleRef, EditionItem, FailureItem, PageItem, PageRecord
@@ -115,8 +116,9 @@ class EpaperSpider(scrapy.Spider):
         except RegistryError as exc:
             raise ValueError(str(exc)) from exc
         spider.registry = registry
-        # one run per paper at a time (data/locks/), and a JOBDIR left by a killed run is made safe to resume
-        spider.guard = RunGuard.install(crawler, spider)
+        # one run per paper at a time (data/locks/), and a JOBDIR left by a killed run is made safe to resume;
+        # workers of a shared Redis frontier run side by side on purpose and coordinate through Redis instead
+        spider.guard = None if frontier_url(crawler.settings) else RunGuard.install(crawler, spider)
         return spider
 
     # ----------------------------------------------------------------- requests

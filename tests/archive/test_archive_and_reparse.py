@@ -30,7 +30,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> dict:
     db_url = f"sqlite:///{tmp / 'crawl.db'}"
     archive = tmp / "archive"
     result = run_crawl(server.base_url, db_url, "demo", start="2025-04-25", end="2025-04-26",
-                       settings={"EPAPER_ARCHIVE_DIR": str(archive), "EPAPER_ARCHIVE_MAX_BYTES": str(ROTATE_AT)})
+                       settings={"EPAPER_ARCHIVE_ENABLED": "1", "EPAPER_ARCHIVE_DIR": str(archive),
+                                 "EPAPER_ARCHIVE_MAX_BYTES": str(ROTATE_AT)})
     assert result.returncode == 0, result.log[-3000:]
     yield {"server": server, "db": db_url, "archive": archive, "log": result.log, "tmp": tmp}
     server.stop()
@@ -149,7 +150,7 @@ def test_failures_redirects_and_days_without_edition_replay_as_crawled(tmp_path:
     crawled = f"sqlite:///{tmp_path / 'crawl.db'}"
     with FixtureServer([site], faults) as server:
         result = run_crawl(server.base_url, crawled, "pc_newslist", start="2025-03-03", end="2025-03-06",
-                           registry=registry, settings={"EPAPER_ARCHIVE_DIR": str(archive)})
+                           registry=registry, settings={"EPAPER_ARCHIVE_ENABLED": "1", "EPAPER_ARCHIVE_DIR": str(archive)})
     assert result.returncode == 1  # the failing page
     statuses = {str(d): s for d, s in query(crawled, "select date, status from edition")}
     assert statuses == {"2025-03-03": "partial", "2025-03-04": "not_published", "2025-03-05": "not_published",

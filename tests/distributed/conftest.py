@@ -19,7 +19,7 @@ from tests.services import unavailable
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("EPAPER_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-REDIS_UNREACHABLE = "Redis not reachable at 127.0.0.1:6379"
+REDIS_UNREACHABLE = f"Redis not reachable at {REDIS_URL}"
 
 # politeness off against our own loopback server; quick retries
 FAST_SETTINGS = {

@@ -128,6 +128,10 @@ def test_the_sweep_reseeds_only_editions_that_are_not_complete(redis_url: str, p
         conn.execute(text("update edition set status = 'partial' where date = '2025-04-26'"))
     engine.dispose()
     assert seed_frontier(redis_url, DEMO, settings).seeded == []  # a plain re-seed adds nothing
+    server.hset(keys.workers, "elsewhere:7", json.dumps({"seen": time.time(), "every": 2.0, "in_flight": 1}))
+    with pytest.raises(ValueError, match="workers still running"):  # its requests would be made twice
+        seed_frontier(redis_url, DEMO, settings, only_gaps=True)
+    server.hdel(keys.workers, "elsewhere:7")
     swept = seed_frontier(redis_url, DEMO, settings, only_gaps=True)
     assert sorted(swept.seeded) == ["demo/2025-04-26", "demo/2025-04-27"]
     assert swept.stats.get("epaper/editions/skipped_complete") == 1
