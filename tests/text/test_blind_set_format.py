@@ -1,14 +1,14 @@
-"""Validate the third held-out text corpus (tests/text/corpus_holdout3) with the main corpus's own checks.
+"""Validate the blind held-out text corpora (tests/text/corpus_holdout2, corpus_holdout3) with the main corpus's
+own checks.
 
-Why: this set is the final blind measurement of the text heuristics (its author saw neither the rules nor
-the other corpora's cases), so it must obey exactly the same format and annotation checks as tests/text/corpus.
-The per-case checks of test_corpus_format are reused unchanged; they expect ids pNNN/aNNN, so each case
-(qNNN/rNNN) is checked under the matching relabelled id. The minimums below are the brief's: at least 12
-pages holding 45 articles, 24 article cases, about a quarter traditional script, and every convention the
-set is meant to cover present at least a few times.
+Why: these sets measure how the text heuristics do on text their rules never saw (each author saw neither the
+rules nor the other corpora's cases), so they must obey exactly the same format and annotation checks as
+tests/text/corpus. The main corpus's checks are reused unchanged: each case is checked under its id relabelled to
+the pNNN/aNNN form those checks expect. The minimums are the briefs': at least 12 page cases holding at least 45
+articles, at least 24 article cases, a traditional-script share of a quarter or so, and least counts per
+convention (MIN_COVERAGE).
 
-Run `python -m tests.text.test_holdout3_format` (from the repository root) to print the counts used in
-corpus_holdout3/README.md.
+`python -m tests.text.test_blind_set_format holdout3 --markdown` prints the counts table of a set's README.
 """
 
 from __future__ import annotations
@@ -18,17 +18,17 @@ import os
 import re
 import sys
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from tests.text import test_corpus_format as base
 
-HOLDOUT3 = Path(os.environ.get("HOLDOUT3_DIR") or Path(__file__).parent / "corpus_holdout3")
-PAGE_DIR, ARTICLE_DIR = HOLDOUT3 / "pages", HOLDOUT3 / "articles"
+HERE = Path(__file__).parent
 MIN_PAGES, MIN_PAGE_ARTICLES, MIN_ARTICLE_CASES = 12, 45, 24
 HANT_SHARE = (0.2, 0.35)
-# Conventions the brief asks to cover, each with the least number of occurrences the set must hold.
+# Conventions the briefs ask to cover, each with the least number of occurrences a set must hold.
 MIN_COVERAGE = {
     "section label": 8,
     "kicker": 3,
@@ -55,11 +55,40 @@ MIN_COVERAGE = {
 
 
 def _load(folder: Path) -> list[tuple[str, dict]]:
+    if not folder.is_dir():
+        return []
     return [(p.name, json.loads(p.read_text(encoding="utf-8"))) for p in sorted(folder.glob("*.json"))]
 
 
-PAGES = _load(PAGE_DIR) if PAGE_DIR.is_dir() else []
-ARTICLES = _load(ARTICLE_DIR) if ARTICLE_DIR.is_dir() else []
+@dataclass(frozen=True)
+class BlindSet:
+    """One held-out corpus: its folder and the id prefixes its author used for page and article cases."""
+
+    name: str
+    folder: Path
+    page_prefix: str
+    article_prefix: str
+
+    @property
+    def pages(self) -> list[tuple[str, dict]]:
+        return _load(self.folder / "pages")
+
+    @property
+    def articles(self) -> list[tuple[str, dict]]:
+        return _load(self.folder / "articles")
+
+
+SETS = {
+    "holdout2": BlindSet("holdout2", HERE / "corpus_holdout2", "k", "m"),
+    # HOLDOUT3_DIR: validate a staging copy before it is published into the tree
+    "holdout3": BlindSet("holdout3", Path(os.environ.get("HOLDOUT3_DIR") or HERE / "corpus_holdout3"), "q", "r"),
+}
+CASES = [
+    pytest.param(s, kind, name, case, id=f"{s.name}-{name}")
+    for s in SETS.values()
+    for kind, items in (("page", s.pages), ("article", s.articles))
+    for name, case in items
+]
 
 
 def _relabel(case: dict, prefix: str) -> tuple[str, dict]:
@@ -67,31 +96,34 @@ def _relabel(case: dict, prefix: str) -> tuple[str, dict]:
     return f"{new_id}.json", {**case, "id": new_id}
 
 
-def test_holdout3_present() -> None:
-    assert PAGES and ARTICLES, "third held-out corpus folders are empty"
+@pytest.fixture(params=list(SETS.values()), ids=list(SETS))
+def blind(request: pytest.FixtureRequest) -> BlindSet:
+    return request.param
 
 
-@pytest.mark.parametrize("name,case", PAGES, ids=[n for n, _ in PAGES])
-def test_holdout3_page_case(name: str, case: dict) -> None:
-    assert name == f"{case['id']}.json" and re.match(r"^q\d{3}$", case["id"]), name
-    base.test_page_case(*_relabel(case, "p"))
+def test_set_present(blind: BlindSet) -> None:
+    assert blind.pages and blind.articles, f"{blind.folder} is empty"
 
 
-@pytest.mark.parametrize("name,case", ARTICLES, ids=[n for n, _ in ARTICLES])
-def test_holdout3_article_case(name: str, case: dict) -> None:
-    assert name == f"{case['id']}.json" and re.match(r"^r\d{3}$", case["id"]), name
-    base.test_article_case(*_relabel(case, "a"))
+@pytest.mark.parametrize("blind_set,kind,name,case", CASES)
+def test_case(blind_set: BlindSet, kind: str, name: str, case: dict) -> None:
+    prefix = blind_set.page_prefix if kind == "page" else blind_set.article_prefix
+    assert name == f"{case['id']}.json" and re.match(rf"^{prefix}\d{{3}}$", case["id"]), name
+    if kind == "page":
+        base.test_page_case(*_relabel(case, "p"))
+    else:
+        base.test_article_case(*_relabel(case, "a"))
 
 
-def test_reused_checks_reject_a_mistyped_case() -> None:
+def test_reused_checks_reject_a_mistyped_case(blind: BlindSet) -> None:
     """The relabelled checks must still fail on a case with a one-character slip or an invented name."""
-    _, case = PAGES[0]
+    _, case = blind.pages[0]
     first = case["expected"][0]
     bad_paragraph = first["paragraphs"][0][:-2] + "囧" + first["paragraphs"][0][-1:]
     bad = {**case, "expected": [{**first, "paragraphs": [bad_paragraph, *first["paragraphs"][1:]]}]}
     with pytest.raises(AssertionError):
         base.test_page_case(*_relabel(bad, "p"))
-    _, art_case = ARTICLES[0]
+    _, art_case = blind.articles[0]
     bad_exp = {
         **art_case["expected"],
         "bylines": [{"name": "无此人", "role": "记者", "organisation": "本报"}],
@@ -100,16 +132,17 @@ def test_reused_checks_reject_a_mistyped_case() -> None:
         base.test_article_case(*_relabel({**art_case, "expected": bad_exp}, "a"))
 
 
-def test_holdout3_ids_sequential() -> None:
-    for items, prefix in ((PAGES, "q"), (ARTICLES, "r")):
+def test_ids_sequential(blind: BlindSet) -> None:
+    for items, prefix in ((blind.pages, blind.page_prefix), (blind.articles, blind.article_prefix)):
         ids = [c["id"] for _, c in items]
         assert ids == [f"{prefix}{i:03d}" for i in range(1, len(ids) + 1)], ids
 
 
-def holdout3_stats() -> dict[str, object]:
+def stats(blind: BlindSet) -> dict[str, object]:
     """Counts for the README table (also used to enforce the minimums)."""
-    page_articles = [(c, a) for _, c in PAGES for a in c["expected"]]
-    every = [(c, a, "page") for c, a in page_articles] + [(c, c["expected"], "article") for _, c in ARTICLES]
+    pages, articles = blind.pages, blind.articles
+    page_articles = [(c, a) for _, c in pages for a in c["expected"]]
+    every = [(c, a, "page") for c, a in page_articles] + [(c, c["expected"], "article") for _, c in articles]
     cov: Counter[str] = Counter()
     for case, a, kind in every:
         cov[f"{'page articles' if kind == 'page' else 'article cases'} {case['region']}"] += 1
@@ -136,49 +169,49 @@ def holdout3_stats() -> dict[str, object]:
             raw = "".join(case["input"]["paragraphs"])
             cov["article input with NBSP/zero-width"] += any(ch in raw for ch in base.NOISE + "\u00a0")
             cov["article input with full-width alnum"] += bool(base.FULLWIDTH_ALNUM.search(raw))
-    for _, c in PAGES:
+    for _, c in pages:
         blocks = base.page_blocks(c["text"])
         cov["page paragraphs rejoined across blocks"] += sum(
             not any(p in b for b in blocks) for a in c["expected"] for p in a["paragraphs"]
         )
         cov["page continuation markers"] += len(base.MARKER.findall(c["text"]))
         cov["page with isolated captions (4 newlines)"] += "\n\n\n\n" in c["text"]
-    n = len(page_articles) + len(ARTICLES)
+    n = len(page_articles) + len(articles)
     return {
-        "pages": len(PAGES),
+        "pages": len(pages),
         "page articles": len(page_articles),
-        "article cases": len(ARTICLES),
+        "article cases": len(articles),
         "articles": n,
         "hant share": round(cov["hant articles"] / max(n, 1), 3),
         "coverage": dict(sorted(cov.items())),
     }
 
 
-def test_holdout3_totals_meet_minimums() -> None:
-    s = holdout3_stats()
+def test_totals_meet_minimums(blind: BlindSet) -> None:
+    s = stats(blind)
     assert s["pages"] >= MIN_PAGES, s
     assert s["page articles"] >= MIN_PAGE_ARTICLES, s
     assert s["article cases"] >= MIN_ARTICLE_CASES, s
     assert HANT_SHARE[0] <= s["hant share"] <= HANT_SHARE[1], s
 
 
-def test_holdout3_covers_the_conventions() -> None:
-    cov = holdout3_stats()["coverage"]
+def test_covers_the_conventions(blind: BlindSet) -> None:
+    cov = stats(blind)["coverage"]
     short = {k: (cov.get(k, 0), n) for k, n in MIN_COVERAGE.items() if cov.get(k, 0) < n}
     assert not short, f"too few cases (have, need): {short}"
 
 
-def test_readme_counts_are_current() -> None:
-    """The README's counts table must be the one this script computes from the files."""
-    readme = (HOLDOUT3 / "README.md").read_text(encoding="utf-8")
-    assert markdown_table() in readme, (
-        "run `python -m tests.text.test_holdout3_format --markdown` and update README"
+def test_readme_counts_are_current(blind: BlindSet) -> None:
+    """A set's README counts table must be the one computed from its files."""
+    readme = (blind.folder / "README.md").read_text(encoding="utf-8")
+    assert markdown_table(blind) in readme, (
+        f"run `python -m tests.text.test_blind_set_format {blind.name} --markdown` and update its README"
     )
 
 
-def markdown_table() -> str:
+def markdown_table(blind: BlindSet) -> str:
     """The README counts table, computed from the files (run with --markdown)."""
-    s = holdout3_stats()
+    s = stats(blind)
     cov: dict[str, int] = s["coverage"]  # type: ignore[assignment]
     rows = [
         ("page cases", s["pages"]),
@@ -193,8 +226,9 @@ def markdown_table() -> str:
 
 
 if __name__ == "__main__":
+    chosen = SETS[next((a for a in sys.argv[1:] if a in SETS), "holdout3")]
     if "--markdown" in sys.argv:
-        print(markdown_table())
+        print(markdown_table(chosen))
     else:
-        json.dump(holdout3_stats(), sys.stdout, ensure_ascii=False, indent=1)
+        json.dump(stats(chosen), sys.stdout, ensure_ascii=False, indent=1)
         print()
