@@ -22,50 +22,13 @@ import argparse
 import datetime as dt
 import os
 import sqlite3
-import subprocess
 import sys
 import tempfile
-import threading
-import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-SETTINGS = {
-    "AUTOTHROTTLE_ENABLED": "0",
-    "DOWNLOAD_DELAY": "0",
-    "CONCURRENT_REQUESTS": "16",
-    "CONCURRENT_REQUESTS_PER_DOMAIN": "16",
-    "ROBOTSTXT_OBEY": "0",
-    "LOG_LEVEL": "WARNING",
-    "TELNETCONSOLE_ENABLED": "0",
-}
-MIB = 1024 * 1024
-
-
-@dataclass
-class Run:
-    name: str
-    seconds: float = 0.0
-    returncode: int = 0
-    output: str = ""
-    samples: list[tuple[float, int, int]] = field(default_factory=list)  # (elapsed s, RSS bytes, editions)
-
-    @property
-    def peak_rss(self) -> int:
-        return max((r for _, r, _ in self.samples), default=0)
-
-
-def rss_of(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
+from benchmarks.measure import LOCAL_CRAWL_SETTINGS, MIB, Run, run_measured, setting_args  # noqa: E402
 
 
 def editions_stored(db: Path) -> int:
@@ -79,29 +42,9 @@ def editions_stored(db: Path) -> int:
         return 0
 
 
-def run_measured(name: str, cmd: list[str], env: dict[str, str], db: Path | None = None) -> Run:
-    run = Run(name)
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    output: list[str] = []
-    reader = threading.Thread(target=lambda: output.extend(proc.stdout or []), daemon=True)
-    reader.start()
-    while proc.poll() is None:
-        progress = editions_stored(db) if db is not None else 0
-        run.samples.append((time.perf_counter() - start, rss_of(proc.pid), progress))
-        time.sleep(0.5)
-    run.seconds = time.perf_counter() - start
-    run.returncode = proc.returncode
-    reader.join(timeout=5)
-    run.output = "".join(output)
-    if proc.returncode not in (0, 1):
-        print(f"[{name}] exited {proc.returncode}; last output:\n" + "".join(output[-40:]), file=sys.stderr)
-    return run
-
-
 def crawl_cmd(first: dt.date, last: dt.date, db: Path, lock_dir: Path) -> list[str]:
-    sets = [x for k, v in {**SETTINGS, "EPAPER_DATABASE_URL": f"sqlite:///{db}",
-                           "EPAPER_LOCK_DIR": str(lock_dir)}.items() for x in ("-s", f"{k}={v}")]
+    sets = setting_args({**LOCAL_CRAWL_SETTINGS, "EPAPER_DATABASE_URL": f"sqlite:///{db}",
+                         "EPAPER_LOCK_DIR": str(lock_dir)})
     return [sys.executable, "-m", "scrapy", "crawl", "epaper", "-a", "paper=bench", "-a", f"start={first}",
             "-a", f"end={last}", *sets]
 
@@ -160,11 +103,12 @@ def main(argv: list[str] | None = None) -> int:
         baseline = run_measured("baseline: crawl of one date", crawl_cmd(first, first, tmpdir / "base.db", tmpdir),
                                 env)
         server.reset_hits()
-        backfill = run_measured("1st backfill", crawl_cmd(first, last, db, tmpdir), env, db)
+        stored_so_far = lambda: editions_stored(db)  # noqa: E731 - progress of the run, sampled with its RSS
+        backfill = run_measured("1st backfill", crawl_cmd(first, last, db, tmpdir), env, stored_so_far, every=0.5)
         first_hits = sum(server.hits.snapshot().values())
         stored = counts(db)
         server.reset_hits()
-        second = run_measured("2nd run (nothing to do)", crawl_cmd(first, last, db, tmpdir), env, db)
+        second = run_measured("2nd run (nothing to do)", crawl_cmd(first, last, db, tmpdir), env, stored_so_far)
         second_hits = sum(server.hits.snapshot().values())
         reparse = None
         if args.reparse:

@@ -15,76 +15,19 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
-import threading
-import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-# the same politeness-free settings for both runs: we measure our overhead, not throttling
-SHARED_SETTINGS = {
-    "AUTOTHROTTLE_ENABLED": "0",
-    "DOWNLOAD_DELAY": "0",
-    "CONCURRENT_REQUESTS": "16",
-    "CONCURRENT_REQUESTS_PER_DOMAIN": "16",
-    "ROBOTSTXT_OBEY": "0",
-    "LOG_LEVEL": "WARNING",
-    "TELNETCONSOLE_ENABLED": "0",
-}
-
-
-@dataclass
-class Run:
-    name: str
-    seconds: float = 0.0
-    returncode: int = 0
-    rss_samples: list[tuple[float, int]] = field(default_factory=list)  # (elapsed s, RSS bytes)
-
-    @property
-    def peak_rss(self) -> int:
-        return max((r for _, r in self.rss_samples), default=0)
-
-    def rss_at_quarters(self) -> list[int]:
-        if not self.rss_samples:
-            return []
-        end = self.rss_samples[-1][0]
-        out = []
-        for q in (0.25, 0.5, 0.75, 1.0):
-            out.append(max((r for t, r in self.rss_samples if t <= q * end), default=0))
-        return out
-
-
-def rss_of(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
-
-
-def run_measured(name: str, cmd: list[str], env: dict[str, str]) -> Run:
-    run = Run(name)
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    output: list[str] = []
-    reader = threading.Thread(target=lambda: output.extend(proc.stdout or []), daemon=True)
-    reader.start()
-    while proc.poll() is None:
-        run.rss_samples.append((time.perf_counter() - start, rss_of(proc.pid)))
-        time.sleep(0.25)
-    run.seconds = time.perf_counter() - start
-    run.returncode = proc.returncode
-    reader.join(timeout=5)
-    if proc.returncode != 0:
-        print(f"[{name}] exited {proc.returncode}; last output:\n" + "".join(output[-40:]), file=sys.stderr)
-    return run
+from benchmarks.measure import (  # noqa: E402 - after the path is set
+    LOCAL_CRAWL_SETTINGS,
+    MIB,
+    run_measured,
+    setting_args,
+    start_fixture_server,
+)
 
 
 def bench_urls(base_url: str, days: int) -> tuple[list[str], int, int]:
@@ -125,19 +68,6 @@ class FetchOnly(scrapy.Spider):
 '''
 
 
-def start_server(days: int) -> tuple[subprocess.Popen[str], str]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "crawler.testsite", "--site", "bench", "--port", "0"],
-        cwd=ROOT, stdout=subprocess.PIPE, text=True,
-    )
-    assert proc.stdout is not None
-    base = proc.stdout.readline().strip()
-    if not base.startswith("http"):
-        proc.kill()
-        raise SystemExit(f"fixture server did not start: {base!r}")
-    return proc, base.rstrip("/")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--days", type=int, default=365, help="editions to crawl (default 365)")
@@ -148,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     site = SITES["bench"]
     days = min(args.days, len(site.dates))
     first, last = site.dates[0], site.dates[days - 1]
-    server, base = start_server(days)
+    server, base = start_fixture_server("bench")
     try:
         with tempfile.TemporaryDirectory(prefix="epaper-bench-") as tmp:
             tmpdir = Path(tmp)
@@ -162,14 +92,18 @@ def main(argv: list[str] | None = None) -> int:
                 'entry = "pc/layout/{date:%Y%m}/{date:%d}/node_01.html"\n',
                 encoding="utf-8",
             )
-            env = dict(os.environ, EPAPER_PAPERS=str(registry), SCRAPY_SETTINGS_MODULE="crawler.settings")
-            sets = [arg for k, v in SHARED_SETTINGS.items() for arg in ("-s", f"{k}={v}")]
+            # the raw WARC archive is part of a real crawl: keep it on, in the scratch folder
+            env = dict(os.environ, EPAPER_PAPERS=str(registry), SCRAPY_SETTINGS_MODULE="crawler.settings",
+                       EPAPER_ARCHIVE_DIR=str(tmpdir / "archive"), EPAPER_LOCK_DIR=str(tmpdir / "locks"))
+            sets = setting_args(LOCAL_CRAWL_SETTINGS)
             print(f"fixture server {base}; {days} editions {first}…{last}: {n_pages} pages, {n_articles} articles")
 
             baseline = run_measured(
                 "a: scrapy fetch only",
                 [sys.executable, "-m", "scrapy", "runspider", str(tmpdir / "fetch_only.py"),
-                 "-a", f"url_file={tmpdir / 'urls.txt'}", *sets],
+                 "-a", f"url_file={tmpdir / 'urls.txt'}", *sets,
+                 # bare fetching: none of our stages, no store, no archive
+                 *setting_args({"ITEM_PIPELINES": "{}", "EPAPER_ARCHIVE_ENABLED": "0"})],
                 env,
             )
             ours = run_measured(
@@ -183,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         server.terminate()
         server.wait(timeout=10)
 
-    mib = 1024 * 1024
+    mib = MIB
     print()
     print(f"{'run':<28}{'seconds':>9}{'pages/s':>10}{'articles/s':>12}{'peak RSS':>11}  RSS at ¼ ½ ¾ end (MiB)")
     for run in (baseline, ours):

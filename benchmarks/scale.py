@@ -35,19 +35,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.measure import LOCAL_CRAWL_SETTINGS, start_fixture_server  # noqa: E402 - after the path is set
+
 REDIS_URL = os.environ.get("EPAPER_DISTRIBUTED", "redis://127.0.0.1:6379/0")
 PG_ADMIN = [os.environ.get("EPAPER_TEST_PG_URL", ""), "postgresql+psycopg2://postgres@127.0.0.1:5432/test",
             "postgresql+psycopg2://root@127.0.0.1:5432/test"]
-WORKER_SETTINGS = {
-    "AUTOTHROTTLE_ENABLED": "0",
-    "DOWNLOAD_DELAY": "0",
-    "CONCURRENT_REQUESTS": "16",
-    "CONCURRENT_REQUESTS_PER_DOMAIN": "16",
-    "ROBOTSTXT_OBEY": "0",
-    "LOG_LEVEL": "WARNING",
-    "TELNETCONSOLE_ENABLED": "0",
-    "EPAPER_ARCHIVE_ENABLED": "0",
-}
+WORKER_SETTINGS = {**LOCAL_CRAWL_SETTINGS, "EPAPER_ARCHIVE_ENABLED": "0"}
 IDLE = 1.0
 
 
@@ -99,17 +92,6 @@ class PgSchema:
 # --------------------------------------------------------------------------- (a) workers
 
 
-def start_server() -> tuple[subprocess.Popen[str], str]:
-    proc = subprocess.Popen([sys.executable, "-m", "crawler.testsite", "--site", "bench", "--port", "0"],
-                            cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    assert proc.stdout is not None
-    base = proc.stdout.readline().strip()
-    if not base.startswith("http"):
-        proc.kill()
-        raise SystemExit(f"fixture server did not start: {base!r}")
-    return proc, base.rstrip("/")
-
-
 def run_workers(n: int, days: int, base: str, registry: Path, admin: str) -> dict[str, Any]:
     from sqlalchemy import create_engine, text
 
@@ -153,7 +135,7 @@ def run_workers(n: int, days: int, base: str, registry: Path, admin: str) -> dic
 
 def bench_workers(days: int, counts: list[int]) -> None:
     admin = pg_admin_url()
-    server, base = start_server()
+    server, base = start_fixture_server("bench")
     try:
         with tempfile.TemporaryDirectory(prefix="epaper-scale-") as tmp:
             registry = Path(tmp) / "papers.toml"
