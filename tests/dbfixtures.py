@@ -77,3 +77,74 @@ def db_engine(db_url: str) -> Iterator[Engine]:
         yield engine
     finally:
         engine.dispose()
+
+
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def backend_of(url: str) -> str:
+    """`sqlite` or `postgresql`: which backend a database URL points at."""
+    return make_url(url).get_backend_name()
+
+
+class FreshDatabases:
+    """More empty databases on one backend, made on demand (SQLite files in `directory`, or further PostgreSQL
+    schemas) and dropped when the fixture that owns them closes.
+
+    For the tests that need a second database next to the first: a reparse into a fresh database, an
+    uninterrupted reference run, "the same paper into another database"."""
+
+    def __init__(self, backend: str, directory: Path, admin_url: str | None) -> None:
+        self.backend, self.directory, self.admin_url = backend, directory, admin_url
+        self._schemas: list[Iterator[str]] = []
+        self._names: set[str] = set()
+
+    def __call__(self, name: str) -> str:
+        """A URL to a new, empty database; `name` names the SQLite file and must be unique per owner."""
+        assert name not in self._names, f"database {name!r} already made"
+        self._names.add(name)
+        if self.backend == "sqlite":
+            return f"sqlite:///{self.directory / (name + '.db')}"
+        if self.admin_url is None:
+            unavailable(PG_UNREACHABLE)
+        schema = _pg_schema_url(self.admin_url)
+        self._schemas.append(schema)
+        return next(schema)
+
+    def close(self) -> None:
+        for schema in reversed(self._schemas):
+            schema.close()  # runs the generator's `finally`: DROP SCHEMA … CASCADE
+        self._schemas.clear()
+
+
+@pytest.fixture
+def fresh_db_urls(request: pytest.FixtureRequest, db_url: str, tmp_path: Path) -> Iterator[FreshDatabases]:
+    """Further empty databases on `db_url`'s backend, for tests that compare or separate two databases."""
+    backend = backend_of(db_url)
+    admin_url = request.getfixturevalue("pg_admin_url") if backend == "postgresql" else None
+    databases = FreshDatabases(backend, tmp_path, admin_url)
+    try:
+        yield databases
+    finally:
+        databases.close()
+
+
+@pytest.fixture
+def second_db_url(fresh_db_urls: FreshDatabases) -> str:
+    """One more empty database on `db_url`'s backend."""
+    return fresh_db_urls("second")
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_db_urls(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[FreshDatabases]:
+    """Empty databases for a whole test module, once per backend: for module-scoped crawls (a reference run,
+    a crawl many tests read) and the databases the module's tests compare with them. Tests using it are
+    grouped by backend, so each module-scoped crawl runs once per backend."""
+    admin_url = request.getfixturevalue("pg_admin_url") if request.param == "postgresql" else None
+    if request.param == "postgresql" and admin_url is None:
+        unavailable(PG_UNREACHABLE)
+    databases = FreshDatabases(request.param, tmp_path_factory.mktemp(request.param), admin_url)
+    try:
+        yield databases
+    finally:
+        databases.close()

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from crawler.cli import main
+from tests.dbfixtures import db_url, pg_admin_url  # noqa: F401 - fixtures used by name
 
 FIXTURES = Path(__file__).parent / "families" / "fixtures"
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,9 +50,9 @@ def test_parse_reports_bad_input_clearly(tmp_path: Path, capsys: pytest.CaptureF
     assert main(["parse", str(tmp_path / "missing.html"), "--url", "http://x.example/a.htm"]) == 2
 
 
-def test_demo_then_status_end_to_end(tmp_path: Path) -> None:
+def test_demo_then_status_end_to_end(tmp_path: Path, db_url: str) -> None:  # noqa: F811 - the fixture
     """The README's first command, on an empty database: demo crawls, status reports complete editions."""
-    db = f"sqlite:///{tmp_path / 'demo.db'}"
+    db = db_url
     demo = subprocess.run([sys.executable, "-m", "crawler.cli", "demo", "--db", db], cwd=tmp_path,
                           capture_output=True, text=True, timeout=300)
     assert demo.returncode == 0, demo.stdout + demo.stderr

@@ -16,6 +16,7 @@ from crawler.testsite.faults import Faults
 from crawler.testsite.server import FixtureServer
 from crawler.testsite.sites import SITES
 from tests.crawl.conftest import expected_counts, registry_for, run_crawl
+from tests.dbfixtures import FreshDatabases
 
 from .conftest import article_rows, content, copy_db, counts, query, run_reparse
 
@@ -23,17 +24,18 @@ ROTATE_AT = 40_000  # bytes: the demo archive (~130 KB compressed) spreads over 
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """One crawl of the demo paper with the archive on and a small rotation size."""
+def demo(tmp_path_factory: pytest.TempPathFactory, module_db_urls: FreshDatabases) -> dict:
+    """One crawl of the demo paper with the archive on and a small rotation size (once per backend)."""
     tmp = tmp_path_factory.mktemp("demo")
     server = FixtureServer([SITES["demo"]]).start()
-    db_url = f"sqlite:///{tmp / 'crawl.db'}"
+    db_url = module_db_urls("crawl")
     archive = tmp / "archive"
     result = run_crawl(server.base_url, db_url, "demo", start="2025-04-25", end="2025-04-26",
                        settings={"EPAPER_ARCHIVE_ENABLED": "1", "EPAPER_ARCHIVE_DIR": str(archive),
                                  "EPAPER_ARCHIVE_MAX_BYTES": str(ROTATE_AT)})
     assert result.returncode == 0, result.log[-3000:]
-    yield {"server": server, "db": db_url, "archive": archive, "log": result.log, "tmp": tmp}
+    yield {"server": server, "db": db_url, "archive": archive, "log": result.log, "tmp": tmp,
+           "fresh_db": module_db_urls}
     server.stop()
 
 
@@ -95,7 +97,7 @@ def test_reparse_into_the_crawled_database_sends_no_request_and_changes_nothing(
 
 def test_reparse_with_the_server_down_rebuilds_the_database_from_the_archive(demo: dict) -> None:
     demo["server"].stop()
-    fresh = f"sqlite:///{demo['tmp'] / 'fresh.db'}"
+    fresh = demo["fresh_db"]("fresh")
     run = run_reparse(demo["archive"], fresh, demo["server"].base_url)
     assert run.returncode == 0, run.stderr[-3000:]
     assert run.summary["network_blocked"] == 0 and run.summary["missing"] == 0
@@ -106,7 +108,7 @@ def test_reparse_with_the_server_down_rebuilds_the_database_from_the_archive(dem
 
 
 def test_reparse_records_a_changed_parser_and_a_second_reparse_restores_the_rows(demo: dict) -> None:
-    db = copy_db(demo["db"], demo["tmp"] / "patched.db")
+    db = copy_db(demo["db"], demo["fresh_db"]("patched"))
     before = article_rows(db)
     run = run_reparse(demo["archive"], db, demo["server"].base_url, patched=True)
     assert run.returncode == 0, run.stderr[-3000:]
@@ -130,7 +132,7 @@ def test_a_truncated_and_a_corrupt_warc_file_are_reported_not_a_crash(demo: dict
     last = files[-1]
     last.write_bytes(last.read_bytes()[: last.stat().st_size // 2])
     (archive / "demo" / "demo-20250101T000000Z-1-00001.warc.gz").write_bytes(b"\x1f\x8b\x08\x00garbage" * 50)
-    db = f"sqlite:///{demo['tmp'] / 'damaged.db'}"
+    db = demo["fresh_db"]("damaged")
     run = run_reparse(archive, db, demo["server"].base_url)
     assert "Traceback" not in run.stderr
     assert run.returncode == 1  # cron sees it
@@ -141,13 +143,15 @@ def test_a_truncated_and_a_corrupt_warc_file_are_reported_not_a_crash(demo: dict
     assert summary["missing"] > 0  # what was in the lost half is counted, not fetched
 
 
-def test_failures_redirects_and_days_without_edition_replay_as_crawled(tmp_path: Path) -> None:
+def test_failures_redirects_and_days_without_edition_replay_as_crawled(
+    tmp_path: Path, db_url: str, fresh_db_urls: FreshDatabases
+) -> None:
     site = SITES["pc-newslist"]  # editions on 03-03, 03-04, 03-06; none on 03-05
     page = site.root + site.renderer().page_path(site.spec, dt.date(2025, 3, 3), site.edition(dt.date(2025, 3, 3)).pages[1])
     faults = Faults(redirect_dates={"2025-03-04": "2025-03-06"}, failing={page})
     registry = registry_for(tmp_path / "r.toml", site)
     archive = tmp_path / "archive"
-    crawled = f"sqlite:///{tmp_path / 'crawl.db'}"
+    crawled = db_url
     with FixtureServer([site], faults) as server:
         result = run_crawl(server.base_url, crawled, "pc_newslist", start="2025-03-03", end="2025-03-06",
                            registry=registry, settings={"EPAPER_ARCHIVE_ENABLED": "1", "EPAPER_ARCHIVE_DIR": str(archive)})
@@ -158,7 +162,7 @@ def test_failures_redirects_and_days_without_edition_replay_as_crawled(tmp_path:
     failures = query(crawled, "select url, kind, reason, attempts from failure")
     assert len(failures) == 1 and failures[0][2] == "HTTP 500"
 
-    fresh = f"sqlite:///{tmp_path / 'fresh.db'}"  # server stopped from here on
+    fresh = fresh_db_urls("fresh")  # server stopped from here on
     run = run_reparse(archive, fresh, server.base_url, registry=registry)
     assert run.returncode == 1, run.stderr[-3000:]  # the edition is still partial
     assert run.summary["missing"] == 1 and run.summary["network_blocked"] == 0
@@ -170,11 +174,11 @@ def test_failures_redirects_and_days_without_edition_replay_as_crawled(tmp_path:
     assert query(crawled, "select url, kind, reason, attempts from failure") == failures  # left as crawled
     assert content(crawled) == content(fresh)
 
-    unregistered = run_reparse(archive, f"sqlite:///{tmp_path / 'none.db'}", server.base_url)  # no EPAPER_PAPERS
+    unregistered = run_reparse(archive, fresh_db_urls("none"), server.base_url)  # no EPAPER_PAPERS
     assert unregistered.returncode == 1 and "not in the registry" in unregistered.stderr
     assert "Traceback" not in unregistered.stderr
 
-    only = f"sqlite:///{tmp_path / 'only.db'}"  # a range reaching past the archive: those days are skipped
+    only = fresh_db_urls("only")  # a range reaching past the archive: those days are skipped
     some_days = run_reparse(archive, only, server.base_url, "--paper", "pc_newslist", "--from", "2025-03-05",
                             "--to", "2025-03-08", registry=registry)
     assert some_days.returncode == 0, some_days.stderr[-3000:]

@@ -7,22 +7,21 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from tests.crawl.conftest import FAST_SETTINGS, PROJECT_ROOT, CrawlResult
+from tests.dbfixtures import (  # noqa: F401 - fixtures used by name: the backfill tests run on both backends
+    db_engine,
+    db_url,
+    module_db_urls,
+    pg_admin_url,
+)
 
 
-@pytest.fixture
-def sqlite_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'epaper.db'}"
-
-
-def crawl_command(paper: str, db_url: str, spider_args: dict[str, str] | None = None,
+def crawl_command(paper: str, url: str, spider_args: dict[str, str] | None = None,
                   settings: dict[str, str] | None = None) -> list[str]:
     cmd = [sys.executable, "-m", "scrapy", "crawl", "epaper", "-a", f"paper={paper}"]
     for name, value in (spider_args or {}).items():
         cmd += ["-a", f"{name}={value}"]
-    for key, value in {**FAST_SETTINGS, "EPAPER_DATABASE_URL": db_url, **(settings or {})}.items():
+    for key, value in {**FAST_SETTINGS, "EPAPER_DATABASE_URL": url, **(settings or {})}.items():
         cmd += ["-s", f"{key}={value}"]
     return cmd
 
@@ -35,24 +34,24 @@ def crawl_env(server_url: str, registry: Path | None, lock_dir: Path) -> dict[st
     return env
 
 
-def crawl(server_url: str, db_url: str, paper: str, spider_args: dict[str, str] | None = None, *,
+def crawl(server_url: str, url: str, paper: str, spider_args: dict[str, str] | None = None, *,
           registry: Path | None = None, settings: dict[str, str] | None = None, lock_dir: Path,
           timeout: float = 180) -> CrawlResult:
     """One `scrapy crawl epaper` run to its end; locks under `lock_dir` (never the project's data/locks)."""
     settings = {"EPAPER_LOCK_DIR": str(lock_dir), **(settings or {})}
-    proc = subprocess.run(crawl_command(paper, db_url, spider_args, settings), cwd=PROJECT_ROOT,
+    proc = subprocess.run(crawl_command(paper, url, spider_args, settings), cwd=PROJECT_ROOT,
                           env=crawl_env(server_url, registry, lock_dir), capture_output=True, text=True,
                           timeout=timeout)
-    return CrawlResult(proc.returncode, proc.stdout + proc.stderr, db_url)
+    return CrawlResult(proc.returncode, proc.stdout + proc.stderr, url)
 
 
-def start_crawl(server_url: str, db_url: str, paper: str, spider_args: dict[str, str] | None = None, *,
+def start_crawl(server_url: str, url: str, paper: str, spider_args: dict[str, str] | None = None, *,
                 registry: Path | None = None, settings: dict[str, str] | None = None, lock_dir: Path,
                 log: Path) -> subprocess.Popen[bytes]:
     """A crawl in the background (for kill -9, SIGINT and overlap tests); its output goes to `log`."""
     settings = {"EPAPER_LOCK_DIR": str(lock_dir), **(settings or {})}
     out = log.open("wb")
-    return subprocess.Popen(crawl_command(paper, db_url, spider_args, settings), cwd=PROJECT_ROOT,
+    return subprocess.Popen(crawl_command(paper, url, spider_args, settings), cwd=PROJECT_ROOT,
                             env=crawl_env(server_url, registry, lock_dir), stdout=out, stderr=subprocess.STDOUT)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -11,7 +10,7 @@ from sqlalchemy import Engine
 from crawler.cli import main
 from crawler.registry import load_registry
 from crawler.spiders.epaper import edition_dates, skip_reason
-from schema.db import make_engine, upgrade
+from schema.db import upgrade
 from schema.records import EditionItem, FailureItem
 from schema.status import EditionState, calendar, edition_states, format_calendar, gaps, runs
 from schema.store import Store
@@ -22,12 +21,10 @@ UTC = dt.timezone.utc
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> tuple[str, Engine]:
-    url = f"sqlite:///{tmp_path / 'ledger.db'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    yield url, engine
-    engine.dispose()
+def db(db_url: str, db_engine: Engine) -> tuple[str, Engine]:
+    """A migrated database on each backend: the ledger queries are plain SQL that both must answer alike."""
+    upgrade(db_engine)
+    return db_url, db_engine
 
 
 def _fill(engine: Engine) -> None:
@@ -88,9 +85,8 @@ def test_status_command_prints_calendar_gaps_and_runs(db, capsys: pytest.Capture
     assert "complete" in capsys.readouterr().out
 
 
-def test_edition_states_on_a_database_without_tables(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
-    assert edition_states(engine, "x") == {}
+def test_edition_states_on_a_database_without_tables(db_engine: Engine) -> None:
+    assert edition_states(db_engine, "x") == {}
 
 
 def test_skip_decisions() -> None:

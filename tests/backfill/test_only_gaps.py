@@ -44,17 +44,17 @@ def page_path() -> str:
     return SITE.root + SITE.renderer().page_path(SITE.spec, D(2025, 3, 4), edition.pages[1])
 
 
-def test_only_gaps_after_failures_fetches_only_the_failed_edition(sqlite_url, tmp_path: Path, page_path) -> None:
+def test_only_gaps_after_failures_fetches_only_the_failed_edition(db_url, tmp_path: Path, page_path) -> None:
     registry = registry_for(tmp_path / "r.toml", SITE)
     faults = Faults(failing={page_path})
     with FixtureServer([SITE], faults) as server:
-        first = crawl(server.base_url, sqlite_url, "pc_newslist", RANGE, registry=registry, lock_dir=tmp_path)
+        first = crawl(server.base_url, db_url, "pc_newslist", RANGE, registry=registry, lock_dir=tmp_path)
         assert first.returncode == 1, first.log[-3000:]
         assert statuses(first) == {"2025-03-03": "complete", "2025-03-04": "partial",
                                    "2025-03-05": "not_published", "2025-03-06": "complete"}
         faults.failing.clear()
         server.reset_hits()
-        second = crawl(server.base_url, sqlite_url, "pc_newslist", {**RANGE, "only": "gaps"}, registry=registry,
+        second = crawl(server.base_url, db_url, "pc_newslist", {**RANGE, "only": "gaps"}, registry=registry,
                        lock_dir=tmp_path)
         hits = hit_dates(server)
     assert second.returncode == 0, second.log[-3000:]
@@ -78,19 +78,19 @@ def test_only_gaps_after_failures_fetches_only_the_failed_edition(sqlite_url, tm
     assert counters["joins"] == parts - stories  # continued pieces joined into their story by the finaliser
 
 
-def test_default_skips_complete_rechecks_not_published_and_refresh_fetches_all(sqlite_url, tmp_path: Path) -> None:
+def test_default_skips_complete_rechecks_not_published_and_refresh_fetches_all(db_url, tmp_path: Path) -> None:
     registry = registry_for(tmp_path / "r.toml", SITE)
     with FixtureServer([SITE]) as server:
-        first = crawl(server.base_url, sqlite_url, "pc_newslist", RANGE, registry=registry, lock_dir=tmp_path)
+        first = crawl(server.base_url, db_url, "pc_newslist", RANGE, registry=registry, lock_dir=tmp_path)
         assert first.returncode == 0, first.log[-3000:]
         server.reset_hits()
-        again = crawl(server.base_url, sqlite_url, "pc_newslist", RANGE, registry=registry, lock_dir=tmp_path,
+        again = crawl(server.base_url, db_url, "pc_newslist", RANGE, registry=registry, lock_dir=tmp_path,
                       settings={"LOG_LEVEL": "WARNING"})
         assert again.returncode == 0, again.log[-3000:]
         assert hit_dates(server) == {D(2025, 3, 5): 1}  # only the day without an edition is asked again
         assert "skipped" in again.log and again.log.count("epaper run ") == 1  # the cron line, at WARNING
         server.reset_hits()
-        refreshed = crawl(server.base_url, sqlite_url, "pc_newslist", {**RANGE, "refresh": "1"},
+        refreshed = crawl(server.base_url, db_url, "pc_newslist", {**RANGE, "refresh": "1"},
                           registry=registry, lock_dir=tmp_path)
         hits = hit_dates(server)
     assert refreshed.returncode == 0, refreshed.log[-3000:]
@@ -100,7 +100,7 @@ def test_default_skips_complete_rechecks_not_published_and_refresh_fetches_all(s
     assert "1 edition (1 not_published)" in line and "3 skipped" in line and line.endswith("exit 0")
 
 
-def test_a_backfill_crosses_a_platform_change(sqlite_url, tmp_path: Path) -> None:
+def test_a_backfill_crosses_a_platform_change(db_url, tmp_path: Path) -> None:
     """One paper, founder-classic until 03-04 and founder-pc from 03-05: one run fetches both platforms."""
     from crawler.testsite.sites import _entry_template, site_for
 
@@ -115,7 +115,7 @@ def test_a_backfill_crosses_a_platform_change(sqlite_url, tmp_path: Path) -> Non
     registry = tmp_path / "mixed.toml"
     registry.write_text('[papers.mixed]\nname = "北塬日报"\nscript = "hans"\n\n' + "\n".join(layouts), encoding="utf-8")
     with FixtureServer([old, new]) as server:
-        result = crawl(server.base_url, sqlite_url, "mixed", RANGE, registry=registry, lock_dir=tmp_path)
+        result = crawl(server.base_url, db_url, "mixed", RANGE, registry=registry, lock_dir=tmp_path)
         paths = list(server.hits.snapshot())
     assert result.returncode == 0, result.log[-3000:]
     assert statuses(result) == {"2025-03-03": "complete", "2025-03-04": "complete",

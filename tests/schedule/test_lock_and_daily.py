@@ -35,8 +35,9 @@ def test_file_lock_is_exclusive_and_says_who_holds_it(tmp_path: Path) -> None:
     again.release()
 
 
-def test_a_run_finding_its_paper_locked_exits_75_without_a_request(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+def test_a_run_finding_its_paper_locked_exits_75_without_a_request(tmp_path: Path, db_url: str,
+                                                                   second_db_url: str) -> None:
+    url = db_url
     holder = FileLock(lock_path(tmp_path, "pc_newslist", url)).acquire(f"pid {os.getpid()} since now (the nightly run)")
     try:
         with FixtureServer([SITE]) as server:
@@ -53,15 +54,16 @@ def test_a_run_finding_its_paper_locked_exits_75_without_a_request(tmp_path: Pat
     assert result.rows("select status from crawl_run") == [("locked",)]
     assert result.scalar("select count(*) from edition") == 0
     with FixtureServer([SITE]) as server:  # the same paper into another database does not contend
-        other = crawl(server.base_url, f"sqlite:///{tmp_path / 'other.sqlite'}", "pc_newslist", RANGE,
+        other = crawl(server.base_url, second_db_url, "pc_newslist", RANGE,
                       registry=registry_for(tmp_path / "r.toml", SITE), lock_dir=tmp_path)
     assert other.returncode == 0, other.log[-3000:]
 
 
-def test_a_second_run_overlapping_a_running_one_exits_cleanly(tmp_path: Path) -> None:
-    """Two real crawls of the same paper: the second one leaves without crawling; the first is undisturbed."""
+def test_a_second_run_overlapping_a_running_one_exits_cleanly(tmp_path: Path, db_url: str) -> None:
+    """Two real crawls of the same paper: the second one leaves without crawling; the first is undisturbed.
+    Both write to one database at once (the first its rows, the second its `locked` run): on each backend."""
     registry = registry_for(tmp_path / "r.toml", SITE)
-    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    url = db_url
     faults = Faults(slow={re.compile(r"/content/"): 3.0})  # the first run is slow (≥15 s) until the second is done
     with FixtureServer([SITE], faults) as server:
         first = start_crawl(server.base_url, url, "pc_newslist", RANGE, registry=registry, lock_dir=tmp_path,
@@ -96,12 +98,12 @@ def test_a_run_sharing_a_running_jobdir_is_refused(tmp_path: Path) -> None:
     assert result.returncode == LOCKED_EXIT and "job directory" in result.log
 
 
-def test_daily_crawls_today_and_retries_yesterdays_gaps(tmp_path: Path) -> None:
+def test_daily_crawls_today_and_retries_yesterdays_gaps(tmp_path: Path, db_url: str) -> None:
     today = load_registry()["ycrb"].today()  # Asia/Shanghai, as the fixture paper's registry entry
     yesterday = today - dt.timedelta(days=1)
     site = site_for("pc-newslist", key="daily", dates=[yesterday, today], pages=2, articles_per_page=3)
     registry = registry_for(tmp_path / "r.toml", site)
-    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    url = db_url
     yesterday_page = site.root + site.renderer().page_path(site.spec, yesterday, site.edition(yesterday).pages[1])
     faults = Faults(failing={yesterday_page})
     settings = [x for k, v in {**FAST_SETTINGS, "LOG_LEVEL": "WARNING"}.items() for x in ("--set", f"{k}={v}")]
