@@ -26,11 +26,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import InterfaceError, OperationalError, StatementError
 
-from pipelines.text.continuation import Part, join_bodies, link_parts
-from pipelines.text.script import to_simplified
 from schema.db import make_engine, upgrade
 from schema.models import Article, ArticlePart, Byline, CrawlRun, Edition, Failure, Image, Newspaper, Page
-from schema.records import ArticleItem, Continuation, CoordinateSpace, EditionItem, FailureItem, PageItem
+from schema.records import ArticleItem, CoordinateSpace, EditionItem, FailureItem, PageItem
+from schema.stories import PART_SEQ_STRIDE, join_continued
 
 NEWSPAPER: Table = Newspaper.__table__  # type: ignore[assignment]
 EDITION: Table = Edition.__table__  # type: ignore[assignment]
@@ -48,9 +47,6 @@ K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 IN_CHUNK = 500  # values per IN (...) list: far below SQLite's and PostgreSQL's parameter limits
 ARTICLE_CONTENT_COLUMNS = ("kicker", "title", "subtitle", "dateline", "byline", "body")
-# Children (images, bylines) moved into a story from its continued part k get seq k*STRIDE + n, so that they
-# upsert in place on every run and are told apart from the story's own children (seq < STRIDE).
-PART_SEQ_STRIDE = 1000
 # Concurrent writers (distributed workers) can deadlock or fail to serialise; PostgreSQL then rolls one
 # transaction back, and that transaction is simply run again.
 RETRY_PGCODES = ("40P01", "40001")  # deadlock_detected, serialization_failure
@@ -935,7 +931,7 @@ class Store:
         if not editions:
             return {}
         edition_ids = select(EDITION.c.id).where(condition).scalar_subquery()
-        self._join_continued(conn, edition_ids)
+        join_continued(conn, edition_ids, self.join_stats)
         # a page's promise is met by the pieces stored from it: a continued piece joined into a story that
         # starts on another page still counts for the page it was printed on
         stored_per_page = (
@@ -1009,103 +1005,6 @@ class Store:
         )
         self._fill_area_shares(conn, edition_ids)
         return result
-
-    def _join_continued(self, conn: Connection, edition_ids: Any) -> None:
-        """Join continued stories (下转/上接) of these editions from their parts; see pipelines.text.continuation.
-
-        Every fetched piece is stored as an article with its own text in its seq-1 part. Here the pieces of one
-        story become one article: the tails' parts are attached to the head as parts 2…n (replacing what an
-        earlier run attached), their images and bylines move along, the tail rows go, and the head's body is
-        rebuilt from all its parts. Built from the parts every time, the result does not depend on arrival
-        order or on how often an edition is crawled; content_hash stays the hash of the head piece as fetched,
-        so a re-run that joins the same pieces changes nothing.
-        """
-        marked = (
-            select(ARTICLE.c.edition_id)
-            .join(ARTICLE_PART, ARTICLE_PART.c.article_id == ARTICLE.c.id)
-            .where(ARTICLE.c.edition_id.in_(edition_ids), ARTICLE_PART.c.continuations.is_not(None))
-            .distinct()
-        )
-        for (edition_id,) in conn.execute(marked).all():
-            self._join_edition(conn, edition_id)
-
-    def _join_edition(self, conn: Connection, edition_id: int) -> None:
-        columns = (ARTICLE_PART.c.article_id, ARTICLE_PART.c.seq, ARTICLE_PART.c.page_id, ARTICLE_PART.c.url,
-                   ARTICLE_PART.c.source_key, ARTICLE_PART.c.title, ARTICLE_PART.c.body,
-                   ARTICLE_PART.c.continuations)
-        rows = conn.execute(
-            select(*columns, PAGE.c.number)
-            .join(ARTICLE, ARTICLE.c.id == ARTICLE_PART.c.article_id)
-            .outerjoin(PAGE, PAGE.c.id == ARTICLE_PART.c.page_id)
-            .where(ARTICLE.c.edition_id == edition_id, ARTICLE_PART.c.seq == 1)
-            .order_by(PAGE.c.seq, ARTICLE.c.seq)
-        ).all()
-        own = {row.article_id: row for row in rows}
-        parts = [
-            Part(row.article_id, row.number or "", row.title,
-                 tuple(Continuation(m["direction"], m["page"], m.get("text", "")) for m in row.continuations or []))
-            for row in rows
-        ]
-        links = link_parts(parts)
-        for reason in links.ambiguous:
-            logger.warning("edition %s: continuation left unjoined, ambiguous: %s", edition_id, reason)
-        for reason in links.unresolved:
-            logger.info("edition %s: continuation unresolved: %s", edition_id, reason)
-        self.join_stats["ambiguous"] += len(links.ambiguous)
-        self.join_stats["unresolved"] += len(links.unresolved)
-        for head, *tails in links.chains:
-            conn.execute(delete(ARTICLE_PART).where(ARTICLE_PART.c.article_id == head, ARTICLE_PART.c.seq >= 2))
-            conn.execute(delete(IMAGE).where(IMAGE.c.article_id == head, IMAGE.c.seq >= PART_SEQ_STRIDE))
-            conn.execute(delete(BYLINE).where(BYLINE.c.article_id == head, BYLINE.c.seq >= PART_SEQ_STRIDE))
-            known = {(b.name, b.role) for b in conn.execute(
-                select(BYLINE.c.name, BYLINE.c.role).where(BYLINE.c.article_id == head))}
-            for k, tail in enumerate(tails, start=2):
-                piece = own[tail]
-                conn.execute(ARTICLE_PART.insert().values(
-                    article_id=head, seq=k, **{c.name: getattr(piece, c.name) for c in columns[2:]}))
-                offset = k * PART_SEQ_STRIDE
-                images = conn.execute(select(IMAGE.c.seq, IMAGE.c.url, IMAGE.c.caption, IMAGE.c.credit)
-                                      .where(IMAGE.c.article_id == tail)).all()
-                if images:
-                    conn.execute(IMAGE.insert(), [{"article_id": head, "seq": offset + i.seq, "url": i.url,
-                                                   "caption": i.caption, "credit": i.credit} for i in images])
-                bylines = [b for b in conn.execute(select(BYLINE.c.seq, BYLINE.c.name, BYLINE.c.role,
-                                                          BYLINE.c.organisation).where(BYLINE.c.article_id == tail))
-                           if (b.name, b.role) not in known]
-                if bylines:
-                    conn.execute(BYLINE.insert(), [{"article_id": head, "seq": offset + b.seq, "name": b.name,
-                                                    "role": b.role, "organisation": b.organisation} for b in bylines])
-            for table in (IMAGE, BYLINE, ARTICLE_PART):
-                conn.execute(delete(table).where(table.c.article_id.in_(tails)))
-            conn.execute(delete(ARTICLE).where(ARTICLE.c.id.in_(tails)))
-            self.join_stats["joined"] += len(tails)
-        self._rebuild_joined_bodies(conn, edition_id)
-
-    def _rebuild_joined_bodies(self, conn: Connection, edition_id: int) -> None:
-        """A story with several parts has the body of all its parts, in reading order."""
-        joined = (
-            select(ARTICLE_PART.c.article_id)
-            .join(ARTICLE, ARTICLE.c.id == ARTICLE_PART.c.article_id)
-            .where(ARTICLE.c.edition_id == edition_id, ARTICLE_PART.c.seq >= 2)
-            .distinct()
-            .scalar_subquery()
-        )
-        bodies: dict[int, list[str]] = {}
-        for article_id, body in conn.execute(
-            select(ARTICLE_PART.c.article_id, ARTICLE_PART.c.body)
-            .where(ARTICLE_PART.c.article_id.in_(joined))
-            .order_by(ARTICLE_PART.c.article_id, ARTICLE_PART.c.seq)
-        ):
-            bodies.setdefault(article_id, []).append(body or "")
-        for article_id, pieces in bodies.items():
-            current = conn.execute(select(ARTICLE.c.body, ARTICLE.c.script).where(ARTICLE.c.id == article_id)).one()
-            body = join_bodies(pieces)
-            if body == current.body:
-                continue
-            values: dict[str, Any] = {"body": body, "char_count": len(body)}
-            if current.script == "hant":
-                values["body_simplified"] = to_simplified(body)
-            conn.execute(update(ARTICLE).where(ARTICLE.c.id == article_id).values(**values))
 
     def _fill_area_shares(self, conn: Connection, edition_ids: Any) -> None:
         """Articles stored before their page know no coordinate space: fill it in now that the page is there."""
