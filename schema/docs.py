@@ -69,7 +69,8 @@ COLUMN_DOCS: dict[str, dict[str, str]] = {
         "pdf_url": "URL of the page PDF, when the site offers one.",
         "image_width": "Width of the hotspot coordinate space in pixels.",
         "image_height": "Height of the hotspot coordinate space in pixels.",
-        "article_count": "Articles the page lists; NULL while the page itself has not been stored (a "
+        "article_count": "Articles the page lists, less those an earlier page of the edition already listed "
+        "(a story reachable from two pages is stored once); NULL while the page itself has not been stored (a "
         "placeholder made for an article that arrived first).",
     },
     "article": {

@@ -113,8 +113,8 @@ class Edition(Base):
 
 
 class Page(Base):
-    """A 版面. `article_count` is how many articles the page lists; NULL means the page itself was not
-    stored yet (a placeholder made for an article that arrived first)."""
+    """A 版面. `article_count` is how many articles the page lists (less those an earlier page of the edition
+    listed first); NULL means the page itself was not stored yet (a placeholder for an article that came first)."""
 
     __tablename__ = "page"
     __table_args__ = (

@@ -240,6 +240,9 @@ class PageItem:
     date: dt.date
     seq: int  # 1..n in the edition's reading order
     page: PageRecord
+    # articles this page lists that another page of the edition listed first: fetched once, from that page,
+    # so this page does not promise them (a story reachable from two pages is one article)
+    listed_elsewhere: list[str] = field(default_factory=list)
 
 
 @dataclass

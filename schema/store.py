@@ -641,7 +641,7 @@ class Store:
                     "pdf_url": pdf_url,
                     "image_width": space.width,
                     "image_height": space.height,
-                    "article_count": len(record.articles),
+                    "article_count": len(record.articles) - len(item.listed_elsewhere),
                 }
             )
         return rows

@@ -97,6 +97,7 @@ class EpaperSpider(scrapy.Spider):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        self._listed: dict[tuple[str, dt.date], dict[str, str]] = {}  # per edition: article URL → first page
         if not paper:
             raise ValueError("-a paper=KEY[,KEY…] or -a paper=all is required")
         if only not in (None, "", *ONLY_MODES):
@@ -213,13 +214,19 @@ class EpaperSpider(scrapy.Spider):
                 yield EditionItem(paper.key, day, url=response.url, status="failed", reason=f"parse: {exc}")
             return
         seq = self._seq_of(record, response.url, meta.get("seq", 1))
-        yield PageItem(paper.key, day, seq, record)
+        first_lister = self._listed.setdefault((paper.key, day), {})  # article URL → the page that listed it first
+        for ref in record.articles:
+            first_lister.setdefault(ref.url, record.url)
+        elsewhere = [ref.url for ref in record.articles if first_lister[ref.url] != record.url]
+        yield PageItem(paper.key, day, seq, record, listed_elsewhere=elsewhere)
         if is_entry:
             yield EditionItem(paper.key, day, url=response.url, page_count=len(record.pages) or 1)
             for i, ref in enumerate(record.pages, start=1):
                 if ref.url != response.url and ref.url != response.request.url:
                     yield self._request(ref.url, self.parse_page, paper, day, family, kind="page", seq=i)
         for position, ref in enumerate(record.articles, start=1):
+            if ref.url in elsewhere:
+                continue  # fetched once, from the page that listed it first
             yield self._request(
                 ref.url, self.parse_article, paper, day, family, kind="article",
                 page_url=record.url, page_number=record.number, seq=position, ref=ref,

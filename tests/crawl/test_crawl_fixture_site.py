@@ -149,3 +149,31 @@ def test_every_family_and_skin_crawls_complete(db_url, tmp_path: Path, key: str)
     assert result.scalar("select count(*) from page") == pages
     assert result.scalar("select count(*) from article_part") == articles
     assert result.scalar("select count(*) from article where title is null or body = ''") == 0
+
+
+def test_a_story_listed_on_two_pages_is_stored_once_and_the_edition_completes(db_url, tmp_path: Path) -> None:
+    """Some papers list one story on two pages (a front-page teaser and the story's own page): one article."""
+    from crawler.testsite.content import make_edition
+    from crawler.testsite.sites import SiteDef
+
+    base = SITES["pc-newslist"]
+    day = D(2025, 3, 3)
+
+    def edition_with_a_shared_story():
+        edition = make_edition(base.spec, day, pages=3, articles_per_page=4)
+        edition.pages[2].articles.append(edition.pages[0].articles[1])  # page 3 lists a story of page 1 too
+        return edition
+
+    site = SiteDef(spec=base.spec, dates=(day,), pages=3, articles_per_page=4,
+                   curated={day: edition_with_a_shared_story})
+    with FixtureServer([site]) as server:
+        result = run_crawl(server.base_url, db_url, "pc_newslist", date=day.isoformat(),
+                           registry=registry_for(tmp_path / "r.toml", site))
+        shared_path = site.root + site.renderer().article_path(site.spec, day, site.edition(day).pages[0].articles[1])
+        hits = server.hits[shared_path]
+    assert result.returncode == 0, result.log[-3000:]
+    assert hits == 1  # fetched once
+    assert edition_rows(result) == {"2025-03-03": "complete"}
+    pages, articles = expected_counts(site, [day])
+    assert result.scalar("select count(*) from article_part") == articles - 1  # the shared story once
+    assert result.rows("select number, article_count from page order by seq")[2] == ("03", 4)
