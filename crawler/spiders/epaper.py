@@ -18,10 +18,10 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from crawler.distributed import frontier_url
 from crawler.families import get_family
 from crawler.families.base import Family, ParseError
 from crawler.registry import Paper, RegistryError, load_registry, select_papers
-from crawler.distributed import frontier_url
 from crawler.schedule import RunGuard
 from schema.db import database_url, make_engine
 from schema.records import ArticleItem, ArticleRef, EditionItem, FailureItem, PageItem, PageRecord

@@ -8,8 +8,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
 from sqlalchemy import create_engine, text
+
+from tests.dbfixtures import db_url, pg_admin_url  # noqa: F401 - every crawl test runs on SQLite and PostgreSQL
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -44,7 +45,7 @@ class CrawlResult:
 
 
 def run_crawl(
-    server_url: str, db_url: str, paper: str, *, date: str | None = None, start: str | None = None,
+    server_url: str, database: str, paper: str, *, date: str | None = None, start: str | None = None,
     end: str | None = None, registry: Path | None = None, settings: dict[str, str] | None = None,
     timeout: float = 180,
 ) -> CrawlResult:
@@ -53,13 +54,13 @@ def run_crawl(
     for name, value in (("date", date), ("start", start), ("end", end)):
         if value:
             cmd += ["-a", f"{name}={value}"]
-    for key, value in {**FAST_SETTINGS, "EPAPER_DATABASE_URL": db_url, **(settings or {})}.items():
+    for key, value in {**FAST_SETTINGS, "EPAPER_DATABASE_URL": database, **(settings or {})}.items():
         cmd += ["-s", f"{key}={value}"]
     env = dict(os.environ, EPAPER_FIXTURE_URL=server_url, SCRAPY_SETTINGS_MODULE="crawler.settings")
     if registry:
         env["EPAPER_PAPERS"] = str(registry)
     proc = subprocess.run(cmd, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=timeout)
-    return CrawlResult(proc.returncode, proc.stdout + proc.stderr, db_url)
+    return CrawlResult(proc.returncode, proc.stdout + proc.stderr, database)
 
 
 def write_registry(path: Path, key: str, name: str, family: str, root: str, entry: str) -> Path:
@@ -72,7 +73,6 @@ def write_registry(path: Path, key: str, name: str, family: str, root: str, entr
     return path
 
 
-from tests.dbfixtures import db_url, pg_admin_url  # noqa: E402,F401 - every crawl test runs on SQLite and PostgreSQL
 
 
 def registry_for(path: Path, site: object) -> Path:
