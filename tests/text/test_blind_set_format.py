@@ -17,7 +17,6 @@ import json
 import os
 import re
 import sys
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -143,52 +142,8 @@ def test_ids_sequential(blind: BlindSet) -> None:
 
 
 def stats(blind: BlindSet) -> dict[str, object]:
-    """Counts for the README table (also used to enforce the minimums)."""
-    pages, articles = blind.pages, blind.articles
-    page_articles = [(c, a) for _, c in pages for a in c["expected"]]
-    every = [(c, a, "page") for c, a in page_articles] + [(c, c["expected"], "article") for _, c in articles]
-    cov: Counter[str] = Counter()
-    for case, a, kind in every:
-        cov[f"{'page articles' if kind == 'page' else 'article cases'} {case['region']}"] += 1
-        cov["hant articles"] += case["script"] == "hant"
-        cov["section label"] += bool(a.get("section"))
-        cov["kicker"] += bool(a["kicker"])
-        cov["subtitle"] += bool(a["subtitle"])
-        cov["title null"] += a["title"] is None
-        cov["crosshead"] += len(a["crossheads"])
-        cov["crosshead with comma"] += sum("，" in c for c in a["crossheads"])
-        cov["dateline"] += a["dateline"] is not None
-        cov["byline person"] += sum(b["name"] is not None for b in a["bylines"])
-        cov["byline role only (评论员)"] += sum(b["name"] is None for b in a["bylines"])
-        cov["byline with work"] += sum("work" in b for b in a["bylines"])
-        for b in a["bylines"]:
-            cov[f"byline role {b['role']}"] += 1
-        cov["caption"] += len(a["captions"])
-        cov["caption without credit"] += sum(c["credit"] is None for c in a["captions"])
-        cov["gap"] += len(a.get("gaps", []))
-        if kind == "article":
-            cov["editor credit"] += len(a["editors"])
-            cov["continuation (article cases)"] += len(a["continuations"])
-            cov["column-break joins (article cases)"] += a["joins"]
-            raw = "".join(case["input"]["paragraphs"])
-            cov["article input with NBSP/zero-width"] += any(ch in raw for ch in base.NOISE + "\u00a0")
-            cov["article input with full-width alnum"] += bool(base.FULLWIDTH_ALNUM.search(raw))
-    for _, c in pages:
-        blocks = base.page_blocks(c["text"])
-        cov["page paragraphs rejoined across blocks"] += sum(
-            not any(p in b for b in blocks) for a in c["expected"] for p in a["paragraphs"]
-        )
-        cov["page continuation markers"] += len(base.MARKER.findall(c["text"]))
-        cov["page with isolated captions (4 newlines)"] += "\n\n\n\n" in c["text"]
-    n = len(page_articles) + len(articles)
-    return {
-        "pages": len(pages),
-        "page articles": len(page_articles),
-        "article cases": len(articles),
-        "articles": n,
-        "hant share": round(cov["hant articles"] / max(n, 1), 3),
-        "coverage": dict(sorted(cov.items())),
-    }
+    """Counts for the README table (also used to enforce the minimums): the main corpus's own counting."""
+    return base.convention_counts(blind.pages, blind.articles)
 
 
 def test_totals_meet_minimums(blind: BlindSet) -> None:
