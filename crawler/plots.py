@@ -4,9 +4,10 @@
 - `page_map`: one page with each story's hotspot polygons outlined and labelled, over the page image when
   a local copy exists (`page_image` hook) and on a blank page of the coordinate space's size otherwise.
 
-Chinese labels need a font with CJK glyphs: `cjk_font()` finds one on the system (Noto Sans CJK, Source Han,
-WenQuanYi, Droid Sans Fallback, …) or takes EPAPER_CJK_FONT=/path/to/font; without one it raises
-FontNotFound with the install line instead of drawing empty boxes. Matplotlib is optional
+Chinese labels need a font with CJK glyphs: `cjk_font()` takes EPAPER_CJK_FONT=/path/to/font, else finds one on
+the system (Noto Sans CJK, Source Han, WenQuanYi, Droid Sans Fallback, …), else the Noto Sans CJK SC that the
+`fonts` extra installs through pip (mplfonts); without any it raises FontNotFound with both install lines instead
+of drawing empty boxes. Matplotlib is optional
 (`pip install matplotlib`, the `research` extra).
 """
 
@@ -59,9 +60,13 @@ CJK_FILE_HINTS = (
     "simhei",
 )
 FONT_HELP = (
-    "no font that renders Chinese was found: install one (Debian/Ubuntu: `apt-get install fonts-noto-cjk`) "
-    f"or point {FONT_ENV} at a .ttf/.otf/.ttc file"
+    "no font that renders Chinese was found: install one (Debian/Ubuntu: `apt-get install fonts-noto-cjk`; "
+    "or through pip: `pip install 'epaper-archive[fonts]'`) or point "
+    f"{FONT_ENV} at a .ttf/.otf/.ttc file"
 )
+# the pip route: mplfonts ships Noto Sans CJK SC (SIL OFL) as a plain file; we only read it, never import mplfonts
+PIP_FONT_PACKAGE = "mplfonts"
+PIP_FONT_FILES = ("NotoSansCJKsc-Regular.otf", "SourceHanSerifSC-Regular.otf")
 DPI = 100
 STATUS_COLOURS = {
     "complete": "#2e7d32",
@@ -122,7 +127,26 @@ def cjk_font() -> str:
                 return font_manager.FontProperties(fname=path).get_name()
             except (OSError, RuntimeError, ValueError):
                 continue
+    bundled = pip_installed_font()
+    if bundled is not None:
+        font_manager.fontManager.addfont(str(bundled))
+        return font_manager.FontProperties(fname=str(bundled)).get_name()
     raise FontNotFound(FONT_HELP)
+
+
+def pip_installed_font() -> Path | None:
+    """The CJK font file of the `fonts` extra, found without importing its package (which pulls in a CLI)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(PIP_FONT_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for folder in spec.submodule_search_locations:
+        for name in PIP_FONT_FILES:
+            path = Path(folder) / "fonts" / name
+            if path.is_file():
+                return path
+    return None
 
 
 def _figure(width_in: float, height_in: float) -> Any:
