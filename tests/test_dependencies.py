@@ -66,8 +66,9 @@ def test_every_third_party_import_is_declared_by_name() -> None:
                 continue  # declared for Python < 3.11 only, imported only there
             if not dists or not any(_name(d) in declared for d in dists):
                 undeclared.setdefault(top, set()).add(str(path.relative_to(ROOT)))
-    assert not undeclared, "imports that pyproject.toml does not declare (or that are not installed): " + "; ".join(
-        f"{top} in {', '.join(sorted(files))}" for top, files in sorted(undeclared.items())
+    assert not undeclared, (
+        "imports that pyproject.toml does not declare (or that are not installed): "
+        + "; ".join(f"{top} in {', '.join(sorted(files))}" for top, files in sorted(undeclared.items()))
     )
 
 
@@ -98,7 +99,9 @@ def test_every_module_imports_in_a_fresh_interpreter() -> None:
         "print('\\n'.join(bad))\n"
         "sys.exit(1 if bad else 0)\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, f"modules that do not import:\n{done.stdout}{done.stderr[-2000:]}"
 
 

@@ -9,7 +9,9 @@ import pytest
 
 from crawler import plots
 
-font_manager = pytest.importorskip("matplotlib.font_manager", reason="matplotlib not installed (the research extra)")
+font_manager = pytest.importorskip(
+    "matplotlib.font_manager", reason="matplotlib not installed (the research extra)"
+)
 
 
 @pytest.fixture
@@ -41,7 +43,9 @@ def test_the_pip_installed_font_is_used_when_the_system_has_none(
     assert plots.cjk_font() == font_manager.FontProperties(fname=str(target)).get_name()
 
 
-def test_without_any_font_the_error_says_what_to_install(no_system_cjk_font: None, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_any_font_the_error_says_what_to_install(
+    no_system_cjk_font: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(plots, "PIP_FONT_PACKAGE", "no_such_font_package_here")
     with pytest.raises(plots.FontNotFound) as caught:
         plots.cjk_font()
