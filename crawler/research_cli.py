@@ -125,6 +125,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             paper=args.paper,
             date_from=args.date_from,
             date_to=args.date_to,
+            excel=args.excel,
         )
     except (ValueError, RuntimeError) as exc:
         print(f"epaper export: {exc}", file=sys.stderr)
@@ -204,10 +205,16 @@ def register(subparsers: Any) -> None:
         "export",
         help="stream one row per story (page, bylines, captions) as CSV, JSON Lines or Parquet",
         description="Columns are documented in docs/sql-examples.md (section 'Export columns'). "
-        "CSV: UTF-8, header row, NULL as empty, bylines/captions as JSON text. JSON Lines: one object per "
-        "line. Parquet (needs pyarrow): bylines/captions as lists of structs.",
+        "CSV: UTF-8, header row, NULL as empty, bylines/captions as JSON text (--excel: with a byte order "
+        "mark, so that Excel opens it as UTF-8). JSON Lines: one object per line. Parquet (needs pyarrow): "
+        "bylines/captions as lists of structs.",
     )
     export.add_argument("--format", choices=("csv", "jsonl", "parquet"), required=True)
+    export.add_argument(
+        "--excel",
+        action="store_true",
+        help="CSV for Excel: UTF-8 with a byte order mark (Excel otherwise guesses GBK and garbles Chinese)",
+    )
     export.add_argument("--paper", help="newspaper key")
     export.add_argument("--from", dest="date_from", type=_date, metavar="D")
     export.add_argument("--to", dest="date_to", type=_date, metavar="D")
