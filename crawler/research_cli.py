@@ -13,12 +13,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+MAX_TERMS = 50  # schema.search.MAX_TERMS (not imported here: the parser must not load OpenCC and SQLAlchemy)
 DB_HELP = "SQLAlchemy URL (default: $EPAPER_DATABASE_URL or sqlite data/epaper.db)"
 
 SEARCH_DESCRIPTION = """\
 Find articles containing every whitespace-separated term of QUERY in kicker, title, subtitle or body,
 in simplified or traditional script (圖書館 finds 图书馆 and the reverse, via OpenCC t2s/s2t).
 Results: newest edition first, then page and position on the page, with a «highlighted» snippet.
+At most {max_terms} terms per query (more is refused with exit status 2).
 
 Terms of 3+ characters use the trigram index (SQLite FTS5 / PostgreSQL pg_trgm). A trigram
 index cannot answer 1- or 2-character terms: they are checked by scanning the articles the other
@@ -179,7 +181,7 @@ def register(subparsers: Any) -> None:
     search = subparsers.add_parser(
         "search",
         help="full-text search in either script (1–2 character terms scan; see --help)",
-        description=SEARCH_DESCRIPTION,
+        description=SEARCH_DESCRIPTION.format(max_terms=MAX_TERMS),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     search.add_argument("query", metavar="QUERY", help="one or more terms, all to be found (AND)")
@@ -228,7 +230,8 @@ def register(subparsers: Any) -> None:
         "serve",
         help="browse and query the SQLite archive in Datasette (read-only)",
         description="Opens the archive immutable (after checkpointing its write-ahead log) with table and "
-        "column descriptions, full-text search on `story` and `article`, facets and canned queries.",
+        "column descriptions, facets, canned queries, and a search box on `story` and `article` that finds what "
+        "`epaper search` finds. Read-only: write requests (POST …) get 405.",
     )
     serve.add_argument("--db", help=DB_HELP + "; must be a SQLite file")
     serve.add_argument("--port", type=int, default=8001, help="port (default 8001)")

@@ -195,3 +195,11 @@ def test_parse_text_of_an_empty_article_says_it_would_be_dropped(tmp_path: Path)
     run = epaper("parse", str(empty), "--url", ARTICLE_URL, "--text")
     assert "Traceback" not in run.stderr and run.returncode == 2
     assert run.stderr.startswith("epaper parse: ")
+
+
+def test_search_help_states_the_term_limit() -> None:
+    from crawler import research_cli
+
+    assert research_cli.MAX_TERMS == MAX_TERMS  # the help text's copy of the limit
+    run = epaper("search", "--help")
+    assert run.returncode == 0 and f"At most {MAX_TERMS} terms per query" in run.stdout
