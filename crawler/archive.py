@@ -45,6 +45,7 @@ import os
 import re
 import socket
 import time
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -441,27 +442,82 @@ class ScannedRecord:
     kind: str | None
 
 
+# scan_file's problem for a file that ends inside a record (a full disk, a killed writer): its intact records
+# are used, and the command reports "truncated WARC file PATH, N records read".
+TRUNCATED = "truncated: the file ends inside a record"
+_CHUNK = 1 << 20
+
+
+def cut_member(path: Path, start: int) -> int | None:
+    """Where the gzip member that the end of the file cuts short begins, or None.
+
+    The members from `start` must decompress cleanly up to the end of the file, where the last one stops before
+    its end: the file was cut short, not altered (a flipped byte fails zlib's check instead, giving None).
+    Streams in chunks and discards the output, so a large file costs time, not memory."""
+    member, member_start, fed = zlib.decompressobj(wbits=31), start, False
+    read = start
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        while chunk := handle.read(_CHUNK):
+            read += len(chunk)
+            while chunk:
+                try:
+                    member.decompress(chunk)
+                except zlib.error:
+                    return None
+                fed = True
+                if not member.eof:
+                    break
+                chunk = member.unused_data
+                member, member_start, fed = zlib.decompressobj(wbits=31), read - len(chunk), False
+    return member_start if fed and not member.eof else None
+
+
 def scan_file(path: Path) -> tuple[list[ScannedRecord], str | None]:
     """Every intact response record of one WARC file, and the problem that stopped the scan, if any.
 
     Digests are checked and the records must cover the whole file, so a truncated, altered or foreign file is
-    reported instead of being indexed with short bodies; the records before the damage stay usable."""
+    reported instead of being indexed with short bodies; the records before the damage stay usable. A file
+    cut short inside a record reports TRUNCATED, whatever warcio's reader tripped over at the cut."""
     found: list[ScannedRecord] = []
-    end = 0
+    problem, end, last = _scan(path, found)
+    if problem == NOT_GZIP:
+        return found, problem
+    # after a problem, look from the end of the last intact record; without one, at the last record itself:
+    # warcio accepts a record whose content is whole but whose gzip member lost its last bytes
+    try:
+        cut = cut_member(path, end if problem is not None else last)
+    except OSError:
+        cut = None
+    if cut is not None:
+        # only records whose member is whole: a cut can leave a header block that still parses
+        return [r for r in found if r.offset < cut], TRUNCATED
+    return found, problem
+
+
+NOT_GZIP = "not a gzip-compressed WARC file"
+
+
+def _scan(path: Path, found: list[ScannedRecord]) -> tuple[str | None, int, int]:
+    """Append the file's intact response records to `found`.
+
+    Returns the problem (None when there is none), the end of the last intact record, and its start."""
+    end = last = 0
     try:
         size = path.stat().st_size
         with open(path, "rb") as handle:
             if handle.read(2) != b"\x1f\x8b":
-                return found, "not a gzip-compressed WARC file"
+                return NOT_GZIP, end, last
             handle.seek(0)
             iterator = ArchiveIterator(handle, check_digests=True)
             for record in iterator:
                 if record.format != "warc" or not record.rec_type or not record.rec_headers.get_header("WARC-Record-ID"):
-                    return found, f"no complete WARC record at offset {iterator.get_record_offset()}"
+                    return f"no complete WARC record at offset {iterator.get_record_offset()}", end, last
                 headers = record.rec_headers
                 record.raw_stream.read()  # the digest is checked while the body is read
                 _check_digest(record)
-                end = iterator.get_record_offset() + iterator.get_record_length()
+                last = iterator.get_record_offset()
+                end = last + iterator.get_record_length()
                 if record.rec_type != "response":
                     continue
                 found.append(
@@ -477,10 +533,11 @@ def scan_file(path: Path) -> tuple[list[ScannedRecord], str | None]:
                     )
                 )
     except Exception as exc:  # noqa: BLE001 - zlib, parser and I/O errors of a damaged file must not stop a reparse
-        return found, f"{type(exc).__name__}: {exc}"[:300]
+        return f"{type(exc).__name__}: {exc}"[:300], end, last
     if end < size:
-        return found, f"{size - end} bytes after offset {end} are not complete WARC records (truncated or damaged)"
-    return found, None
+        return (f"{size - end} bytes after offset {end} are not complete WARC records (truncated or damaged)",
+                end, last)
+    return None, end, last
 
 
 def warc_files(directory: Path, papers: Iterable[str] | None = None) -> Iterator[Path]:

@@ -82,12 +82,24 @@ def cmd_parse(args: argparse.Namespace) -> int:
     from crawler.families.base import ParseError
 
     try:
-        record = parse_file(args.file, args.url, args.family, args.date)
+        if args.text:
+            record = parse_text_file(args.file, args.url, args.family, args.date)
+        else:
+            record = parse_file(args.file, args.url, args.family, args.date)
     except (ParseError, KeyError, ValueError, OSError) as exc:
         print(f"epaper parse: {exc}", file=sys.stderr)
         return 2
     print(json.dumps(record, ensure_ascii=False, indent=2))
     return 0
+
+
+def parse_text_file(path: str, url: str, family: str | None, date: dt.date | None) -> dict[str, Any]:
+    """`epaper parse --text`: the article's record plus what the text stages and the store make of it."""
+    from crawler.families import parse_article_file
+    from pipelines.preview import stored_article
+
+    record = parse_article_file(path, url, family, date)
+    return {**record.to_json(), "stored": stored_article(record)}
 
 
 def cmd_segment(args: argparse.Namespace) -> int:
@@ -163,6 +175,11 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("--url", required=True, help="the URL the file was served from (decides page/article)")
     parse.add_argument("--family", help="layout family key (default: inferred from the URL)")
     parse.add_argument("--date", type=_date, help="edition date (default: from the URL)")
+    parse.add_argument(
+        "--text",
+        action="store_true",
+        help="article only: also run the text stages and print the rows as stored (key 'stored')",
+    )
     parse.set_defaults(func=cmd_parse)
 
     segment = sub.add_parser("segment", help="split a page's plain text into articles")

@@ -18,6 +18,11 @@ swapped in (see `reparse_settings`):
   `NotInArchive` request: the reparse has learnt nothing new about a page it never had, so what the crawl
   recorded about it (a failure row with its real reason and attempts) stays as it is.
 
+A damaged WARC file is reported and its intact records before the damage are used; a file cut inside a record
+(a full disk, a killed writer) is reported as "truncated WARC file PATH, N records read". Either makes the exit
+status 1: the archive has lost something. An archive folder with no WARC files, or none for the chosen papers
+and dates, is "nothing to reparse", also exit 1 (a wrong --archive or --paper must not look like success).
+
 The archive writer is off during a reparse. The store updates rows in place on their natural keys, writes
 the parser version of each article, and leaves `changed_at` alone when the content hash is unchanged: a reparse
 with unchanged parsers changes nothing but the `*_seen_at`/`*_crawled_at` times and adds a `crawl_run` row
@@ -49,6 +54,7 @@ from scrapy.responsetypes import responsetypes
 
 from crawler.archive import (
     NOT_PUBLISHED_STATUSES,
+    TRUNCATED,
     ArchivedResponse,
     archive_dir,
     read_at,
@@ -61,6 +67,7 @@ from schema.records import EditionItem, FailureItem
 logger = logging.getLogger(__name__)
 
 REPLAY_DIR_SETTING = "EPAPER_REPLAY_DIR"
+NOTHING_FOUND = 1  # exit status when the archive holds nothing for the selection (an empty or wrong folder)
 MISS_PREFIX = "NotInArchive"
 OPEN_FILES = 32
 
@@ -69,6 +76,12 @@ def path_of(url: str) -> str:
     """Path and query of a URL: the key of the host-independent lookup."""
     parts = urlsplit(url_key(url))
     return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def truncated_message(path: Path | str, records: int) -> str:
+    """The one line for a WARC file cut inside a record (a full disk, a killed writer)."""
+    return (f"truncated WARC file {path}, {records} records read (those are used; what followed the cut is "
+            "lost: re-crawl those dates)")
 
 
 class NotInArchive(IgnoreRequest):
@@ -106,6 +119,7 @@ class ArchiveIndex:
     by_path: dict[tuple[str, str], IndexEntry] = field(default_factory=dict)  # (paper, path?query) → entry
     editions: dict[str, set[dt.date]] = field(default_factory=dict)  # paper → dates with an archived entry
     problems: dict[str, str] = field(default_factory=dict)  # file → what is wrong with it
+    truncated: dict[str, int] = field(default_factory=dict)  # file cut inside a record → responses read
     records: int = 0
     seconds: float = 0.0
 
@@ -123,7 +137,11 @@ class ArchiveIndex:
         index = cls(directory)
         for path in warc_files(directory, wanted):
             records, problem = scan_file(path)
-            if problem is not None:
+            if problem == TRUNCATED:
+                index.truncated[str(path)] = len(records)
+                index.problems[str(path)] = problem
+                logger.warning("%s", truncated_message(path, len(records)))
+            elif problem is not None:
                 index.problems[str(path)] = problem
                 logger.warning("archive file %s: %s (%d intact records before it are used)", path, problem,
                                len(records))
@@ -361,16 +379,19 @@ class ReparseResult:
     stats: dict[str, Any]
     index: ArchiveIndex | None
     seconds: float
+    nothing: str | None = None  # why there was nothing to reparse, when there was nothing
 
     def summary(self) -> dict[str, Any]:
         s = self.stats
         articles = int(s.get("epaper/items/article", 0))
         index = self.index
+        status = "ok" if self.exit_status == 0 else "failed"
         return {
-            "status": "ok" if self.exit_status == 0 else "failed",
+            "status": "empty" if self.nothing else status,
             "exit_status": self.exit_status,
             "archive_files": len(index.files) if index else 0,
             "damaged_files": len(index.problems) if index else 0,
+            "truncated_files": len(index.truncated) if index else 0,
             "records_indexed": index.records if index else 0,
             "index_seconds": round(index.seconds, 3) if index else 0.0,
             "editions": sum(len(v) for v in index.editions.values()) if index else 0,
@@ -403,12 +424,17 @@ def reparse(
 
     index = ArchiveIndex.build(archive, papers, date_from, date_to)
     damaged = 1 if index.problems else 0
+    if not index.files:
+        where = f"{archive} (folders {', '.join(sorted(papers))})" if papers else str(archive)
+        return ReparseResult(NOTHING_FOUND, {}, index, 0.0, nothing=f"no WARC files (*.warc.gz) in {where}")
     chosen = sorted(papers) if papers else sorted(index.editions)
     chosen = [p for p in chosen if index.editions.get(p)]
     span = index.date_range()
     if not chosen or span is None:
-        logger.warning("nothing to reparse in %s for these papers and dates", archive)
-        return ReparseResult(damaged, {}, index, 0.0)
+        selection = ", ".join(sorted(papers)) if papers else "any paper"
+        dates = f" from {date_from or '…'} to {date_to or '…'}" if date_from or date_to else ""
+        why = f"no archived edition of {selection}{dates} in the {len(index.files)} WARC files of {archive}"
+        return ReparseResult(max(damaged, NOTHING_FOUND), {}, index, 0.0, nothing=why)
     first, last = date_from or span[0], date_to or span[1]
 
     settings = get_project_settings()
@@ -459,7 +485,13 @@ def cmd_reparse(args: argparse.Namespace) -> int:
     summary = result.summary()
     if result.index is not None:
         for path, problem in sorted(result.index.problems.items()):
-            print(f"epaper reparse: damaged archive file {path}: {problem}", file=sys.stderr)
+            if path in result.index.truncated:
+                print(f"epaper reparse: warning: {truncated_message(path, result.index.truncated[path])}",
+                      file=sys.stderr)
+            else:
+                print(f"epaper reparse: damaged archive file {path}: {problem}", file=sys.stderr)
+    if result.nothing:
+        print(f"epaper reparse: nothing to reparse: {result.nothing}", file=sys.stderr)
     if args.json:
         print(json.dumps(summary, ensure_ascii=False))
     else:

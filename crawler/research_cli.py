@@ -13,12 +13,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+MAX_TERMS = 50  # schema.search.MAX_TERMS (not imported here: the parser must not load OpenCC and SQLAlchemy)
 DB_HELP = "SQLAlchemy URL (default: $EPAPER_DATABASE_URL or sqlite data/epaper.db)"
 
 SEARCH_DESCRIPTION = """\
 Find articles containing every whitespace-separated term of QUERY in kicker, title, subtitle or body,
 in simplified or traditional script (圖書館 finds 图书馆 and the reverse, via OpenCC t2s/s2t).
 Results: newest edition first, then page and position on the page, with a «highlighted» snippet.
+At most {max_terms} terms per query (more is refused with exit status 2).
 
 Terms of 3+ characters use the trigram index (SQLite FTS5 / PostgreSQL pg_trgm). A trigram
 index cannot answer 1- or 2-character terms: they are checked by scanning the articles the other
@@ -125,6 +127,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             paper=args.paper,
             date_from=args.date_from,
             date_to=args.date_to,
+            excel=args.excel,
         )
     except (ValueError, RuntimeError) as exc:
         print(f"epaper export: {exc}", file=sys.stderr)
@@ -178,7 +181,7 @@ def register(subparsers: Any) -> None:
     search = subparsers.add_parser(
         "search",
         help="full-text search in either script (1–2 character terms scan; see --help)",
-        description=SEARCH_DESCRIPTION,
+        description=SEARCH_DESCRIPTION.format(max_terms=MAX_TERMS),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     search.add_argument("query", metavar="QUERY", help="one or more terms, all to be found (AND)")
@@ -204,10 +207,16 @@ def register(subparsers: Any) -> None:
         "export",
         help="stream one row per story (page, bylines, captions) as CSV, JSON Lines or Parquet",
         description="Columns are documented in docs/sql-examples.md (section 'Export columns'). "
-        "CSV: UTF-8, header row, NULL as empty, bylines/captions as JSON text. JSON Lines: one object per "
-        "line. Parquet (needs pyarrow): bylines/captions as lists of structs.",
+        "CSV: UTF-8, header row, NULL as empty, bylines/captions as JSON text (--excel: with a byte order "
+        "mark, so that Excel opens it as UTF-8). JSON Lines: one object per line. Parquet (needs pyarrow): "
+        "bylines/captions as lists of structs.",
     )
     export.add_argument("--format", choices=("csv", "jsonl", "parquet"), required=True)
+    export.add_argument(
+        "--excel",
+        action="store_true",
+        help="CSV for Excel: UTF-8 with a byte order mark (Excel otherwise guesses GBK and garbles Chinese)",
+    )
     export.add_argument("--paper", help="newspaper key")
     export.add_argument("--from", dest="date_from", type=_date, metavar="D")
     export.add_argument("--to", dest="date_to", type=_date, metavar="D")
@@ -221,7 +230,8 @@ def register(subparsers: Any) -> None:
         "serve",
         help="browse and query the SQLite archive in Datasette (read-only)",
         description="Opens the archive immutable (after checkpointing its write-ahead log) with table and "
-        "column descriptions, full-text search on `story` and `article`, facets and canned queries.",
+        "column descriptions, facets, canned queries, and a search box on `story` and `article` that finds what "
+        "`epaper search` finds. Read-only: write requests (POST …) get 405.",
     )
     serve.add_argument("--db", help=DB_HELP + "; must be a SQLite file")
     serve.add_argument("--port", type=int, default=8001, help="port (default 8001)")

@@ -5,6 +5,9 @@ into the main file: an immutable open reads only the main file, so un-checkpoint
 When a crawl is writing at the same time the checkpoint cannot finish; then the file is served read-only
 but mutable, so that new rows appear as they are committed.
 
+Our plugin (crawler/datasette_plugin.py) makes the search box of `story` and `article` answer like
+`epaper search` and refuses writes (POST …) with a 405.
+
 Datasette is an optional dependency (`pip install datasette`, the project's `research` extra).
 """
 
@@ -24,6 +27,7 @@ DATASETTE_MISSING = (
     "epaper serve needs Datasette: `pip install datasette` (or the project's `research` extra)."
 )
 FTS_TABLE = "article_fts"
+PLUGIN = "epaper"  # crawler/datasette_plugin.py: search box and read-only guard
 STORY_COLUMNS = {
     "id": "article.id",
     "paper": "newspaper.key",
@@ -99,6 +103,12 @@ FACETS = {
     "page": ["name"],
     "edition": ["status"],
 }
+SEARCH_TABLES = ("story", "article")
+SEARCH_BOX = (
+    "the box finds what `epaper search` finds: every space-separated term (AND) in kicker, title, subtitle "
+    "or body, in simplified or traditional script; terms of 1-2 characters are checked by a scan "
+    "(slower on a large archive: add a longer term or a facet)."
+)
 SETTINGS = {"sql_time_limit_ms": 5000, "facet_time_limit_ms": 1000, "default_page_size": 50}
 
 
@@ -123,7 +133,6 @@ def build_metadata(database: str) -> dict[str, Any]:
             "description": table_doc(table),
             "columns": {c.name: column_doc(table, c) for c in table.columns},
         }
-    tables["article"].update({"fts_table": FTS_TABLE, "fts_pk": "id"})
     article = Base.metadata.tables["article"]
     story_columns = dict(STORY_COLUMNS)
     for name in (
@@ -142,12 +151,11 @@ def build_metadata(database: str) -> dict[str, Any]:
         story_columns[name] = column_doc(article, article.c[name])
     tables["story"] = {
         "description": "One row per story with its paper, date and page (a view over article, edition, "
-        "newspaper and page). Search here: it is the full-text index over title, kicker, subtitle and body.",
+        "newspaper and page). Search here: " + SEARCH_BOX,
         "columns": story_columns,
-        "fts_table": FTS_TABLE,
-        "fts_pk": "id",
         "sort_desc": "date",
     }
+    tables["article"]["description"] += " Search box: " + SEARCH_BOX
     for name, columns in FACETS.items():
         tables[name]["facets"] = columns
     for suffix in ("", "_data", "_idx", "_docsize", "_config"):
@@ -156,7 +164,14 @@ def build_metadata(database: str) -> dict[str, Any]:
         "title": "E-paper archive",
         "description": "Chinese newspaper e-editions: editions, pages, stories, bylines and captions. "
         "Read-only. Table `story` is the place to start and to search.",
-        "databases": {database: {"tables": tables, "queries": QUERIES}},
+        "plugins": {PLUGIN: {"read_only": True}},
+        "databases": {
+            database: {
+                "tables": tables,
+                "queries": QUERIES,
+                "plugins": {PLUGIN: {"search_tables": list(SEARCH_TABLES)}},
+            }
+        },
     }
 
 
@@ -172,12 +187,23 @@ def checkpoint(path: Path, timeout: float = 5.0) -> bool:
     return busy == 0 and log_frames in (0, -1)
 
 
+def register_plugin() -> None:
+    """Register crawler/datasette_plugin.py with Datasette's plugin manager (once per process)."""
+    from datasette.plugins import pm
+
+    from crawler import datasette_plugin
+
+    if not pm.is_registered(datasette_plugin):
+        pm.register(datasette_plugin, name=PLUGIN)
+
+
 def make_datasette(path: Path, immutable: bool = True) -> Any:
     """A configured Datasette instance over the archive (immutable or read-only mutable)."""
     try:
         from datasette.app import Datasette
     except ImportError as exc:
         raise RuntimeError(DATASETTE_MISSING) from exc
+    register_plugin()
     metadata = build_metadata(path.stem)
     if immutable:
         return Datasette(immutables=[str(path)], metadata=metadata, settings=SETTINGS)

@@ -23,6 +23,7 @@ from schema.models import Article, Byline, Edition, Image, Newspaper, Page
 
 FORMATS = ("csv", "jsonl", "parquet")
 CHUNK_SIZE = 1000
+BOM = "\ufeff"  # written first by --excel (UTF-8: the bytes EF BB BF)
 PYARROW_MISSING = (
     "Parquet export needs pyarrow, which is not installed: `pip install pyarrow` "
     "(or install the project's `research` extra), or export --format csv / jsonl instead."
@@ -235,10 +236,16 @@ def export(
     date_to: dt.date | None = None,
     chunk_size: int = CHUNK_SIZE,
     stdout: IO[str] | None = None,
+    excel: bool = False,
 ) -> int:
-    """Write the selected stories to `out` (stdout for csv/jsonl when None); returns the number of rows."""
+    """Write the selected stories to `out` (stdout for csv/jsonl when None); returns the number of rows.
+
+    `excel` (CSV only) starts the file with a UTF-8 byte order mark: Excel reads a CSV without one in the
+    system's legacy code page (GBK on a Chinese Windows), which garbles every character."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    if excel and fmt != "csv":
+        raise ValueError(f"--excel applies to --format csv only, not {fmt}")
     if fmt == "parquet":
         if out is None:
             raise ValueError("parquet is a binary format: give --out PATH")
@@ -255,6 +262,9 @@ def export(
     if out is None:
         import sys
 
-        return writer(chunks, stdout or sys.stdout)
-    with open(out, "w", encoding="utf-8", newline="") as handle:
+        target = stdout or sys.stdout
+        if excel:
+            target.write(BOM)
+        return writer(chunks, target)
+    with open(out, "w", encoding="utf-8-sig" if excel else "utf-8", newline="") as handle:
         return writer(chunks, handle)

@@ -24,6 +24,13 @@ How a query is answered:
 
 Results are ordered by edition date (newest first), then page and position on the page, and carry a
 snippet cut around the first hit with every spelling of every term highlighted.
+
+A query holds at most MAX_TERMS terms: each term is an AND of up to 18 substring tests, and SQLite refuses
+an expression nested deeper than 1000 levels ("Expression tree is too large"); no researcher's query needs
+more terms, so more is a user error with a clear message instead of a database error.
+
+`epaper serve` answers Datasette's search box on `story` and `article` with `term_filter_sql`, the same
+term conditions, so the box and the command find the same articles.
 """
 
 from __future__ import annotations
@@ -47,6 +54,7 @@ INDEXED_COLUMNS = ("kicker", "title", "title_simplified", "subtitle", "body", "b
 # the planner uses the index only for this expression, so a test compares the two.
 PG_EXPRESSION = " || ' ' || ".join(f"coalesce({c}, '')" for c in INDEXED_COLUMNS)
 TRIGRAM = 3  # shortest term a trigram index can answer
+MAX_TERMS = 50  # terms per query (see the module docstring)
 SNIPPET_CHARS = 60
 MARKS = ("«", "»")
 SNIPPET_SOURCES = ("body", "body_simplified", "title", "title_simplified", "kicker", "subtitle")
@@ -68,11 +76,16 @@ def spellings(term: str) -> list[str]:
 
 
 def split_terms(query: str) -> list[str]:
-    """Whitespace-separated terms, each to be found; duplicates dropped."""
+    """Whitespace-separated terms, each to be found; duplicates dropped. ValueError beyond MAX_TERMS."""
     terms: list[str] = []
     for term in query.split():
         if term not in terms:
             terms.append(term)
+    if len(terms) > MAX_TERMS:
+        raise ValueError(
+            f"too many search terms: {len(terms)} (at most {MAX_TERMS} per query; every term must occur, "
+            "so a few distinctive ones find the same articles)"
+        )
     return terms
 
 
@@ -174,6 +187,39 @@ def _byline_condition(name: str, dialect: str) -> ColumnElement[bool]:
     return or_(credited, printed)
 
 
+def term_conditions(dialect: str, query: str, force_scan: bool = False) -> list[ColumnElement[bool]]:
+    """One condition on `article` per term of the query (ValueError for an empty or too long query)."""
+    terms = split_terms(query)
+    if not terms:
+        raise ValueError("empty query: give at least one term")
+    if force_scan:
+        term_condition = _sqlite_scan_term if dialect == "sqlite" else _pg_scan_term
+    else:
+        term_condition = _sqlite_term if dialect == "sqlite" else _pg_term
+    # index-backed terms first: SQLite evaluates conjunctions in order, so the scan runs on their hits only
+    ordered = sorted(terms, key=lambda t: not uses_index(t))
+    return [term_condition(t) for t in ordered]
+
+
+def term_filter_sql(query: str, prefix: str = "epaper_search_") -> tuple[str, dict[str, Any]]:
+    """SQLite `id in (select … from article where …)` for the query's terms, with named parameters.
+
+    For callers that add a WHERE clause to SQL of their own (Datasette's search box in `epaper serve`):
+    the same conditions as `search`, so both find the same articles. Parameter names start with `prefix`.
+    """
+    from sqlalchemy.dialects import sqlite
+
+    stmt = select(Article.id).where(and_(*term_conditions("sqlite", query)))
+    compiled = stmt.compile(dialect=sqlite.dialect(paramstyle="named"))
+    sql = str(compiled)
+    params: dict[str, Any] = {}
+    # longest names first, so that :param_1 does not rename the start of :param_10
+    for name in sorted(compiled.params, key=len, reverse=True):
+        sql = re.sub(rf":{re.escape(name)}\b", f":{prefix}{name}", sql)
+        params[prefix + name] = compiled.params[name]
+    return f"id in ({sql})", params
+
+
 def build_query(
     dialect: str,
     query: str,
@@ -190,16 +236,7 @@ def build_query(
 
     `force_scan` checks every term by substring scan instead of the index (for a narrow date window).
     """
-    terms = split_terms(query)
-    if not terms:
-        raise ValueError("empty query: give at least one term")
-    if force_scan:
-        term_condition = _sqlite_scan_term if dialect == "sqlite" else _pg_scan_term
-    else:
-        term_condition = _sqlite_term if dialect == "sqlite" else _pg_term
-    # index-backed terms first: SQLite evaluates conjunctions in order, so the scan runs on their hits only
-    ordered = sorted(terms, key=lambda t: not uses_index(t))
-    conditions: list[ColumnElement[bool]] = [term_condition(t) for t in ordered]
+    conditions = term_conditions(dialect, query, force_scan)
     if paper:
         conditions.append(Newspaper.key == paper)
     if date_from:

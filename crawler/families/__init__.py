@@ -9,10 +9,20 @@ from typing import Any
 from crawler.families.base import Family, FounderFamily, ParseError
 from crawler.families.founder_classic import FounderClassic
 from crawler.families.founder_pc import FounderPC
+from schema.records import ArticleRecord
 
 FAMILIES: dict[str, Family] = {f.key: f for f in (FounderPC(), FounderClassic())}
 
-__all__ = ["FAMILIES", "Family", "FounderFamily", "ParseError", "get_family", "infer_family", "parse_file"]
+__all__ = [
+    "FAMILIES",
+    "Family",
+    "FounderFamily",
+    "ParseError",
+    "get_family",
+    "infer_family",
+    "parse_article_file",
+    "parse_file",
+]
 
 
 def get_family(key: str) -> Family:
@@ -53,6 +63,21 @@ def parse_body(
                 "parser_version": family.parser_version(None),
             }
     return family.parse_page(body, url, edition_date, headers, options).to_json()
+
+
+def parse_article_file(
+    path: str | Path,
+    url: str,
+    family_key: str | None = None,
+    edition_date: dt.date | None = None,
+) -> ArticleRecord:
+    """The ArticleRecord of a saved article page (`epaper parse --text`); ParseError for any other URL."""
+    family = get_family(family_key) if family_key else infer_family(url)
+    if family is None:
+        raise ParseError(f"cannot tell the layout family of {url}; pass --family")
+    if family.page_kind(url) != "article":
+        raise ParseError(f"--text needs an article URL; {url} is not one of {family.key}'s article URLs")
+    return family.parse_article(Path(path).read_bytes(), url, edition_date)
 
 
 def parse_file(

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipelines.text.article import Assembled, assemble, resolve_script
+from pipelines.text.article import Assembled, assemble, editor_dict, resolve_script
 from pipelines.text.attribution import byline_dict, parse_byline_line, split_end_credit
 from pipelines.text.captions import caption_dict, has_caption_mark, split_caption
 from pipelines.text.clean import FROM_WORDS, JUMP_MARKERS, clean_text, extract_continuations
@@ -748,6 +748,7 @@ def article_json(story: Story) -> dict[str, object]:
         "captions": [caption_dict(c) for c in text.captions],
         "paragraphs": list(text.paragraphs),
         "gaps": gaps_of(text.paragraphs),
+        "editors": [editor_dict(e) for e in text.editors],  # 责任编辑, 校对 … (never bylines)
     }
 
 
@@ -806,6 +807,8 @@ def segment_command(path: str | Path, as_json: bool = False, script: str | None 
         for b in a["bylines"]:  # type: ignore[attr-defined]
             work = f" ({b['work']})" if b.get("work") else ""  # type: ignore[union-attr]
             lines.append(f"   byline: {b['role'] or ''} {b['name'] or ''}".rstrip() + work)
+        for e in a["editors"]:  # type: ignore[attr-defined]
+            lines.append(f"   editor: {e['role'] or ''} {e['name'] or ''}".rstrip())  # type: ignore[index]
         for c in a["crossheads"]:  # type: ignore[attr-defined]
             lines.append(f"   crosshead: {c}")
         for c in a["captions"]:  # type: ignore[attr-defined]

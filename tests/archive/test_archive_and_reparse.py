@@ -134,13 +134,35 @@ def test_a_truncated_and_a_corrupt_warc_file_are_reported_not_a_crash(demo: dict
     (archive / "demo" / "demo-20250101T000000Z-1-00001.warc.gz").write_bytes(b"\x1f\x8b\x08\x00garbage" * 50)
     db = demo["fresh_db"]("damaged")
     run = run_reparse(archive, db, demo["server"].base_url)
-    assert "Traceback" not in run.stderr
+    assert "Traceback" not in run.stderr and "NoneType" not in run.stderr
     assert run.returncode == 1  # cron sees it
-    assert run.stderr.count("damaged archive file") == 2 and last.name in run.stderr
+    assert run.stderr.count("damaged archive file") == 1  # the garbage file
+    (torn,) = [line for line in run.stderr.splitlines() if line.startswith("epaper reparse: warning: truncated")]
+    assert re.fullmatch(rf"epaper reparse: warning: truncated WARC file \S+{last.name}, \d+ records read .*", torn)
     summary = run.summary
-    assert summary["damaged_files"] == 2 and summary["network_blocked"] == 0
+    assert summary["damaged_files"] == 2 and summary["truncated_files"] == 1 and summary["network_blocked"] == 0
     assert 0 < summary["articles"] < query(demo["db"], "select count(*) from article")[0][0] + 1
     assert summary["missing"] > 0  # what was in the lost half is counted, not fetched
+
+
+def test_an_archive_folder_without_warc_files_is_nothing_to_reparse(tmp_path: Path, db_url: str) -> None:
+    empty = tmp_path / "archive"
+    (empty / "demo").mkdir(parents=True)
+    run = run_reparse(empty, db_url, "http://127.0.0.1:9")
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert f"epaper reparse: nothing to reparse: no WARC files (*.warc.gz) in {empty}" in run.stderr
+    assert run.summary["status"] == "empty" and run.summary["archive_files"] == 0
+
+
+def test_an_archive_without_the_selected_paper_is_nothing_to_reparse(demo: dict) -> None:
+    run = run_reparse(demo["archive"], demo["fresh_db"]("nothing"), demo["server"].base_url, "--paper", "ycrb")
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert "epaper reparse: nothing to reparse: no WARC files (*.warc.gz) in" in run.stderr
+    run = run_reparse(demo["archive"], demo["fresh_db"]("nothing2"), demo["server"].base_url,
+                      "--from", "2020-01-01", "--to", "2020-01-31")
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert "nothing to reparse: no archived edition of any paper from 2020-01-01 to 2020-01-31" in run.stderr
+    assert run.summary["status"] == "empty" and run.summary["archive_files"] > 0
 
 
 def test_failures_redirects_and_days_without_edition_replay_as_crawled(

@@ -10,6 +10,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler.archive import (
+    TRUNCATED,
     Exchange,
     WarcFileWriter,
     archive_dir,
@@ -19,7 +20,7 @@ from crawler.archive import (
     should_archive,
     warc_files,
 )
-from crawler.reparse import ArchiveIndex
+from crawler.reparse import ArchiveIndex, truncated_message
 
 DAY = dt.date(2025, 4, 25)
 PAGE = ("<html><body><h1>河东日报</h1>" + "<p>汾河岸边的新苗圃今日开园。</p>" * 200 + "</body></html>").encode()
@@ -151,6 +152,40 @@ def test_truncated_garbage_and_foreign_files_are_reported_and_the_intact_part_is
     foreign = tmp_path / "foreign.warc.gz"
     foreign.write_bytes(b"this is not a WARC file\n" * 20)
     assert scan_file(foreign) == ([], "not a gzip-compressed WARC file")
+
+
+def test_a_file_cut_anywhere_inside_a_record_is_reported_as_truncated(tmp_path: Path) -> None:
+    """A full disk (ENOSPC) or a killed writer cuts the file at any byte: warcio then trips over various things
+    (AttributeError: 'NoneType'…, an invalid first line, a short digest, or nothing at all when only the gzip
+    trailer is lost); every cut inside a record reads as TRUNCATED, and the records before it are kept."""
+    writer = WarcFileWriter(tmp_path, "demo")
+    for i in range(3):
+        writer.write(exchange(f"http://h/{i}.html"))
+    writer.close()
+    data = writer.files[0].read_bytes()
+    members = []  # (start, end) of every record's gzip member
+    with open(writer.files[0], "rb") as handle:
+        iterator = ArchiveIterator(handle)
+        for record in iterator:
+            record.raw_stream.read()
+            members.append((iterator.get_record_offset(), iterator.get_record_offset() + iterator.get_record_length()))
+    urls = [f"http://h/{i}.html" for i in range(3)]
+    responses = [start for start, _ in members[1::2]]  # warcinfo, then response + request per exchange
+    cut = tmp_path / "cut.warc.gz"
+    for end in range(members[2][1] - 20, members[4][1] + 1):  # every byte of the second exchange
+        cut.write_bytes(data[:end])
+        found, problem = scan_file(cut)
+        whole = sum(1 for start, stop in members[1::2] if stop <= end)  # responses wholly before the cut
+        if any(stop == end for _, stop in members):  # between records: a shorter but intact file
+            assert problem is None and len(found) == whole, end
+            continue
+        assert problem == TRUNCATED, (end, problem)
+        assert [s.url for s in found] == urls[:whole], end
+        assert [s.offset for s in found] == responses[:whole]
+    cut.write_bytes(data[: members[5][0] + 100])  # 100 bytes into the third response
+    index = ArchiveIndex.build(tmp_path)
+    assert index.truncated == {str(cut): 2} and index.problems[str(cut)] == TRUNCATED
+    assert truncated_message(cut, 2).startswith(f"truncated WARC file {cut}, 2 records read")
 
 
 def test_the_index_prefers_content_to_later_404s_and_the_newest_copy_among_equals(tmp_path: Path) -> None:

@@ -43,7 +43,10 @@ def test_metadata_describes_every_column() -> None:
         assert set(described) == {c.name for c in table.columns}
         assert all(described.values()), table.name
         assert tables[table.name]["description"]
-    assert tables["story"]["fts_table"] == tables["article"]["fts_table"] == "article_fts"
+    # the search box is ours (crawler/datasette_plugin.py), not Datasette's FTS filter
+    assert "fts_table" not in tables["story"] and "fts_table" not in tables["article"]
+    assert metadata["databases"]["epaper"]["plugins"]["epaper"]["search_tables"] == ["story", "article"]
+    assert "epaper search" in tables["story"]["description"]
     assert tables["story"]["facets"] == ["paper", "page_name"] and tables["byline"]["facets"][0] == "role"
     assert set(QUERIES) == {
         "front_page",
@@ -97,6 +100,71 @@ def test_canned_queries_search_and_facets(sqlite_archive: tuple[Engine, str]) ->
     assert {v["value"]: v["count"] for v in facets["paper"]["results"]} == {"hyrb": 6, "tyjb": 1}
     roles = get_json(ds, "/epaper/byline.json?_size=0")["facet_results"]["role"]["results"]
     assert {v["value"] for v in roles} >= {"记者", "通讯员", "实习生", "記者"}
+
+
+PARITY_QUERIES = ["圖書館", "图书馆", "读者", "读书", "图书", "書", "椒", "馆 周末", "知识产权 今天", "開放"]
+
+
+def test_the_search_box_finds_what_epaper_search_finds(sqlite_archive: tuple[Engine, str]) -> None:
+    """One- and two-character terms and the other script: Datasette's FTS phrase found none of them."""
+    from schema.search import search
+
+    engine, url = sqlite_archive
+    expected = {q: sorted(h.id for h in search(engine, q, limit=None)) for q in PARITY_QUERIES}
+    engine.dispose()
+    path = sqlite_path(url)
+    assert checkpoint(path)
+    ds = make_datasette(path, immutable=True)
+    assert expected["圖書館"] == expected["图书"] == expected["書"] and len(expected["書"]) == 3
+    assert expected["读者"] and expected["馆 周末"] and expected["開放"] and not expected["椒"]
+    for query in PARITY_QUERIES:
+        for table in ("story", "article"):
+            rows = get_json(ds, f"/epaper/{table}.json?_shape=array&_size=max&_search={quote(query)}")
+            assert sorted(r["id"] for r in rows) == expected[query], (table, query)
+
+    async def page() -> str:
+        response = await ds.client.get("/epaper/story?_search=" + quote("图书"))
+        assert response.status_code == 200
+        return response.text
+
+    html = asyncio.run(page())
+    assert 'name="_search" value="图书"' in html  # the box keeps what was typed
+    assert "圖書館新館落成" in html
+
+
+def test_too_many_search_terms_in_the_box_is_a_400_with_the_limit(sqlite_archive: tuple[Engine, str]) -> None:
+    engine, url = sqlite_archive
+    engine.dispose()
+    ds = make_datasette(sqlite_path(url), immutable=False)
+    terms = " ".join(f"{i}字" for i in range(3000))
+
+    async def fetch():
+        return await ds.client.get("/epaper/story.json?_search=" + quote(terms))
+
+    response = asyncio.run(fetch())
+    assert response.status_code == 400
+    assert "too many search terms: 3000 (at most 50" in response.json()["error"]
+    assert "Traceback" not in response.text
+
+
+def test_writes_to_the_read_only_archive_are_405_not_500(sqlite_archive: tuple[Engine, str]) -> None:
+    engine, url = sqlite_archive
+    engine.dispose()
+    ds = make_datasette(sqlite_path(url), immutable=False)
+
+    async def requests():
+        await ds.invoke_startup()
+        post = await ds.client.post("/epaper/front_page", data={"paper": "hyrb", "date": "2024-03-01"})
+        put = await ds.client.request("PUT", "/epaper/story")
+        get = await ds.client.get("/epaper/front_page.json?_shape=array&paper=hyrb&date=2024-03-01")
+        return post, put, get
+
+    post, put, get = asyncio.run(requests())
+    for response in (post, put):
+        assert response.status_code == 405
+        assert response.headers["allow"] == "GET, HEAD, OPTIONS"
+        assert response.text == "405 Method Not Allowed: this archive is served read-only; use GET.\n"
+    assert get.status_code == 200 and len(get.json()) == 2
 
 
 # --------------------------------------------------------------------------- the browser
