@@ -163,7 +163,8 @@ def cmd_plot(args: argparse.Namespace) -> int:
             out = args.out or confined(Path.cwd(), f"coverage-{args.paper}-{args.year}.png")
             written = coverage_calendar(engine, args.paper, args.year, out)
         else:
-            out = args.out or confined(Path.cwd(), f"page-{args.paper}-{args.date.isoformat()}-{args.page}.png")
+            name = f"page-{args.paper}-{args.date.isoformat()}-{args.page}.png"
+            out = args.out or confined(Path.cwd(), name)
             written = page_map(engine, args.paper, args.date, args.page, out)
     except (PlotError, FontNotFound, RuntimeError, PathEscape) as exc:
         print(f"epaper plot: {exc}", file=sys.stderr)
