@@ -113,33 +113,37 @@ def migration_lock_path(engine: Engine) -> Path | None:
 
 
 @contextlib.contextmanager
-def migration_lock(engine: Engine, connection: Connection) -> Iterator[None]:
-    """Hold the database's migration lock: one process migrates, the others wait and then find it done."""
-    if engine.dialect.name == "postgresql":
-        # released by the end of the migration's transaction, or by the server if the process dies
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_MIGRATION_LOCK})
-        yield
-        return
-    path = migration_lock_path(engine)
+def _file_lock(path: Path | None) -> Iterator[None]:
     if path is None:
         yield
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)  # the kernel drops it if the process dies
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)  # waits; the kernel drops it if the process dies
         try:
             yield
         finally:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
+@contextlib.contextmanager
+def migrating(engine: Engine) -> Iterator[Connection]:
+    """A transaction that holds the database's migration lock until it has committed: one process migrates,
+    the others wait and then find the schema at its revision."""
+    with _file_lock(migration_lock_path(engine)), engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            # a transaction lock: released by the commit, or by the server if the process dies
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_MIGRATION_LOCK})
+        yield connection
+
+
 def upgrade(engine_or_url: Engine | str | None = None, revision: str = "head") -> None:
     """Migrate the database to `revision` (head by default); a no-op when it is already there.
 
-    Safe to call from several processes at once (migration_lock)."""
+    Safe to call from several processes at once (see `migrating`)."""
     engine = engine_or_url if isinstance(engine_or_url, Engine) else make_engine(engine_or_url)
     try:
-        with engine.begin() as connection, migration_lock(engine, connection):
+        with migrating(engine) as connection:
             command.upgrade(alembic_config(connection), revision)
     finally:
         if engine is not engine_or_url:
@@ -150,7 +154,7 @@ def downgrade(engine_or_url: Engine | str | None = None, revision: str = "base")
     """Migrate down to `revision` (base by default: drops every table)."""
     engine = engine_or_url if isinstance(engine_or_url, Engine) else make_engine(engine_or_url)
     try:
-        with engine.begin() as connection:
+        with migrating(engine) as connection:
             command.downgrade(alembic_config(connection), revision)
     finally:
         if engine is not engine_or_url:
