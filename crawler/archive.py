@@ -62,6 +62,7 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from crawler.paths import confined
 from schema.db import project_data_dir
 
 logger = logging.getLogger(__name__)
@@ -184,7 +185,7 @@ class WarcFileWriter:
 
     def __init__(self, directory: Path, group: str, max_bytes: int = DEFAULT_MAX_BYTES,
                  info: dict[str, str] | None = None) -> None:
-        self.directory = directory / safe_group(group)
+        self.directory = confined(directory, safe_group(group))
         self.group = safe_group(group)
         self.max_bytes = max(int(max_bytes), 1)
         self.info = info or {}
@@ -205,7 +206,7 @@ class WarcFileWriter:
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
         while True:
             self.serial += 1
-            path = self.directory / f"{self.group}-{stamp}-{os.getpid()}-{self.serial:05d}.warc.gz"
+            path = confined(self.directory, f"{self.group}-{stamp}-{os.getpid()}-{self.serial:05d}.warc.gz")
             try:
                 handle = open(path, "xb")  # noqa: SIM115 - kept open across records, closed in close()
             except FileExistsError:
@@ -548,6 +549,6 @@ def warc_files(directory: Path, papers: Iterable[str] | None = None) -> Iterator
         yield from sorted(directory.rglob("*.warc.gz"))
         return
     for paper in sorted({safe_group(p) for p in papers}):
-        sub = directory / paper
+        sub = confined(directory, paper)
         if sub.is_dir():
             yield from sorted(sub.glob("*.warc.gz"))

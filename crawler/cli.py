@@ -31,11 +31,14 @@ def run_crawl(spider_args: dict[str, str], settings_overrides: dict[str, Any] | 
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
 
+    from crawler.registry import load_registry
     from pipelines.store import EXIT_STATUS_KEY
 
     settings = get_project_settings()
     for key, value in (settings_overrides or {}).items():
         settings.set(key, value, priority="cmdline")
+    # an invalid registry raises RegistryError here, before Scrapy starts (main prints it as one line)
+    load_registry(settings.get("EPAPER_PAPERS"), settings.get("EPAPER_FIXTURE_URL"))
     process = CrawlerProcess(settings)
     crawler = process.create_crawler("epaper")
     process.crawl(crawler, **spider_args)
@@ -210,8 +213,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from crawler.registry import RegistryError
+
     args = build_parser().parse_args(argv)
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except RegistryError as exc:  # an invalid registry file: one line naming file, paper and field
+        print(f"epaper {args.command}: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -330,8 +330,13 @@ def page_image(view: PageView, root: Path | str | None = None) -> Path | None:
         from schema.db import project_data_dir
 
         root = os.environ.get(IMAGE_DIR_ENV) or project_data_dir() / "pages"
+    from crawler.paths import PathEscape, confined
+
     parts = urlsplit(view.image_url)
-    candidate = Path(root) / parts.netloc / parts.path.lstrip("/")
+    try:  # the URL comes from the site: `/../../etc/x` must not read outside the mirror
+        candidate = confined(root, parts.netloc, parts.path.lstrip("/"))
+    except PathEscape:
+        return None
     return candidate if candidate.is_file() else None
 
 

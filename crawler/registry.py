@@ -2,18 +2,26 @@
 
 Papers are data (data/papers.toml), not code: adding a paper on a supported family is one entry. Users add or
 override entries with a file of their own named by EPAPER_PAPERS (setting or environment variable).
+
+Every file is checked against a declarative schema (PAPER_FIELDS, LAYOUT_FIELDS) when it is read: a wrong type,
+an unknown field, a bad key or template is a RegistryError naming the file, the paper, the field and why, before
+any request is made. A registry that merely looks fine and then crawls nothing is worse than one that refuses.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
+import re
+import string
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -23,6 +31,11 @@ else:  # pragma: no cover
 BUNDLED_REGISTRY = Path(__file__).resolve().parent.parent / "data" / "papers.toml"
 DEFAULT_FIXTURE_URL = "http://127.0.0.1:8765"
 SCRIPTS = ("hans", "hant", "mixed")
+REGION_CODES = ("mainland", "hk", "tw")  # the OpenCC variant tables of pipelines/text/script.py
+# A paper key names lock files, archive folders and Redis keys: a slug, never a path.
+KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+KEY_RULE = "lowercase letters, digits, '_' and '-', starting with a letter or digit, at most 64 characters"
+SAMPLE_DATE = dt.date(2001, 2, 3)  # what an entry template is test-formatted with
 
 
 class RegistryError(ValueError):
@@ -57,7 +70,7 @@ class Paper:
     homepage: str | None = None
     timezone: str = "Asia/Shanghai"
     obey_robots: bool = True
-    options: Mapping[str, Any] = field(default_factory=dict)
+    options: Mapping[str, Any] = field(default_factory=dict)  # the optional crawl limits (OPTION_FIELDS)
 
     def layout_for(self, date: dt.date) -> Layout | None:
         """The layout in force on `date` (papers change platform over the years)."""
@@ -71,7 +84,194 @@ class Paper:
         return dt.datetime.now(ZoneInfo(self.timezone)).date()
 
 
-def _as_date(value: Any, where: str) -> dt.date | None:
+# --------------------------------------------------------------------------- the schema
+
+Check = Callable[[Any], "str | None"]  # the value (already of the right type) → why it is wrong, or None
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a registry table: its TOML name, the Python types TOML gives it, and a value check."""
+
+    name: str
+    types: tuple[type, ...]
+    kind: str  # the type in words, for messages: "a string", "true or false", …
+    required: bool = False
+    check: Check | None = None
+    items: type | None = None  # for lists: the type every element must have
+
+    def problem(self, value: Any) -> str | None:
+        """Why `value` does not fit this field, or None."""
+        # bool is an int to Python, but `obey_robots = 1` or `max_response_mb = true` is a mistake
+        if isinstance(value, bool) and bool not in self.types:
+            return f"must be {self.kind}, not {_describe(value)}"
+        if not isinstance(value, self.types):
+            return f"must be {self.kind}, not {_describe(value)}"
+        if self.items is not None:
+            for item in value:
+                if not isinstance(item, self.items) or isinstance(item, bool):
+                    return f"must hold only strings, not {_describe(item)}"
+        return self.check(value) if self.check else None
+
+
+def _describe(value: Any) -> str:
+    names = {
+        bool: "a boolean",
+        int: "an integer",
+        float: "a number",
+        str: "a string",
+        list: "a list",
+        dict: "a table",
+        dt.date: "a date",
+        dt.datetime: "a date-time",
+        dt.time: "a time",
+    }
+    return f"{names.get(type(value), type(value).__name__)} ({value!r})"[:120]
+
+
+def _non_empty(value: str) -> str | None:
+    return None if value.strip() else "must not be empty"
+
+
+def _one_of(choices: tuple[str, ...]) -> Check:
+    def check(value: str) -> str | None:
+        return None if value in choices else f"must be one of {', '.join(choices)}, not {value!r}"
+
+    return check
+
+
+def _http_url(value: str) -> str | None:
+    parts = urlsplit(value.replace("{fixture}", DEFAULT_FIXTURE_URL))
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"must be an http(s) URL with a host, not {value!r}"
+    return None
+
+
+def _timezone(value: str) -> str | None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return f"is an unknown timezone {value!r} (give an IANA name such as Asia/Shanghai)"
+    return None
+
+
+def _family(value: str) -> str | None:
+    from crawler.families import FAMILIES
+
+    if value in FAMILIES:
+        return None
+    return f"names an unknown layout family {value!r}{_did_you_mean(value, FAMILIES)} (known: {', '.join(sorted(FAMILIES))})"
+
+
+def _entry_template(value: str) -> str | None:
+    """The spider formats the entry with `date=`: any other placeholder would fail there, mid-crawl."""
+    try:
+        names = [name for _, name, _, _ in string.Formatter().parse(value) if name is not None]
+    except ValueError as exc:
+        return f"is not a valid template ({exc}): {value!r}"
+    other = sorted({n for n in names if n.split(".")[0].split("[")[0] != "date"})
+    if other:
+        return (
+            f"has an unknown placeholder {{{other[0]}}} in {value!r}; the only placeholder is {{date:FORMAT}}"
+        )
+    try:
+        value.format(date=SAMPLE_DATE)
+    except (ValueError, AttributeError, IndexError, KeyError, TypeError) as exc:
+        return f"is not a valid template ({exc}): {value!r}"
+    return None
+
+
+def _date_value(value: Any) -> str | None:
+    return (
+        None
+        if isinstance(value, dt.date) or _as_date(value) is not None
+        else f"is not a date (YYYY-MM-DD): {value!r}"
+    )
+
+
+def _positive(value: float) -> str | None:
+    return None if value > 0 else f"must be a positive number, not {value!r}"
+
+
+def _hosts(value: list[str]) -> str | None:
+    for host in value:
+        if not host.strip() or "/" in host or " " in host:
+            return f"must list host names (such as epaper.example.com), not {host!r}"
+    return None
+
+
+STRING, BOOL, NUMBER, LIST, DATE = (str,), (bool,), (int, float), (list,), (dt.date, str)
+
+LAYOUT_FIELDS: tuple[Field, ...] = (
+    Field("family", STRING, "a string", required=True, check=_family),
+    Field("base_url", STRING, "a string", required=True, check=_http_url),
+    Field("entry", STRING, "a string", check=_entry_template),
+    Field("skin", STRING, "a string"),
+    Field("from", DATE, "a date (YYYY-MM-DD)", check=_date_value),
+    Field("until", DATE, "a date (YYYY-MM-DD)", check=_date_value),
+)
+OPTION_FIELDS: tuple[Field, ...] = (  # crawl limits; kept in Paper.options
+    Field("allowed_hosts", LIST, "a list of strings", check=_hosts, items=str),
+    Field("max_response_mb", NUMBER, "a number", check=_positive),
+)
+PAPER_FIELDS: tuple[Field, ...] = (
+    Field("name", STRING, "a string", required=True, check=_non_empty),
+    Field("region", STRING, "a string"),
+    Field("script", STRING, "a string", check=_one_of(SCRIPTS)),
+    Field("region_code", STRING, "a string", check=_one_of(REGION_CODES)),
+    Field("homepage", STRING, "a string", check=_http_url),
+    Field("timezone", STRING, "a string", check=_timezone),
+    Field("obey_robots", BOOL, "true or false"),
+    *OPTION_FIELDS,
+    Field("layouts", LIST, "a list of [[papers.KEY.layouts]] tables", required=True),
+)
+
+
+def _did_you_mean(name: str, known: Any) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _check_table(table: Mapping[str, Any], fields: tuple[Field, ...], where: str) -> None:
+    """Every field of `table` known and well-typed, every required one present; the first problem raises."""
+    by_name = {f.name: f for f in fields}
+    for name in table:
+        if name not in by_name:
+            raise RegistryError(f"{where}: unknown field {name!r}{_did_you_mean(name, by_name)}")
+    for spec in fields:
+        if spec.name not in table:
+            if spec.required:
+                raise RegistryError(f"{where}: missing {spec.name!r}")
+            continue
+        why = spec.problem(table[spec.name])
+        if why:
+            raise RegistryError(f"{where}: field {spec.name!r} {why}")
+
+
+def check_entry(key: str, entry: Any, where: str) -> None:
+    """Raise RegistryError unless `entry` is a valid [papers.KEY] table (`where` names its file)."""
+    paper = f"{where}: paper {key!r}"
+    if not KEY_PATTERN.match(key):
+        raise RegistryError(f"{paper}: the key must be a slug ({KEY_RULE})")
+    if not isinstance(entry, dict):
+        raise RegistryError(f"{paper}: must be a table ([papers.{key}]), not {_describe(entry)}")
+    if not entry.get("layouts"):
+        raise RegistryError(f"{paper}: needs at least one [[papers.{key}.layouts]] entry")
+    _check_table(entry, PAPER_FIELDS, paper)
+    for i, raw in enumerate(entry["layouts"]):
+        layout = f"{paper} layout {i + 1}"
+        if not isinstance(raw, dict):
+            raise RegistryError(f"{layout}: must be a [[papers.{key}.layouts]] table, not {_describe(raw)}")
+        _check_table(raw, LAYOUT_FIELDS, layout)
+        first, last = _as_date(raw.get("from")), _as_date(raw.get("until"))
+        if first and last and last < first:
+            raise RegistryError(f"{layout}: 'until' {last} is before 'from' {first}")
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _as_date(value: Any) -> dt.date | None:
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
@@ -80,8 +280,8 @@ def _as_date(value: Any, where: str) -> dt.date | None:
         return value
     try:
         return dt.date.fromisoformat(str(value))
-    except ValueError as exc:
-        raise RegistryError(f"{where}: not a date: {value!r}") from exc
+    except ValueError:
+        return None
 
 
 def _expand(text: str | None, fixture_url: str) -> str | None:
@@ -91,59 +291,90 @@ def _expand(text: str | None, fixture_url: str) -> str | None:
 
 
 def _paper_from_entry(key: str, entry: Mapping[str, Any], fixture_url: str) -> Paper:
-    where = f"paper {key!r}"
-    if "name" not in entry:
-        raise RegistryError(f"{where}: missing 'name'")
-    raw_layouts = entry.get("layouts") or []
-    if not raw_layouts:
-        raise RegistryError(f"{where}: needs at least one [[papers.{key}.layouts]] entry")
+    """A Paper from an entry that check_entry accepted."""
     layouts = []
-    for i, raw in enumerate(raw_layouts):
-        lw = f"{where} layout {i + 1}"
-        if "family" not in raw or "base_url" not in raw:
-            raise RegistryError(f"{lw}: needs 'family' and 'base_url'")
-        base = _expand(str(raw["base_url"]), fixture_url) or ""
+    for raw in entry["layouts"]:
+        base = _expand(raw["base_url"], fixture_url) or ""
         if not base.endswith("/"):
             base += "/"
         layouts.append(
             Layout(
-                family=str(raw["family"]),
+                family=raw["family"],
                 base_url=base,
                 entry=raw.get("entry"),
                 skin=raw.get("skin"),
-                valid_from=_as_date(raw.get("from"), lw),
-                valid_until=_as_date(raw.get("until"), lw),
+                valid_from=_as_date(raw.get("from")),
+                valid_until=_as_date(raw.get("until")),
             )
         )
-    script = str(entry.get("script", "hans"))
-    if script not in SCRIPTS:
-        raise RegistryError(f"{where}: script must be one of {SCRIPTS}, not {script!r}")
-    known = {"name", "layouts", "region", "script", "region_code", "homepage", "timezone", "obey_robots"}
     return Paper(
         key=key,
-        name=str(entry["name"]),
+        name=entry["name"],
         layouts=tuple(layouts),
         region=entry.get("region"),
-        script=script,
-        region_code=str(entry.get("region_code", "mainland")),
+        script=entry.get("script", "hans"),
+        region_code=entry.get("region_code", "mainland"),
         homepage=_expand(entry.get("homepage"), fixture_url),
-        timezone=str(entry.get("timezone", "Asia/Shanghai")),
-        obey_robots=bool(entry.get("obey_robots", True)),
-        options={k: v for k, v in entry.items() if k not in known},
+        timezone=entry.get("timezone", "Asia/Shanghai"),
+        obey_robots=entry.get("obey_robots", True),
+        options={f.name: entry[f.name] for f in OPTION_FIELDS if f.name in entry},
     )
 
 
-def _read(path: Path) -> Mapping[str, Any]:
+_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?")
+QUOTES = "\"'"
+_ASSIGNMENT = re.compile(r"^\s*([A-Za-z0-9_\-\"'.]+)\s*=")
+
+
+def _toml_problem(path: Path, exc: tomllib.TOMLDecodeError) -> str:
+    """`file:line:column: why (in [table], key 'k')`: tomllib puts the position in its message only."""
+    message = str(exc)
+    found = _POSITION.search(message)
+    if not found:
+        return f"{path}: not valid TOML: {message}"
+    line, column = int(found.group(1)), int(found.group(2))
+    why = message[: found.start()]
+    context = []
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        lines = []
+    table = next((m.group(1) for m in map(_HEADER.match, reversed(lines[: line - 1])) if m), None)
+    if table:
+        context.append(f"in [{table}]")
+    assigned = _ASSIGNMENT.match(lines[line - 1]) if 0 < line <= len(lines) else None
+    if assigned:
+        context.append(f"key {assigned.group(1).strip(QUOTES)!r}")
+    where = f" ({', '.join(context)})" if context else ""
+    return f"{path}:{line}:{column}: not valid TOML: {why}{where}"
+
+
+def _read(path: Path) -> dict[str, Any]:
+    """The checked [papers] entries of one registry file."""
     try:
         with path.open("rb") as fh:
             data = tomllib.load(fh)
     except FileNotFoundError as exc:
         raise RegistryError(f"registry file not found: {path}") from exc
     except tomllib.TOMLDecodeError as exc:
-        raise RegistryError(f"{path}: {exc}") from exc
+        raise RegistryError(_toml_problem(path, exc)) from exc
+    except UnicodeDecodeError as exc:
+        raise RegistryError(
+            f"{path}: not UTF-8 text (byte {exc.start}): a registry file is UTF-8 TOML"
+        ) from exc
+    except OSError as exc:
+        raise RegistryError(f"{path}: cannot read the registry file: {exc.strerror or exc}") from exc
+    for name in data:
+        if name != "papers":
+            raise RegistryError(
+                f"{path}: unknown table {name!r}{_did_you_mean(name, ['papers'])}; entries go in [papers.KEY]"
+            )
     papers = data.get("papers", {})
     if not isinstance(papers, dict):
         raise RegistryError(f"{path}: [papers] must be a table")
+    for key, entry in papers.items():
+        check_entry(key, entry, str(path))
     return papers
 
 

@@ -157,17 +157,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_plot(args: argparse.Namespace) -> int:
+    from crawler.paths import PathEscape, confined
     from crawler.plots import FontNotFound, PlotError, coverage_calendar, page_map
 
     engine = _engine(args.db)
-    try:
+    try:  # a default file name holds the paper key: it stays in the working directory
         if args.plot == "coverage":
-            out = args.out or Path(f"coverage-{args.paper}-{args.year}.png")
+            out = args.out or confined(Path.cwd(), f"coverage-{args.paper}-{args.year}.png")
             written = coverage_calendar(engine, args.paper, args.year, out)
         else:
-            out = args.out or Path(f"page-{args.paper}-{args.date.isoformat()}-{args.page}.png")
+            name = f"page-{args.paper}-{args.date.isoformat()}-{args.page}.png"
+            out = args.out or confined(Path.cwd(), name)
             written = page_map(engine, args.paper, args.date, args.page, out)
-    except (PlotError, FontNotFound, RuntimeError) as exc:
+    except (PlotError, FontNotFound, RuntimeError, PathEscape) as exc:
         print(f"epaper plot: {exc}", file=sys.stderr)
         return 2
     finally:

@@ -57,9 +57,11 @@ def lock_path(lock_dir: Path, paper: str, db_url: str) -> Path:
     """The lock of one paper in one database: `<paper>.<10 hex of the URL's sha1>.lock`.
 
     What must not overlap is two runs writing the same paper's rows; runs of a paper into different
-    databases (tests, a staging copy) do not contend."""
+    databases (tests, a staging copy) do not contend. A key that is not a plain name is refused (PathEscape)."""
+    from crawler.paths import confined
+
     digest = hashlib.sha1(db_url.encode("utf-8")).hexdigest()[:10]
-    return lock_dir / f"{paper}.{digest}.lock"
+    return confined(lock_dir, f"{paper}.{digest}.lock")
 
 
 class Busy(Exception):

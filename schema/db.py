@@ -3,25 +3,33 @@
 SQLite is the default (one file, WAL so that `epaper status` can read while a crawl writes); any SQLAlchemy
 URL works, PostgreSQL being the scale target. The Alembic configuration is built in code from the package's
 own migrations folder, so `epaper db upgrade` works from a checkout and from a pip install alike.
+
+Every crawl migrates its database when it opens it, so two crawls started at once on a fresh database would
+both create the tables (`table crawl_run already exists`). Migrations are serialised: an flock on
+`<database file>-migrate.lock` for SQLite, a transaction-scoped advisory lock for PostgreSQL.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import Connection, make_url
 
 ENV_VAR = "EPAPER_DATABASE_URL"
 SETTING = "EPAPER_DATABASE_URL"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# pg_advisory_xact_lock key of "migrating this database" (any constant; this one is b"epaper-m" as an int64)
+PG_MIGRATION_LOCK = int.from_bytes(b"epaper-m", "big", signed=True)
 
 
 def project_data_dir() -> Path:
@@ -94,11 +102,48 @@ def alembic_config(connection: Connection | None = None, url: str | None = None)
     return config
 
 
+def migration_lock_path(engine: Engine) -> Path | None:
+    """The lock file beside a SQLite database file (None for other databases and in-memory SQLite)."""
+    if engine.dialect.name != "sqlite":
+        return None
+    database = engine.url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database).expanduser().with_name(Path(database).name + "-migrate.lock")
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path | None) -> Iterator[None]:
+    if path is None:
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)  # waits; the kernel drops it if the process dies
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def migrating(engine: Engine) -> Iterator[Connection]:
+    """A transaction that holds the database's migration lock until it has committed: one process migrates,
+    the others wait and then find the schema at its revision."""
+    with _file_lock(migration_lock_path(engine)), engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            # a transaction lock: released by the commit, or by the server if the process dies
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_MIGRATION_LOCK})
+        yield connection
+
+
 def upgrade(engine_or_url: Engine | str | None = None, revision: str = "head") -> None:
-    """Migrate the database to `revision` (head by default); a no-op when it is already there."""
+    """Migrate the database to `revision` (head by default); a no-op when it is already there.
+
+    Safe to call from several processes at once (see `migrating`)."""
     engine = engine_or_url if isinstance(engine_or_url, Engine) else make_engine(engine_or_url)
     try:
-        with engine.begin() as connection:
+        with migrating(engine) as connection:
             command.upgrade(alembic_config(connection), revision)
     finally:
         if engine is not engine_or_url:
@@ -109,7 +154,7 @@ def downgrade(engine_or_url: Engine | str | None = None, revision: str = "base")
     """Migrate down to `revision` (base by default: drops every table)."""
     engine = engine_or_url if isinstance(engine_or_url, Engine) else make_engine(engine_or_url)
     try:
-        with engine.begin() as connection:
+        with migrating(engine) as connection:
             command.downgrade(alembic_config(connection), revision)
     finally:
         if engine is not engine_or_url:

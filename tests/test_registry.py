@@ -57,9 +57,11 @@ def test_environment_variable_names_the_user_registry(tmp_path: Path, monkeypatc
     [
         ('[papers.x]\nname = "X"\n', "at least one"),
         ('[papers.x]\n[[papers.x.layouts]]\nfamily = "founder-pc"\nbase_url = "http://x/"\n', "missing 'name'"),
-        ('[papers.x]\nname = "X"\nscript = "latin"\n[[papers.x.layouts]]\nfamily = "f"\nbase_url = "u"\n', "script"),
-        ('[papers.x]\nname = "X"\n[[papers.x.layouts]]\nfamily = "f"\nbase_url = "u"\nfrom = "yesterday"\n', "not a date"),
-        ("[papers.x\n", "bad.toml: Expected"),
+        ('[papers.x]\nname = "X"\nscript = "latin"\n[[papers.x.layouts]]\nfamily = "founder-pc"\n'
+         'base_url = "http://x/"\n', "script"),
+        ('[papers.x]\nname = "X"\n[[papers.x.layouts]]\nfamily = "founder-pc"\nbase_url = "http://x/"\n'
+         'from = "yesterday"\n', "not a date"),
+        ("[papers.x\n", "bad.toml:1:10: not valid TOML: Expected"),
     ],
 )
 def test_malformed_entries_raise_clear_errors(tmp_path: Path, toml: str, message: str) -> None:

@@ -7,11 +7,15 @@ articles failed. The store stage leaves its verdict in the stats (pipelines.stor
 from __future__ import annotations
 
 import argparse
+import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
+from crawler.registry import RegistryError, load_registry
 from pipelines.store import EXIT_STATUS_KEY
+
+REGISTRY_EXIT = 2  # the registry (bundled or EPAPER_PAPERS) is invalid: nothing was crawled
 
 
 class Command(ScrapyCrawlCommand):
@@ -19,6 +23,12 @@ class Command(ScrapyCrawlCommand):
         if len(args) != 1:
             raise UsageError("give exactly one spider: scrapy crawl epaper -a paper=KEY")
         assert self.crawler_process
+        try:  # before Scrapy starts: an invalid registry is one line and a non-zero exit, not a traceback
+            load_registry(self.settings.get("EPAPER_PAPERS"), self.settings.get("EPAPER_FIXTURE_URL"))
+        except RegistryError as exc:
+            print(f"scrapy crawl: {exc}", file=sys.stderr)
+            self.exitcode = REGISTRY_EXIT
+            return
         crawler = self._create_crawler(args[0])
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
