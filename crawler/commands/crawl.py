@@ -29,7 +29,7 @@ class Command(ScrapyCrawlCommand):
             print(f"scrapy crawl: {exc}", file=sys.stderr)
             self.exitcode = REGISTRY_EXIT
             return
-        crawler = self._create_crawler(args[0])
+        crawler = self.crawler_process.create_crawler(args[0])  # public since Scrapy 1.x; _create_crawler is 2.18+
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
         if self.crawler_process.bootstrap_failed:
