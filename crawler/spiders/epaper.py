@@ -7,7 +7,6 @@ promised ends as an item: stored, not published, or a FailureItem with the reaso
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from typing import Any
@@ -326,16 +325,8 @@ class EpaperSpider(scrapy.Spider):
     def _capped(
         self, record: PageRecord, response: Response, paper: Paper, day: dt.date, is_entry: bool
     ) -> tuple[PageRecord, list[Any]]:
-        """The page record within the caps (crawler/limits.py), and the failure rows for what was cut.
-
-        An article listed at the page's own URL (a self-link) is no article: it is left out, not promised."""
+        """The page record within the caps (crawler/limits.py), and the failure rows for what was cut."""
         items: list[Any] = []
-        own = {response.url, response.request.url, record.url}
-        selfies = [ref for ref in record.articles if ref.url in own]
-        if selfies:
-            record = dataclasses.replace(record, articles=[ref for ref in record.articles if ref.url not in own])
-            self._note(paper.key, day, f"page {record.number} lists itself as an article ({len(selfies)}×): left out")
-            self._inc("epaper/limits/self_links", len(selfies))
         record, hits = cap_page(record, self.caps)
         for hit in hits:
             if hit.stat == "pages_per_edition" and not is_entry:
@@ -346,7 +337,7 @@ class EpaperSpider(scrapy.Spider):
             if hit.url is not None:
                 kind = "page" if hit.stat == "pages_per_edition" else "article"
                 items.append(FailureItem(paper.key, day, hit.url, kind, hit.reason, 0, record.url))
-        if (selfies or hits) and (paper.key, day) in self._entries:
+        if hits and (paper.key, day) in self._entries:
             url, pages = self._entries[(paper.key, day)]
             items.append(EditionItem(paper.key, day, url=url, page_count=pages, reason=self._edition_reason(paper.key, day)))
         return record, items
@@ -380,7 +371,7 @@ class EpaperSpider(scrapy.Spider):
         if request.url in chain:
             self._dropped[url] = "redirect loop: " + " → ".join([*chain, request.url])
         else:
-            self._dropped[url] = f"redirects to {request.url}, which this run had already fetched"
+            self._dropped[url] = "redirected to a URL this run had already requested: " + " → ".join([*chain, request.url])
 
     def on_idle(self, **kwargs: Any) -> None:
         """Before the spider closes: account every promised URL that was never answered (one data: request whose
