@@ -55,7 +55,12 @@ def write_registry(path: Path, site: SiteDef, key: str, **extra: object) -> Path
     lines = [f"[papers.{key}]", 'name = "敌意日报"', 'script = "hans"']
     for name, value in extra.items():
         lines.append(f"{name} = {_toml(value)}")
-    lines += ["", f"[[papers.{key}.layouts]]", 'family = "founder-pc"', f'base_url = "{{fixture}}{site.root}"']
+    lines += [
+        "",
+        f"[[papers.{key}.layouts]]",
+        'family = "founder-pc"',
+        f'base_url = "{{fixture}}{site.root}"',
+    ]
     lines.append(f'entry = "{entry}"')
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -70,7 +75,12 @@ def _toml(value: object) -> str:
 
 
 def hostile_crawl(
-    server_url: str, database: str, registry: Path, key: str, tmp_path: Path, settings: dict[str, str] | None = None,
+    server_url: str,
+    database: str,
+    registry: Path,
+    key: str,
+    tmp_path: Path,
+    settings: dict[str, str] | None = None,
     timeout: float = 180,
 ) -> HostileCrawl:
     """`scrapy crawl epaper -a paper=KEY -a date=DAY` in a subprocess, with its peak RSS and stray files."""
@@ -80,10 +90,17 @@ def hostile_crawl(
     for name, value in {**FAST_SETTINGS, "EPAPER_DATABASE_URL": database, **(settings or {})}.items():
         cmd += ["-s", f"{name}={value}"]
     env = dict(
-        os.environ, EPAPER_FIXTURE_URL=server_url, SCRAPY_SETTINGS_MODULE="crawler.settings", EPAPER_PAPERS=str(registry),
-        HOME=str(home), XDG_DATA_HOME=str(home / ".local/share"), XDG_CONFIG_HOME=str(home / ".config"),
-        XDG_CACHE_HOME=str(home / ".cache"), XDG_STATE_HOME=str(home / ".local/state"),
-        EPAPER_ARCHIVE_DIR=str(tmp_path / "data" / "archive"), EPAPER_LOCK_DIR=str(tmp_path / "data" / "locks"),
+        os.environ,
+        EPAPER_FIXTURE_URL=server_url,
+        SCRAPY_SETTINGS_MODULE="crawler.settings",
+        EPAPER_PAPERS=str(registry),
+        HOME=str(home),
+        XDG_DATA_HOME=str(home / ".local/share"),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_CACHE_HOME=str(home / ".cache"),
+        XDG_STATE_HOME=str(home / ".local/state"),
+        EPAPER_ARCHIVE_DIR=str(tmp_path / "data" / "archive"),
+        EPAPER_LOCK_DIR=str(tmp_path / "data" / "locks"),
     )
     before = tree_state(PROJECT_ROOT)
     with tempfile.TemporaryFile() as out:
@@ -100,4 +117,20 @@ def hostile_crawl(
     after = tree_state(PROJECT_ROOT)
     stray = sorted(p for p, mtime in after.items() if before.get(p) != mtime)
     stray += sorted(str(p) for p in home.rglob("*") if p.is_file())
-    return HostileCrawl(proc.returncode, log, database, stray, usage.ru_maxrss / 1024)  # ru_maxrss: KiB on Linux
+    return HostileCrawl(
+        proc.returncode, log, database, stray, usage.ru_maxrss / 1024
+    )  # ru_maxrss: KiB on Linux
+
+
+def crawl_site(
+    server_url: str,
+    database: str,
+    tmp_path: Path,
+    site: SiteDef,
+    settings: dict[str, str] | None = None,
+    timeout: float = 180,
+    **registry_fields: object,
+) -> HostileCrawl:
+    """Crawl DAY of `site` as the paper of the same key, with extra registry fields for its entry."""
+    registry = write_registry(tmp_path / "papers.toml", site, site.key, **registry_fields)
+    return hostile_crawl(server_url, database, registry, site.key, tmp_path, settings, timeout)

@@ -32,7 +32,9 @@ def site(key: str, pages: int = 2, articles: int = 3) -> SiteDef:
 class HostileServer(FixtureServer):
     """FixtureServer whose `hostile` paths (suffix or regex, as in testsite faults) answer through handlers."""
 
-    def __init__(self, sites: list[SiteDef], hostile: dict[Pattern, Handler] | None = None, host: str = "127.0.0.1"):
+    def __init__(
+        self, sites: list[SiteDef], hostile: dict[Pattern, Handler] | None = None, host: str = "127.0.0.1"
+    ):
         super().__init__(sites, host=host)
         self.hostile: dict[Pattern, Handler] = dict(hostile or {})
         self.asked: dict[str, list[float]] = {}  # path → monotonic times it was asked for

@@ -15,7 +15,7 @@ import pytest
 
 from crawler.testsite.sites import SiteDef
 
-from .conftest import PROJECT_ROOT, HostileCrawl, hostile_crawl, write_registry
+from .conftest import PROJECT_ROOT, HostileCrawl, crawl_site
 from .hostile import (
     DAY,
     HostileServer,
@@ -82,7 +82,7 @@ def test_article_redirect_to_another_host_is_refused_with_a_failure_row(
     moved = article_path(s, 0, 1)
     with HostileServer([s]) as server:
         server.hostile[moved] = _off_host(server, other_host)
-        crawl = hostile_crawl(server.base_url, db_url, write_registry(tmp_path / "r.toml", s, "offhost"), "offhost", tmp_path)
+        crawl = crawl_site(server.base_url, db_url, tmp_path, s)
     assert crawl.returncode == 1, crawl.log[-3000:]
     assert_clean(crawl)
     assert other_host.asked == {}  # not even robots.txt was asked of the other host
@@ -100,7 +100,7 @@ def test_entry_redirect_to_another_host_fails_the_edition(
     s = site("offhost")
     with HostileServer([s]) as server:
         server.hostile[entry_path(s)] = _off_host(server, other_host)
-        crawl = hostile_crawl(server.base_url, sqlite_url, write_registry(tmp_path / "r.toml", s, "offhost"), "offhost", tmp_path)
+        crawl = crawl_site(server.base_url, sqlite_url, tmp_path, s)
     assert crawl.returncode == 1
     assert_clean(crawl)
     assert other_host.asked == {}
@@ -118,8 +118,7 @@ def test_registry_allowed_hosts_lets_the_paper_use_another_host(
     moved = article_path(s, 0, 1)
     with HostileServer([s]) as server:
         server.hostile[moved] = _off_host(server, other_host)
-        registry = write_registry(tmp_path / "r.toml", s, "offhost", allowed_hosts=[OTHER_HOST])
-        crawl = hostile_crawl(server.base_url, sqlite_url, registry, "offhost", tmp_path)
+        crawl = crawl_site(server.base_url, sqlite_url, tmp_path, s, allowed_hosts=[OTHER_HOST])
     assert crawl.returncode == 0, crawl.log[-3000:]
     assert_clean(crawl)
     assert other_host.times_asked(moved)  # followed
@@ -132,17 +131,18 @@ def test_registry_allowed_hosts_lets_the_paper_use_another_host(
 
 def test_gzip_bomb_is_cut_at_the_papers_size_cap_with_bounded_memory(tmp_path: Path, sqlite_url: str) -> None:
     s = site("bomb")
-    bombed = article_path(s, 1, 0)
-    with HostileServer([s], {bombed: gzip_bomb(256)}) as server:  # ~250 KB on the wire, 256 MiB inflated
-        registry = write_registry(tmp_path / "r.toml", s, "bomb", max_response_mb=1)
-        crawl = hostile_crawl(server.base_url, sqlite_url, registry, "bomb", tmp_path)
+    bombed, big = article_path(s, 1, 0), article_path(s, 1, 1)
+    hostile = {bombed: gzip_bomb(256), big: huge_text_article(400_000)}  # 256 MiB inflated; 1.2 MB plain
+    with HostileServer([s], hostile) as server:
+        crawl = crawl_site(server.base_url, sqlite_url, tmp_path, s, max_response_mb=1)
     assert crawl.returncode == 1, crawl.log[-3000:]
     assert_clean(crawl)
-    [(kind, url, reason)] = crawl.failures()
-    assert (kind, url) == ("article", server.base_url + bombed)
-    assert "exceeded DOWNLOAD_MAXSIZE (1048576 B) during decompression" in reason
+    failures = {url.removeprefix(server.base_url): (kind, reason) for kind, url, reason in crawl.failures()}
+    assert set(failures) == {bombed, big}
+    assert "exceeded DOWNLOAD_MAXSIZE (1048576 B) during decompression" in failures[bombed][1]
+    assert "larger than download max size (1048576)" in failures[big][1]
     assert crawl.edition()[0] == "partial"
-    assert crawl.scalar("select count(*) from article_part") == article_total(s) - 1
+    assert crawl.scalar("select count(*) from article_part") == article_total(s) - 2
     print("peak RSS of the crawl:", crawl.peak_rss_mb, "MiB")
     assert crawl.peak_rss_mb < 200, crawl.peak_rss_mb  # the whole body inflated would take 256+ MiB
 
@@ -165,15 +165,24 @@ def test_redirect_loops_get_failure_rows_and_the_edition_a_reason(tmp_path: Path
         server.hostile[a] = redirect_to(lambda srv, _p: srv.base_url + b + "?from=a")
         server.hostile[b] = redirect_to(lambda srv, _p: srv.base_url + a)  # a → b → a
         server.hostile[selfish] = redirect_to(lambda srv, path: srv.base_url + path)  # redirects to itself
-        crawl = hostile_crawl(server.base_url, db_url, write_registry(tmp_path / "r.toml", s, "loops"), "loops", tmp_path)
+        crawl = crawl_site(server.base_url, db_url, tmp_path, s)
     assert crawl.returncode == 1, crawl.log[-3000:]
     assert_clean(crawl)
     failures = {url.removeprefix(server.base_url): (kind, reason) for kind, url, reason in crawl.failures()}
     assert set(failures) == {a, b, selfish}
-    assert failures[selfish] == ("article", f"redirect loop: {server.base_url}{selfish} → {server.base_url}{selfish}")
+    assert failures[selfish] == (
+        "article",
+        f"redirect loop: {server.base_url}{selfish} → {server.base_url}{selfish}",
+    )
     # a → b?from=a → a: a came back to itself; b → a: a was already requested
-    assert failures[a][1] == f"redirect loop: {server.base_url}{a} → {server.base_url}{b}?from=a → {server.base_url}{a}"
-    assert failures[b] == ("article", f"redirected to a URL this run had already requested: {server.base_url}{b} → {server.base_url}{a}")
+    assert (
+        failures[a][1]
+        == f"redirect loop: {server.base_url}{a} → {server.base_url}{b}?from=a → {server.base_url}{a}"
+    )
+    assert failures[b] == (
+        "article",
+        f"redirected to a URL this run had already requested: {server.base_url}{b} → {server.base_url}{a}",
+    )
     status, reason = crawl.edition()
     assert status == "partial" and reason.startswith("3 promised URL(s) never fetched: redirect")
     assert crawl.scalar("select count(*) from article_part") == article_total(s) - 3
@@ -183,13 +192,14 @@ def test_urls_over_the_length_limit_get_failure_rows(tmp_path: Path, sqlite_url:
     s = site("longurl", pages=1, articles=2)
     with HostileServer([s]) as server:
         limit = len(server.base_url + entry_path(s)) + 2  # the entry fits; its articles' URLs are longer
-        crawl = hostile_crawl(server.base_url, sqlite_url, write_registry(tmp_path / "r.toml", s, "longurl"), "longurl",
-                              tmp_path, {"URLLENGTH_LIMIT": str(limit)})
+        crawl = crawl_site(server.base_url, sqlite_url, tmp_path, s, {"URLLENGTH_LIMIT": str(limit)})
     assert crawl.returncode == 1, crawl.log[-3000:]
     assert_clean(crawl)
     failures = crawl.failures()
     assert len(failures) == 2
-    assert all(kind == "article" and f"over URLLENGTH_LIMIT={limit}" in reason for kind, _url, reason in failures)
+    assert all(
+        kind == "article" and f"over URLLENGTH_LIMIT={limit}" in reason for kind, _url, reason in failures
+    )
     status, reason = crawl.edition()
     assert status == "partial" and "over URLLENGTH_LIMIT" in reason
 
@@ -199,8 +209,10 @@ def test_urls_over_the_length_limit_get_failure_rows(tmp_path: Path, sqlite_url:
 
 def test_article_with_a_text_node_over_10_mb_is_parsed(tmp_path: Path, sqlite_url: str) -> None:
     s = site("huge", pages=1, articles=2)
-    with HostileServer([s], {article_path(s, 0, 1): huge_text_article(4_000_000)}) as server:  # 12 MB in UTF-8
-        crawl = hostile_crawl(server.base_url, sqlite_url, write_registry(tmp_path / "r.toml", s, "huge"), "huge", tmp_path)
+    with HostileServer(
+        [s], {article_path(s, 0, 1): huge_text_article(4_000_000)}
+    ) as server:  # 12 MB in UTF-8
+        crawl = crawl_site(server.base_url, sqlite_url, tmp_path, s)
     assert crawl.returncode == 0, crawl.log[-3000:]
     assert_clean(crawl)
     assert crawl.failures() == []
@@ -227,15 +239,17 @@ def test_retry_after_over_the_cap_gives_the_paper_up_for_the_run(tmp_path: Path,
     s = site("throttled", pages=1, articles=4)
     limited = article_path(s, 0, 0)
     with HostileServer([s], {limited: too_many_requests("3600")}) as server:
-        crawl = hostile_crawl(server.base_url, sqlite_url, write_registry(tmp_path / "r.toml", s, "throttled"),
-                              "throttled", tmp_path, {"EPAPER_RETRY_AFTER_MAX": "2", "CONCURRENT_REQUESTS": "1"},
-                              timeout=120)
+        settings = {"EPAPER_RETRY_AFTER_MAX": "2", "CONCURRENT_REQUESTS": "1"}
+        crawl = crawl_site(server.base_url, sqlite_url, tmp_path, s, settings, timeout=120)
         asked = len(server.times_asked(limited))
     assert crawl.returncode == 1, crawl.log[-3000:]
     assert_clean(crawl)
     assert asked == 1  # not retried after 1, 2, 4 s: given up at once
     failures = {url.removeprefix(server.base_url): reason for _kind, url, reason in crawl.failures()}
-    assert "Retry-After 3600 s, over EPAPER_RETRY_AFTER_MAX=2 s: throttled given up for this run" in failures[limited]
+    assert (
+        "Retry-After 3600 s, over EPAPER_RETRY_AFTER_MAX=2 s: throttled given up for this run"
+        in failures[limited]
+    )
     # the articles still waiting when the paper was given up fail with the same reason, instead of being fetched
     assert all("given up for this run" in r for r in failures.values())
     assert crawl.edition()[0] == "partial"
@@ -247,8 +261,7 @@ def test_retry_after_within_the_cap_is_honoured(tmp_path: Path, sqlite_url: str)
     s = site("throttled", pages=1, articles=2)
     limited = article_path(s, 0, 0)
     with HostileServer([s], {limited: too_many_requests("1", times=1)}) as server:
-        crawl = hostile_crawl(server.base_url, sqlite_url, write_registry(tmp_path / "r.toml", s, "throttled"),
-                              "throttled", tmp_path, {"EPAPER_RETRY_AFTER_MAX": "5"})
+        crawl = crawl_site(server.base_url, sqlite_url, tmp_path, s, {"EPAPER_RETRY_AFTER_MAX": "5"})
         first, second = server.times_asked(limited)
     assert crawl.returncode == 0, crawl.log[-3000:]
     assert_clean(crawl)
@@ -273,11 +286,13 @@ def test_retry_after_header_forms() -> None:
 
 def test_page_edition_and_polygon_caps_are_counted_and_explained(tmp_path: Path, sqlite_url: str) -> None:
     s = site("crowded", pages=6, articles=8)
-    caps = {"EPAPER_MAX_PAGES_PER_EDITION": "4", "EPAPER_MAX_ARTICLES_PER_PAGE": "5",
-            "EPAPER_MAX_POLYGON_COORDINATES": "10"}  # the lead article's L-shaped area has 12
+    caps = {
+        "EPAPER_MAX_PAGES_PER_EDITION": "4",
+        "EPAPER_MAX_ARTICLES_PER_PAGE": "5",
+        "EPAPER_MAX_POLYGON_COORDINATES": "10",
+    }  # the lead article's L-shaped area has 12
     with HostileServer([s]) as server:
-        crawl = hostile_crawl(server.base_url, sqlite_url, write_registry(tmp_path / "r.toml", s, "crowded"), "crowded",
-                              tmp_path, caps)
+        crawl = crawl_site(server.base_url, sqlite_url, tmp_path, s, caps)
         asked_pages = {p for p in server.asked if "/layout/" in p}
     assert crawl.returncode == 1, crawl.log[-3000:]
     assert_clean(crawl)
@@ -288,13 +303,18 @@ def test_page_edition_and_polygon_caps_are_counted_and_explained(tmp_path: Path,
     page_rows = [r for k, _u, r in failures if k == "page"]
     article_rows = [r for k, _u, r in failures if k == "article"]
     assert len(page_rows) == 1 and "6 pages, over EPAPER_MAX_PAGES_PER_EDITION=4" in page_rows[0]
-    assert len(article_rows) == 4 and all("8 articles, over EPAPER_MAX_ARTICLES_PER_PAGE=5" in r for r in article_rows)
+    assert len(article_rows) == 4 and all(
+        "8 articles, over EPAPER_MAX_ARTICLES_PER_PAGE=5" in r for r in article_rows
+    )
     status, reason = crawl.edition()
     assert status == "partial" and "EPAPER_MAX_POLYGON_COORDINATES=10" in reason
     kept = [a for p in s.edition(DAY).pages[:4] for a in p.articles[:5]]
     over = sum(1 for a in kept for poly in [a.polygon, *a.extra_polygons] if 2 * len(poly) > 10)
     assert over >= 4  # at least each page's lead
-    stored = [json.loads(p)["polygons"] for (p,) in crawl.rows("select polygon from article where polygon is not null")]
+    stored = [
+        json.loads(p)["polygons"]
+        for (p,) in crawl.rows("select polygon from article where polygon is not null")
+    ]
     assert stored and max(len(poly) for polys in stored for poly in polys) <= 10
     stats = crawl.log
     assert re.search(r"'epaper/limits/articles_per_page': 12\b", stats)
@@ -308,8 +328,11 @@ def test_page_edition_and_polygon_caps_are_counted_and_explained(tmp_path: Path,
 @pytest.mark.parametrize("name", ["TELNETCONSOLE_ENABLED", "REMOTE_CONTROL_ENABLED"])
 def test_endpoint_extensions_are_off_by_default(name: str) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "scrapy", "settings", "--get", name], cwd=PROJECT_ROOT, capture_output=True,
-        text=True, timeout=60,
+        [sys.executable, "-m", "scrapy", "settings", "--get", name],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.returncode == 0 and "Traceback" not in proc.stderr
     assert proc.stdout.strip() == "False"
@@ -318,8 +341,7 @@ def test_endpoint_extensions_are_off_by_default(name: str) -> None:
 def test_a_crawl_opens_no_endpoint_and_writes_no_job_file(tmp_path: Path, sqlite_url: str) -> None:
     s = site("quiet", pages=1, articles=1)
     with HostileServer([s]) as server:
-        crawl = hostile_crawl(server.base_url, sqlite_url, write_registry(tmp_path / "r.toml", s, "quiet"), "quiet",
-                              tmp_path, {"LOG_LEVEL": "DEBUG"})
+        crawl = crawl_site(server.base_url, sqlite_url, tmp_path, s, {"LOG_LEVEL": "DEBUG"})
     assert crawl.returncode == 0, crawl.log[-3000:]
     assert_clean(crawl)  # the remote control would have written a job file under HOME
     assert "TelnetConsole" not in crawl.log.split("Enabled extensions:")[1].split("]")[0]
