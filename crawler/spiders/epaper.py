@@ -24,6 +24,7 @@ from crawler.distributed import frontier_url
 from crawler.families import get_family
 from crawler.families.base import Family, ParseError
 from crawler.limits import PageCaps, PaperLimits, cap_page, paper_limits, summary
+from crawler.promises import Promises, origin_url
 from crawler.registry import Paper, RegistryError, load_registry, select_papers
 from crawler.schedule import RunGuard
 from schema.db import database_url, make_engine
@@ -46,12 +47,6 @@ def _parse_day(value: str, name: str, paper: Paper | None = None) -> dt.date:
         return isoparse(value).date()
     except ValueError as exc:
         raise ValueError(f"-a {name}={value!r} is not a date (YYYY-MM-DD, today or yesterday)") from exc
-
-
-def origin_url(request: scrapy.Request) -> str:
-    """The URL the spider asked for: a redirected request remembers it first in its redirect chain."""
-    chain = request.meta.get("redirect_urls") or []
-    return chain[0] if chain else request.url
 
 
 def _flag(value: str | bool | None) -> bool:
@@ -107,10 +102,9 @@ class EpaperSpider(scrapy.Spider):
     ) -> None:
         super().__init__(**kwargs)
         self._listed: dict[tuple[str, dt.date], dict[str, str]] = {}  # per edition: article URL → first page
-        # every page and article URL requested and not yet answered (callback or errback), so that what Scrapy's
-        # filters drop without an errback (redirect loops, URLs over URLLENGTH_LIMIT) still gets a failure row
-        self._promised: dict[str, tuple[str, dt.date, str, str | None]] = {}  # URL → paper, day, kind, page URL
-        self._dropped: dict[str, str] = {}  # URL → why a filter dropped it (request_dropped)
+        # page and article requests not yet answered: what Scrapy's filters drop without an errback still gets
+        # a failure row (crawler/promises.py)
+        self.promises = Promises()
         self._notes: dict[tuple[str, dt.date], list[str]] = {}  # per edition: limits hit, for its reason
         self._entries: dict[tuple[str, dt.date], tuple[str, int]] = {}  # per edition: entry URL, promised pages
         self._limits: dict[str, PaperLimits] = {}
@@ -212,7 +206,7 @@ class EpaperSpider(scrapy.Spider):
             url, callback=callback, errback=self.on_error, meta=meta, dont_filter=kind == "edition"
         )
         if kind != "edition" and self.track_promises:
-            self._promised.setdefault(request.url, (paper.key, day, kind, meta.get("page_url")))
+            self.promises.made(request, paper.key, day, kind, meta.get("page_url"))
         return request
 
     def limits_of(self, paper: Paper) -> PaperLimits:
@@ -308,7 +302,7 @@ class EpaperSpider(scrapy.Spider):
         meta = request.meta
         paper, day, kind = meta["paper"], meta["day"], meta["kind"]
         url = origin_url(request)  # the paper's own URL, not where a refused redirect pointed
-        self._promised.pop(url, None)
+        self.promises.answered(request)
         if failure.check(HttpError):
             reason = f"HTTP {failure.value.response.status}"
         else:
@@ -355,28 +349,15 @@ class EpaperSpider(scrapy.Spider):
             stats.inc_value(key, count)
 
     def _answered(self, response: Response) -> None:
-        self._promised.pop(origin_url(response.request), None)
+        self.promises.answered(response.request)
 
     def on_request_dropped(self, request: scrapy.Request, **kwargs: Any) -> None:
-        """The scheduler's dupefilter dropped a request: a redirect back to a URL already fetched is a loop."""
-        url = origin_url(request)
-        if url not in self._promised:
-            return
-        chain = request.meta.get("redirect_urls") or []
-        if not chain:
-            # a plain duplicate: the URL was requested before in this run (or in the JOBDIR run it resumes), and
-            # that request answers for it
-            self._promised.pop(url, None)
-            return
-        if request.url in chain:
-            self._dropped[url] = "redirect loop: " + " → ".join([*chain, request.url])
-        else:
-            self._dropped[url] = "redirected to a URL this run had already requested: " + " → ".join([*chain, request.url])
+        self.promises.dropped(request)
 
     def on_idle(self, **kwargs: Any) -> None:
         """Before the spider closes: account every promised URL that was never answered (one data: request whose
         callback hands the failure rows to the pipelines)."""
-        if not self._promised or self._accounting:
+        if not self.promises or self._accounting:
             return
         self._accounting = True  # once: a second idle with promises left would otherwise loop
         request = scrapy.Request(
@@ -386,18 +367,13 @@ class EpaperSpider(scrapy.Spider):
         raise DontCloseSpider
 
     def account_unanswered(self, response: Response) -> Iterator[Any]:
-        promised, self._promised = self._promised, {}
-        limit = self._setting_int("URLLENGTH_LIMIT")
         per_edition: dict[tuple[str, dt.date], list[str]] = {}
-        for url, (paper, day, kind, page_url) in promised.items():
-            reason = self._dropped.get(url)
-            if reason is None and limit and len(url) > limit:
-                reason = f"URL of {len(url)} characters, over URLLENGTH_LIMIT={limit}: not requested"
-            reason = reason or "dropped by a Scrapy filter before it was fetched"
-            self.logger.warning("%s %s: %s %s never fetched: %s", paper, day, kind, url[:200], reason)
+        for lost in self.promises.settle(self._setting_int("URLLENGTH_LIMIT")):
+            self.logger.warning("%s %s: %s %s never fetched: %s", lost.paper, lost.day, lost.kind, lost.url[:200],
+                                lost.reason)
             self._inc("epaper/limits/dropped_requests")
-            per_edition.setdefault((paper, day), []).append(reason)
-            yield FailureItem(paper, day, url, kind, reason, 0, page_url)  # type: ignore[arg-type]
+            per_edition.setdefault((lost.paper, lost.day), []).append(lost.reason)
+            yield FailureItem(lost.paper, lost.day, lost.url, lost.kind, lost.reason, 0, lost.page_url)  # type: ignore[arg-type]
         for (paper, day), reasons in per_edition.items():
             self._note(paper, day, f"{len(reasons)} promised URL(s) never fetched: {reasons[0]}")
             url, pages = self._entries.get((paper, day), (None, None))
