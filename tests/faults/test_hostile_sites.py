@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from crawler.testsite.server import Response
 from crawler.testsite.sites import SiteDef
 
 from .conftest import PROJECT_ROOT, HostileCrawl, crawl_site
@@ -92,6 +93,28 @@ def test_article_redirect_to_another_host_is_refused_with_a_failure_row(
     assert crawl.edition()[0] == "partial"
     assert crawl.scalar("select count(*) from article_part") == article_total(s) - 1
     assert crawl.scalar("select count(*) from article where url like :u", u=f"%{OTHER_HOST}%") == 0
+
+
+def test_meta_refresh_to_another_host_is_refused(
+    tmp_path: Path, sqlite_url: str, other_host: HostileServer
+) -> None:
+    s = site("offhost")
+    moved = article_path(s, 1, 0)
+
+    def refresh(server: HostileServer, path: str, _n: int) -> Response:
+        html = f'<html><head><meta http-equiv="refresh" content="0;url={other_host.base_url}{path}"></head></html>'
+        return Response(200, html.encode(), "text/html; charset=utf-8")
+
+    with HostileServer([s], {moved: refresh}) as server:
+        crawl = crawl_site(server.base_url, sqlite_url, tmp_path, s)
+    assert crawl.returncode == 1, crawl.log[-3000:]
+    assert_clean(crawl)
+    assert other_host.asked == {}
+    [(kind, url, reason)] = crawl.failures()
+    assert (kind, url) == (
+        "article",
+        server.base_url + moved,
+    ) and "redirect to another host refused" in reason
 
 
 def test_entry_redirect_to_another_host_fails_the_edition(
