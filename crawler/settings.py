@@ -28,10 +28,27 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 EPAPER_RETRY_BACKOFF_BASE = 1.0  # seconds before the first retry; doubles per attempt
 EPAPER_RETRY_BACKOFF_MAX = 60.0
 DOWNLOAD_TIMEOUT = 60
+# Retry-After of a 429/503 is honoured up to this many seconds; a longer wait gives the paper up for the run
+EPAPER_RETRY_AFTER_MAX = 300.0
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.hosts.AllowedHostsMiddleware": 90,  # before robots.txt: another host is never asked for anything
     "crawler.backoff.RetryBackoffMiddleware": 560,
     "crawler.archive.ArchiveMiddleware": 950,  # the raw WARC archive of every response, as received
 }
+
+# --- limits against hostile or broken sites (docs/operations.md, "Limits and hostile sites")
+# An e-paper page or article is well under 1 MiB and a page PDF a few MiB: Scrapy's 1 GiB default lets a gzip
+# bomb inflate to gigabytes of memory. Both caps also apply to the decompressed body; a registry entry may raise
+# them for its paper with max_response_mb.
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
+EPAPER_MAX_PAGES_PER_EDITION = 200
+EPAPER_MAX_ARTICLES_PER_PAGE = 500
+EPAPER_MAX_POLYGON_COORDINATES = 20000  # numbers in one hotspot polygon (x and y count one each)
+# No listening endpoints of our own: the telnet console and the remote-control HTTP server (which also writes
+# a job file with its token into the user's profile) run arbitrary code; enable them explicitly with -s.
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 
 # --- per-response overheads that matter at e-paper scale (DESIGN.md §7)
 CONCURRENT_ITEMS = 1

@@ -242,7 +242,8 @@ class Document:
         markup = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
         if not markup.strip():
             raise ParseError("empty body")
-        parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)
+        # huge_tree: without it libxml2 silently drops a text node over 10 MB and the article is stored empty
+        parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
         try:
             root = lxml.html.document_fromstring(markup, parser=parser)
         except (etree.ParserError, ValueError) as exc:
@@ -716,7 +717,7 @@ class FounderFamily(Family):
         if not paragraphs:
             for raw in ENPCONTENT_RE.findall(doc.text):
                 try:
-                    fragment = lxml.html.fragment_fromstring(raw, create_parent="div")
+                    fragment = lxml.html.fragment_fromstring(raw, create_parent="div", parser=lxml.html.HTMLParser(huge_tree=True))
                 except (etree.ParserError, ValueError):
                     continue
                 block = self._paragraphs_of(fragment, set())

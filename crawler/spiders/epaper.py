@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 import scrapy
 from dateutil.parser import isoparse
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -21,6 +23,8 @@ from twisted.python.failure import Failure
 from crawler.distributed import frontier_url
 from crawler.families import get_family
 from crawler.families.base import Family, ParseError
+from crawler.limits import PageCaps, PaperLimits, cap_page, paper_limits, summary
+from crawler.promises import Promises, origin_url
 from crawler.registry import Paper, RegistryError, load_registry, select_papers
 from crawler.schedule import RunGuard
 from schema.db import database_url, make_engine
@@ -98,6 +102,15 @@ class EpaperSpider(scrapy.Spider):
     ) -> None:
         super().__init__(**kwargs)
         self._listed: dict[tuple[str, dt.date], dict[str, str]] = {}  # per edition: article URL → first page
+        # page and article requests not yet answered: what Scrapy's filters drop without an errback still gets
+        # a failure row (crawler/promises.py)
+        self.promises = Promises()
+        self._notes: dict[tuple[str, dt.date], list[str]] = {}  # per edition: limits hit, for its reason
+        self._entries: dict[tuple[str, dt.date], tuple[str, int]] = {}  # per edition: entry URL, promised pages
+        self._limits: dict[str, PaperLimits] = {}
+        self.caps = PageCaps()
+        self.track_promises = True
+        self._accounting = False
         if not paper:
             raise ValueError("-a paper=KEY[,KEY…] or -a paper=all is required")
         if only not in (None, "", *ONLY_MODES):
@@ -117,6 +130,12 @@ class EpaperSpider(scrapy.Spider):
         except RegistryError as exc:
             raise ValueError(str(exc)) from exc
         spider.registry = registry
+        spider.caps = PageCaps.from_settings(settings)
+        # a shared frontier hands requests to other workers: only the worker that made a request could account it
+        spider.track_promises = not frontier_url(settings)
+        if spider.track_promises:
+            crawler.signals.connect(spider.on_request_dropped, signal=signals.request_dropped)
+            crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         # one run per paper at a time (data/locks/), and a JOBDIR left by a killed run is made safe to resume;
         # workers of a shared Redis frontier run side by side on purpose and coordinate through Redis instead
         spider.guard = None if frontier_url(crawler.settings) else RunGuard.install(crawler, spider)
@@ -177,9 +196,27 @@ class EpaperSpider(scrapy.Spider):
             meta["dont_obey_robotstxt"] = True
         if kind == "edition":
             meta["handle_httpstatus_list"] = list(NOT_PUBLISHED_STATUSES)
+        limits = self.limits_of(paper)
+        if limits.max_response_bytes is not None:  # the registry's max_response_mb (also caps the decompressed body)
+            meta["download_maxsize"] = limits.max_response_bytes
+            meta["download_warnsize"] = min(limits.max_response_bytes, self._setting_int("DOWNLOAD_WARNSIZE"))
         # an entry is unique per date; a site that redirects a missing date to another date's entry must still
         # answer this request, not be dropped as a duplicate of that other date's request
-        return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta, dont_filter=kind == "edition")
+        request = scrapy.Request(
+            url, callback=callback, errback=self.on_error, meta=meta, dont_filter=kind == "edition"
+        )
+        if kind != "edition" and self.track_promises:
+            self.promises.made(request, paper.key, day, kind, meta.get("page_url"))
+        return request
+
+    def limits_of(self, paper: Paper) -> PaperLimits:
+        if paper.key not in self._limits:
+            self._limits[paper.key] = paper_limits(paper)
+        return self._limits[paper.key]
+
+    def _setting_int(self, name: str, default: int = 0) -> int:
+        crawler = getattr(self, "crawler", None)
+        return crawler.settings.getint(name, default) if crawler is not None else default
 
     # ----------------------------------------------------------------- routing
 
@@ -194,6 +231,7 @@ class EpaperSpider(scrapy.Spider):
     def parse_page(self, response: Response) -> Iterator[Any]:
         paper, day, family = self._context(response)
         meta = response.meta
+        self._answered(response)
         is_entry = meta["kind"] == "edition"
         if is_entry and response.status in NOT_PUBLISHED_STATUSES:
             yield EditionItem(paper.key, day, url=response.url, status="not_published", reason=f"HTTP {response.status}")
@@ -213,6 +251,8 @@ class EpaperSpider(scrapy.Spider):
             if is_entry:
                 yield EditionItem(paper.key, day, url=response.url, status="failed", reason=f"parse: {exc}")
             return
+        record, notes = self._capped(record, response, paper, day, is_entry)
+        yield from notes
         seq = self._seq_of(record, response.url, meta.get("seq", 1))
         first_lister = self._listed.setdefault((paper.key, day), {})  # article URL → the page that listed it first
         for ref in record.articles:
@@ -220,7 +260,11 @@ class EpaperSpider(scrapy.Spider):
         elsewhere = [ref.url for ref in record.articles if first_lister[ref.url] != record.url]
         yield PageItem(paper.key, day, seq, record, listed_elsewhere=elsewhere)
         if is_entry:
-            yield EditionItem(paper.key, day, url=response.url, page_count=len(record.pages) or 1)
+            self._entries[(paper.key, day)] = (response.url, len(record.pages) or 1)
+            yield EditionItem(
+                paper.key, day, url=response.url, page_count=len(record.pages) or 1,
+                reason=self._edition_reason(paper.key, day),
+            )
             for i, ref in enumerate(record.pages, start=1):
                 if ref.url != response.url and ref.url != response.request.url:
                     yield self._request(ref.url, self.parse_page, paper, day, family, kind="page", seq=i)
@@ -236,6 +280,7 @@ class EpaperSpider(scrapy.Spider):
         paper, day, family = self._context(response)
         meta = response.meta
         ref: ArticleRef = meta["ref"]
+        self._answered(response)
         layout = paper.layout_for(day)
         options = {"skin": layout.skin} if layout and layout.skin else {}
         try:
@@ -256,16 +301,83 @@ class EpaperSpider(scrapy.Spider):
         request = failure.request
         meta = request.meta
         paper, day, kind = meta["paper"], meta["day"], meta["kind"]
+        url = origin_url(request)  # the paper's own URL, not where a refused redirect pointed
+        self.promises.answered(request)
         if failure.check(HttpError):
             reason = f"HTTP {failure.value.response.status}"
         else:
             reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:500]
         attempts = meta.get("retry_times", 0) + 1
-        self.logger.warning("failed %s %s after %d attempt(s): %s", kind, request.url, attempts, reason)
-        yield FailureItem(paper, day, request.url, kind if kind != "edition" else "edition", reason, attempts,
+        self.logger.warning("failed %s %s after %d attempt(s): %s", kind, url, attempts, reason)
+        yield FailureItem(paper, day, url, kind if kind != "edition" else "edition", reason, attempts,
                           meta.get("page_url"))
         if kind == "edition":
-            yield EditionItem(paper, day, url=request.url, status="failed", reason=reason)
+            yield EditionItem(paper, day, url=url, status="failed", reason=reason)
+
+    # ----------------------------------------------------------------- limits and dropped requests
+
+    def _capped(
+        self, record: PageRecord, response: Response, paper: Paper, day: dt.date, is_entry: bool
+    ) -> tuple[PageRecord, list[Any]]:
+        """The page record within the caps (crawler/limits.py), and the failure rows for what was cut."""
+        items: list[Any] = []
+        record, hits = cap_page(record, self.caps)
+        for hit in hits:
+            if hit.stat == "pages_per_edition" and not is_entry:
+                continue  # every page repeats the edition's page list: counted once, from the entry
+            self._inc(f"epaper/limits/{hit.stat}", hit.dropped)
+            self.logger.warning("%s %s: %s (%s)", paper.key, day, hit.reason, response.url)
+            self._note(paper.key, day, hit.reason)
+            if hit.url is not None:
+                kind = "page" if hit.stat == "pages_per_edition" else "article"
+                items.append(FailureItem(paper.key, day, hit.url, kind, hit.reason, 0, record.url))
+        if hits and (paper.key, day) in self._entries:
+            url, pages = self._entries[(paper.key, day)]
+            items.append(EditionItem(paper.key, day, url=url, page_count=pages, reason=self._edition_reason(paper.key, day)))
+        return record, items
+
+    def _note(self, paper: str, day: dt.date, text: str) -> None:
+        self._notes.setdefault((paper, day), []).append(text)
+
+    def _edition_reason(self, paper: str, day: dt.date) -> str | None:
+        notes = self._notes.get((paper, day))
+        return summary(notes) if notes else None
+
+    def _inc(self, key: str, count: int = 1) -> None:
+        stats = self.crawler.stats if getattr(self, "crawler", None) else None
+        if stats is not None and count:
+            stats.inc_value(key, count)
+
+    def _answered(self, response: Response) -> None:
+        self.promises.answered(response.request)
+
+    def on_request_dropped(self, request: scrapy.Request, **kwargs: Any) -> None:
+        self.promises.dropped(request)
+
+    def on_idle(self, **kwargs: Any) -> None:
+        """Before the spider closes: account every promised URL that was never answered (one data: request whose
+        callback hands the failure rows to the pipelines)."""
+        if not self.promises or self._accounting:
+            return
+        self._accounting = True  # once: a second idle with promises left would otherwise loop
+        request = scrapy.Request(
+            "data:,", callback=self.account_unanswered, dont_filter=True, meta={"dont_obey_robotstxt": True}
+        )
+        self.crawler.engine.crawl(request)
+        raise DontCloseSpider
+
+    def account_unanswered(self, response: Response) -> Iterator[Any]:
+        per_edition: dict[tuple[str, dt.date], list[str]] = {}
+        for lost in self.promises.settle(self._setting_int("URLLENGTH_LIMIT")):
+            self.logger.warning("%s %s: %s %s never fetched: %s", lost.paper, lost.day, lost.kind, lost.url[:200],
+                                lost.reason)
+            self._inc("epaper/limits/dropped_requests")
+            per_edition.setdefault((lost.paper, lost.day), []).append(lost.reason)
+            yield FailureItem(lost.paper, lost.day, lost.url, lost.kind, lost.reason, 0, lost.page_url)  # type: ignore[arg-type]
+        for (paper, day), reasons in per_edition.items():
+            self._note(paper, day, f"{len(reasons)} promised URL(s) never fetched: {reasons[0]}")
+            url, pages = self._entries.get((paper, day), (None, None))
+            yield EditionItem(paper, day, url=url, page_count=pages, reason=self._edition_reason(paper, day))
 
     # ----------------------------------------------------------------- helpers
 

@@ -1,0 +1,64 @@
+"""Requests of a paper go to the paper's own hosts only, redirects included.
+
+A page or article that redirects to another host would otherwise be followed, and that host's content stored and
+archived as the paper's. Scrapy's OffsiteMiddleware knows one domain list per spider and lets `dont_filter`
+requests (our entry pages) through; a run covers many papers, each with its own hosts: the hosts of its
+registry base URLs plus its optional `allowed_hosts` list (crawler/limits.py). A refused request reaches the
+spider's errback, which records a failure row with the reason.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+
+from crawler.limits import host_of, paper_limits
+
+logger = logging.getLogger(__name__)
+
+
+class OffHostRequest(IgnoreRequest):
+    """A request (usually a redirect) of a paper to a host that is not the paper's."""
+
+
+class AllowedHostsMiddleware:
+    """Refuse requests of a paper (meta `paper`) to hosts outside the paper's allowed hosts."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self._hosts: dict[str, frozenset[str]] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> AllowedHostsMiddleware:
+        return cls(crawler)
+
+    def allowed(self, paper_key: str) -> frozenset[str] | None:
+        """The paper's hosts, or None when the spider knows no such paper (then nothing is refused)."""
+        if paper_key not in self._hosts:
+            registry = getattr(self.crawler.spider, "registry", None) or {}
+            if paper_key not in registry:
+                return None
+            self._hosts[paper_key] = paper_limits(registry[paper_key]).allowed_hosts
+        return self._hosts[paper_key]
+
+    def process_request(self, request: Request) -> None:
+        paper_key = request.meta.get("paper")
+        if not paper_key:
+            return
+        hosts = self.allowed(paper_key)
+        host = host_of(request.url)
+        if hosts is None or host in hosts or not request.url.startswith(("http:", "https:")):
+            return
+        chain = request.meta.get("redirect_urls") or []
+        if chain:
+            reason = f"redirect to another host refused: {chain[0]} → {request.url}"
+        else:
+            reason = f"request to another host refused: {request.url}"
+        reason += f" ({host} is not among the paper's hosts {', '.join(sorted(hosts))}; see allowed_hosts)"
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value("epaper/limits/off_host")
+        logger.warning("%s: %s", paper_key, reason)
+        raise OffHostRequest(reason)
