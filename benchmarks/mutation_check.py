@@ -186,7 +186,7 @@ MUTATIONS: tuple[Mutation, ...] = (
 @dataclass
 class Outcome:
     name: str
-    status: str  # killed | survived | timeout | error (the mutation did not apply)
+    status: str  # killed | survived | timeout | error (mutation not applied, or the tests could not run)
     seconds: float
     why: str
     detail: str = ""
@@ -250,8 +250,9 @@ def check(mutation: Mutation, tree: Path, timeout: float) -> Outcome:
         return Outcome(mutation.name, "timeout", seconds, mutation.why, last)
     if code == 0:
         return Outcome(mutation.name, "survived", seconds, mutation.why, last)
-    if code == 1:
+    if code == 1 and " failed" in last:
         return Outcome(mutation.name, "killed", seconds, mutation.why, last)
+    # only errors (a fixture that could not set up, e.g. a busy PostgreSQL): not a verdict on the mutation
     return Outcome(mutation.name, "error", seconds, mutation.why, f"pytest exit {code}: {last}")
 
 
