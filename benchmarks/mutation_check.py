@@ -173,6 +173,14 @@ MUTATIONS: tuple[Mutation, ...] = (
         "the family keys a non-content_N article by its full URL",
     ),
     Mutation(
+        "key-family-always-full-url",
+        "crawler/families/base.py",
+        '        if stem.startswith("content_"):\n            return stem\n        return urlsplit(url).path\n',
+        "        return url\n",
+        ("tests/crawl/test_site_move.py",),
+        "every article, content_N too, keyed by its full URL: a crawl after a move duplicates the edition",
+    ),
+    Mutation(
         "key-content-hash-ignored",
         "schema/store.py",
         "(ARTICLE.c.content_hash == stmt.excluded.content_hash, ARTICLE.c.changed_at)",
