@@ -340,6 +340,7 @@ class Store:
         self._owns_engine = False
         self.rejected = 0  # items the database refused (logged; see flush)
         self.join_stats: Counter[str] = Counter()  # continued stories: joined parts, ambiguous, unresolved
+        self.regions: dict[str, str] = {}  # paper → OpenCC region of its articles (simplifying joined stories)
         self._newspaper_ids: dict[str, int] = {}
         self._edition_ids: _LRU[tuple[str, dt.date], int] = _LRU(cache_size)
         self._page_ids: _LRU[int, dict[str, _PageInfo]] = _LRU(cache_size)
@@ -408,6 +409,8 @@ class Store:
     def add(self, item: Item) -> None:
         """Buffer one item; the buffer is flushed when it holds `batch_size` items."""
         self._buffer.add(item)
+        if isinstance(item, ArticleItem):
+            self.regions[item.paper] = item.region
         self._pending += 1
         if self._pending >= self.batch_size:
             self.flush()
@@ -893,7 +896,7 @@ class Store:
             result: dict[dt.date, str] = {}
             chunks = _chunks(date_list) if date_list is not None else [None]
             for chunk in chunks:
-                result.update(self._finalize_editions(conn, newspaper_id, chunk, now))
+                result.update(self._finalize_editions(conn, newspaper_id, chunk, now, self.regions.get(paper)))
         return result
 
     def _serialize_finalize(self, conn: Connection, paper: str, dates: Iterable[dt.date] | None) -> None:
@@ -920,7 +923,8 @@ class Store:
             conn.execute(lock, {"space": FINALIZE_LOCK_SPACE, "id": edition_id})
 
     def _finalize_editions(
-        self, conn: Connection, newspaper_id: int, dates: Sequence[dt.date] | None, now: dt.datetime
+        self, conn: Connection, newspaper_id: int, dates: Sequence[dt.date] | None, now: dt.datetime,
+        region: str | None = None,
     ) -> dict[dt.date, str]:
         condition = EDITION.c.newspaper_id == newspaper_id
         if dates is not None:
@@ -931,7 +935,7 @@ class Store:
         if not editions:
             return {}
         edition_ids = select(EDITION.c.id).where(condition).scalar_subquery()
-        join_continued(conn, edition_ids, self.join_stats)
+        join_continued(conn, edition_ids, self.join_stats, region)
         # a page's promise is met by the pieces stored from it: a continued piece joined into a story that
         # starts on another page still counts for the page it was printed on
         stored_per_page = (

@@ -35,8 +35,12 @@ PART_SEQ_STRIDE = 1000
 logger = logging.getLogger(__name__)
 
 
-def join_continued(conn: Connection, edition_ids: Any, stats: Counter[str]) -> None:
-    """Join the continued stories of these editions from their parts (the module docstring says how)."""
+def join_continued(
+    conn: Connection, edition_ids: Any, stats: Counter[str], region: str | None = "mainland"
+) -> None:
+    """Join the continued stories of these editions from their parts (the module docstring says how).
+
+    `region` is the paper's OpenCC region: a joined traditional story's simplified text needs its variant table."""
     marked = (
         select(ARTICLE.c.edition_id)
         .join(ARTICLE_PART, ARTICLE_PART.c.article_id == ARTICLE.c.id)
@@ -44,10 +48,10 @@ def join_continued(conn: Connection, edition_ids: Any, stats: Counter[str]) -> N
         .distinct()
     )
     for (edition_id,) in conn.execute(marked).all():
-        _join_edition(conn, edition_id, stats)
+        _join_edition(conn, edition_id, stats, region)
 
 
-def _join_edition(conn: Connection, edition_id: int, stats: Counter[str]) -> None:
+def _join_edition(conn: Connection, edition_id: int, stats: Counter[str], region: str | None) -> None:
     columns = (ARTICLE_PART.c.article_id, ARTICLE_PART.c.seq, ARTICLE_PART.c.page_id, ARTICLE_PART.c.url,
                ARTICLE_PART.c.source_key, ARTICLE_PART.c.title, ARTICLE_PART.c.body,
                ARTICLE_PART.c.continuations)
@@ -97,10 +101,10 @@ def _join_edition(conn: Connection, edition_id: int, stats: Counter[str]) -> Non
             conn.execute(delete(table).where(table.c.article_id.in_(tails)))
         conn.execute(delete(ARTICLE).where(ARTICLE.c.id.in_(tails)))
         stats["joined"] += len(tails)
-    _rebuild_joined_bodies(conn, edition_id)
+    _rebuild_joined_bodies(conn, edition_id, region)
 
 
-def _rebuild_joined_bodies(conn: Connection, edition_id: int) -> None:
+def _rebuild_joined_bodies(conn: Connection, edition_id: int, region: str | None) -> None:
     """A story with several parts has the body of all its parts, in reading order."""
     joined = (
         select(ARTICLE_PART.c.article_id)
@@ -123,5 +127,5 @@ def _rebuild_joined_bodies(conn: Connection, edition_id: int) -> None:
             continue
         values: dict[str, Any] = {"body": body, "char_count": len(body)}
         if current.script == "hant":
-            values["body_simplified"] = to_simplified(body)
+            values["body_simplified"] = to_simplified(body, region)
         conn.execute(update(ARTICLE).where(ARTICLE.c.id == article_id).values(**values))

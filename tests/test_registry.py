@@ -24,6 +24,13 @@ def test_bundled_registry_has_the_required_papers() -> None:
     assert reg["demo"].layout_for(dt.date(2025, 4, 25)).base_url == "http://127.0.0.1:9/demo/"
 
 
+def bundled_only(tmp_path: Path) -> Path:
+    """An empty user registry: load_registry() of it is the bundled registry alone, whatever $EPAPER_PAPERS says."""
+    empty = tmp_path / "empty.toml"
+    empty.write_text("", encoding="utf-8")
+    return empty
+
+
 def test_user_registry_adds_and_overrides(tmp_path: Path) -> None:
     mine = tmp_path / "mine.toml"
     mine.write_text(
@@ -35,13 +42,19 @@ def test_user_registry_adds_and_overrides(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     reg = load_registry(mine)
+    bundled = load_registry(bundled_only(tmp_path))
     assert reg["ycrb"].name == "运城日报（镜像）"
     assert reg["ycrb"].layout_for(dt.date(2025, 1, 1)).base_url == "http://mirror.example/rb/"
+    # a user entry replaces ours whole: nothing of the bundled ycrb (region, homepage, entry, skin) is merged in
+    assert bundled["ycrb"].region and bundled["ycrb"].homepage
+    assert reg["ycrb"].region is None and reg["ycrb"].homepage is None
+    assert [(lay.entry, lay.skin) for lay in reg["ycrb"].layouts] == [(None, None)]
     abc = reg["abc"]
     assert abc.script == "hant"
     assert abc.layout_for(dt.date(2019, 12, 31)).family == "founder-classic"
     assert abc.layout_for(dt.date(2020, 1, 1)).family == "founder-pc"
-    assert "ycwb" in reg  # bundled entries stay
+    assert reg["ycwb"] == bundled["ycwb"]  # bundled entries the user file does not name stay as they are
+    assert set(reg) == set(bundled) | {"abc"}
 
 
 def test_environment_variable_names_the_user_registry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -49,7 +62,9 @@ def test_environment_variable_names_the_user_registry(tmp_path: Path, monkeypatc
     mine.write_text('[papers.zz]\nname = "Z"\n[[papers.zz.layouts]]\nfamily = "founder-pc"\nbase_url = "http://z/"\n',
                     encoding="utf-8")
     monkeypatch.setenv("EPAPER_PAPERS", str(mine))
-    assert "zz" in load_registry()
+    zz = load_registry()["zz"]
+    assert (zz.name, zz.script, zz.region_code) == ("Z", "hans", "mainland")
+    assert [(lay.family, lay.base_url) for lay in zz.layouts] == [("founder-pc", "http://z/")]
 
 
 @pytest.mark.parametrize(

@@ -88,3 +88,22 @@ def test_join_bodies_rejoins_a_mid_sentence_cut_and_keeps_real_breaks() -> None:
     )
     assert join_bodies(["上一段写完了。", "新的一段。"]) == "上一段写完了。\n新的一段。"
     assert join_bodies(["", "只有续篇。"]) == "只有续篇。"
+
+
+def test_two_answers_that_both_match_the_title_stay_apart_and_are_counted() -> None:
+    # both pieces on page 2 say 上接第1版 and both carry the head's title: joining either one would be a guess
+    parts = [Part(1, "01", "河东新区建设提速", (to("2"),)),
+             Part(2, "02", "河东新区建设提速", (frm("1"),)), Part(3, "02", "新区建设提速", (frm("1"),))]
+    links = link_parts(parts)
+    assert links.chains == []
+    assert links.ambiguous == ["part 1 (page 01) → page 2: 2 candidates, no single title match"]
+    assert len(links.unresolved) == 2  # and neither tail is given a head
+
+
+def test_two_unmarked_title_matches_are_not_a_guess() -> None:
+    # no piece on page 3 says 上接; two unmarked pieces match the title: the fallback takes only a unique match
+    parts = [Part(1, "01", "河东站调整运行图", (to("3"),)), Part(2, "03", "河东站调整运行图"),
+             Part(3, "03", "调整运行图"), Part(4, "03", "别的")]
+    links = link_parts(parts)
+    assert links.chains == []
+    assert links.unresolved == ["part 1 (page 01) → page 3: no continuation found"]

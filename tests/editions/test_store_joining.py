@@ -103,3 +103,36 @@ def test_two_candidates_without_a_title_match_are_left_apart_and_counted(store: 
     snap = snapshot(store.engine)
     assert len(snap["article"]) == 6  # nothing joined on a guess
     assert store.join_stats["joined"] == 0 and store.join_stats["ambiguous"] == 1
+
+
+def test_two_candidates_that_both_match_the_title_are_left_apart_and_counted(store: Store) -> None:
+    items = continued_edition()  # head and first tail: 老楼焕新日子升级
+    second_tail = [i for i, it in enumerate(items) if isinstance(it, ArticleItem) and it.page_number == "02"][2]
+    items[second_tail] = _with_text(items[second_tail], "老楼焕新", "另一续篇。",
+                                    [Continuation("from", "1", "（上接第1版）")])
+    for item in items:
+        store.add(item)
+    assert store.finalize(PAPER) == {DAY: "complete"}
+    snap = snapshot(store.engine)
+    assert len(snap["article"]) == 6 and all(p[1] == 1 for p in snap["part"])  # no piece joined to another
+    assert store.join_stats["joined"] == 0 and store.join_stats["ambiguous"] == 1
+
+
+def test_a_joined_hong_kong_story_is_simplified_with_the_hong_kong_table(store: Store) -> None:
+    # the tail's 衞生 is a Hong Kong form: mainland t2s would leave it in the joined story's search text
+    items = continued_edition(head_title="社區衞生中心延長服務", tail_title="社區衞生中心延長服務")
+    for i, item in enumerate(items):
+        if isinstance(item, ArticleItem):
+            text_ = dataclasses.replace(item.text, script="hant")
+            if text_.continuations:
+                head = text_.continuations[0].direction == "to"
+                text_.paragraphs = ["衞生署表示，中心下月起延長服務時間"] if head else ["至晚上九時。", "市民可致電衞生署查詢。"]
+            items[i] = dataclasses.replace(item, text=text_, region="hk")
+    for item in items:
+        store.add(item)
+    store.finalize(PAPER)
+    with store.engine.connect() as conn:
+        body, simplified = conn.execute(text(
+            "select body, body_simplified from article where title = '社區衞生中心延長服務'")).one()
+    assert body == "衞生署表示，中心下月起延長服務時間至晚上九時。\n市民可致電衞生署查詢。"
+    assert simplified == "卫生署表示，中心下月起延长服务时间至晚上九时。\n市民可致电卫生署查询。"

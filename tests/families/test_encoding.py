@@ -84,9 +84,22 @@ def test_big5_declared_in_meta_is_honoured() -> None:
     assert "東湖新區首批安置房" in text and enc == "big5"
 
 
-def test_undecodable_bytes_do_not_raise() -> None:
-    text, _ = decode_html(b"<html><body>\xff\xfe\xff abc</body></html>" * 3, None)
-    assert "abc" in text
+UNDECODABLE = b"<html><body>\xff\xfe\xff abc</body></html>" * 3  # invalid in UTF-8 and in GB18030
+
+
+@pytest.mark.parametrize(
+    ("content_type", "codec"),
+    [
+        (None, "utf-8"),  # nothing declared: UTF-8 with replacement, the last resort
+        ("text/html; charset=gbk", "gb18030"),  # a declared charset is the last resort's codec
+        ("text/html; charset=ISO-8859-1", "iso8859-1"),  # nothing CJK decodes: the untrusted label is taken
+    ],
+)
+def test_undecodable_bytes_do_not_raise(content_type: str | None, codec: str) -> None:
+    headers = {"Content-Type": content_type} if content_type else None
+    text, enc = decode_html(UNDECODABLE, headers)
+    assert enc == codec
+    assert text == UNDECODABLE.decode(codec, errors="replace")  # bad bytes replaced, nothing else lost
 
 
 def test_cjk_quality_flags_latin1_mojibake() -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from crawler.families import get_family
+from tests.services import require_file
 
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "research" / "samples"
 JXRB = SAMPLES / "jxrb_founder_classic_node_2017-10-09.excerpt.htm"
@@ -16,9 +17,7 @@ CLASSIC = get_family("founder-classic")
 
 
 def _read(path: Path) -> bytes:
-    if not path.exists():
-        pytest.skip(f"{path} is absent (../shared is only present in the development checkout)")
-    return path.read_bytes()
+    return require_file(path, "a real sample of ../shared (present in the development checkout and in CI)").read_bytes()
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,7 @@ from crawler.cli import main
 from schema.export import COLUMN_NAMES, COLUMNS, PYARROW_MISSING, export, iter_story_chunks
 from schema.models import Article, Byline, Edition, Image, Newspaper, Page
 from tests.research import corpus
+from tests.services import require_module
 
 
 def expected_rows(engine: Engine, paper: str | None = None) -> list[dict]:
@@ -115,9 +116,7 @@ def test_jsonl_round_trip_with_filters(archive: Engine, tmp_path: Path) -> None:
 
 
 def test_parquet_round_trip(archive: Engine, tmp_path: Path) -> None:
-    pq = pytest.importorskip(
-        "pyarrow.parquet", reason="pyarrow not installed: parquet export untestable here"
-    )
+    pq = require_module("pyarrow.parquet", "pyarrow not installed: parquet export untestable here")
     out = tmp_path / "stories.parquet"
     assert export(archive, "parquet", out, chunk_size=4) == corpus.ARTICLES
     table = pq.read_table(out)

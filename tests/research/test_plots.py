@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-pytest.importorskip("matplotlib", reason="matplotlib not installed (the research extra)")
+from tests.services import require_module, unavailable
+
+require_module("matplotlib", "matplotlib not installed (the research extra)")
 
 from PIL import Image  # noqa: E402 - matplotlib depends on Pillow
 
@@ -21,7 +23,7 @@ def need_cjk_font() -> None:
     try:
         plots.cjk_font()
     except plots.FontNotFound as exc:
-        pytest.skip(f"{exc} (the plots need it; CI installs fonts-noto-cjk)")
+        unavailable(f"{exc} (the plots need it; CI installs fonts-noto-cjk)")
 
 
 def test_coverage_png_and_svg(sqlite_archive: tuple[Engine, str], tmp_path: Path) -> None:

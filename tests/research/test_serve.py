@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 import socket
 import subprocess
@@ -16,13 +15,13 @@ import pytest
 from sqlalchemy import Engine
 
 from schema.models import Base
+from tests.services import require_module, unavailable
 
-pytest.importorskip("datasette", reason="Datasette not installed (the research extra)")
+require_module("datasette", "Datasette not installed (the research extra)")
 
 from crawler.serve import QUERIES, build_metadata, checkpoint, make_datasette, sqlite_path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
-REQUIRE = os.environ.get("EPAPER_REQUIRE_SERVICES") == "1"
 
 
 def get_json(datasette, path: str):
@@ -181,9 +180,7 @@ def _browser_or_skip() -> tuple[str, str]:
     if chromium is None or driver is None:
         reason = "Debian's chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)"
     if reason:
-        if REQUIRE:
-            pytest.fail(f"EPAPER_REQUIRE_SERVICES=1 but {reason}")
-        pytest.skip(reason)
+        unavailable(reason)
     return chromium, driver  # type: ignore[return-value]
 
 

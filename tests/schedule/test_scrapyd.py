@@ -17,9 +17,10 @@ from crawler.schedule import build_egg
 from crawler.testsite.server import FixtureServer
 from crawler.testsite.sites import SITES
 from tests.crawl.conftest import FAST_SETTINGS, CrawlResult, expected_counts, registry_for
+from tests.services import require_module, unavailable
 
-pytest.importorskip("scrapyd", reason="scrapyd is not installed (pip install scrapyd scrapyd-client)")
-requests = pytest.importorskip("requests")
+require_module("scrapyd", "scrapyd is not installed (pip install scrapyd scrapyd-client)")
+requests = require_module("requests", "requests is not installed (pip install requests)")
 SITE = SITES["pc-newslist"]
 
 
@@ -44,9 +45,10 @@ def wait_for(check, timeout: float, what: str):
 
 @pytest.mark.slow
 def test_deploy_to_scrapyd_schedule_a_crawl_and_see_the_rows(tmp_path: Path) -> None:
-    deploy = shutil.which("scrapyd-deploy")
+    # the venv's bin directory need not be on PATH when the tests run as venv/bin/python -m pytest
+    deploy = shutil.which("scrapyd-deploy") or shutil.which("scrapyd-deploy", path=str(Path(sys.executable).parent))
     if deploy is None:
-        pytest.skip("scrapyd-deploy (scrapyd-client) is not installed")
+        unavailable("scrapyd-deploy (scrapyd-client) is not installed")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     (tmp_path / "scrapyd.conf").write_text(

@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from tests.services import unavailable
 from tests.text import score
 
 
@@ -22,10 +23,11 @@ from tests.text import score
     ids=["development", "holdout", "holdout2", "holdout3"],
 )
 def test_floors_are_met(root, floors_path) -> None:
+    # a missing floors file or corpus must not turn the gate off in CI
     if not floors_path.exists():
-        pytest.skip("no floors pinned yet (run python -m tests.text.score --update-floors)")
+        unavailable(f"no floors pinned at {floors_path} (run python -m tests.text.score --update-floors)")
     if not score.load_cases("pages", root) and not score.load_cases("articles", root):
-        pytest.skip("the annotated corpus is not present")
+        unavailable(f"the annotated corpus is not present at {root}")
     floors = json.loads(floors_path.read_text())
     results = score.results(score.run(root))
     low = {

@@ -15,6 +15,16 @@ def test_to_simplified(text: str, region: str, expected: str) -> None:
     assert to_simplified(text, region) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "region", "expected"),
+    [("社區衞生中心", "hk", "社区卫生中心"), ("市民很著急", "tw", "市民很着急")],
+)
+def test_regional_variants_need_the_regional_table(text: str, region: str, expected: str) -> None:
+    # HK 衞 and TW 著 (着) are regional forms: mainland t2s leaves them, so a paper's region must reach OpenCC
+    assert to_simplified(text, region) == expected
+    assert to_simplified(text, "mainland") != expected
+
+
 def test_to_traditional_by_region() -> None:
     assert to_traditional("记者", "mainland") == "記者"
     assert to_traditional("台湾", "tw") == "臺灣"

@@ -7,15 +7,14 @@ from pathlib import Path
 import pytest
 
 from pipelines.text.segment import segment_page
+from tests.services import require_file
 
 SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "page.txt"
 
 
 @pytest.fixture(scope="module")
 def articles() -> list[dict]:
-    if not SEED.is_file():
-        pytest.skip(f"development seed not present at {SEED}")
-    return segment_page(SEED.read_text(encoding="utf-8"))
+    return segment_page(require_file(SEED, "the development seed of ../shared").read_text(encoding="utf-8"))
 
 
 def test_first_story_head(articles: list[dict]) -> None:
