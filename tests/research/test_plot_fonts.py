@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 
 from crawler import plots
+from tests.services import require_module
 
-font_manager = pytest.importorskip(
-    "matplotlib.font_manager", reason="matplotlib not installed (the research extra)"
-)
+font_manager = require_module("matplotlib.font_manager", "matplotlib not installed (the research extra)")
 
 
 @pytest.fixture
