@@ -15,6 +15,7 @@ from typing import Any
 from scrapy.crawler import Crawler
 
 from crawler.schedule import LOCKED_EXIT
+from schema.coverage import DRIFT_EXIT, DriftRules, PaperCoverage, record_coverage
 from schema.db import database_url
 from schema.records import ArticleItem, EditionItem, FailureItem, PageItem
 from schema.status import edition_status, format_table
@@ -82,8 +83,13 @@ class StorePipeline:
         else:
             exit_status = 1 if (failed_rows or failures) else 0
             run_status = "failed" if exit_status else "finished"
+        coverage = self._coverage()
+        if exit_status == 0 and any(c.drift for c in coverage):
+            exit_status, run_status = DRIFT_EXIT, "drift"
         counters = run_counters(all_stats, rows, failures, self.store.rejected)
         counters["exit_status"] = exit_status
+        if any(c.drift for c in coverage):
+            counters["drift"] = sorted(c.paper for c in coverage if c.drift)
         if locked:
             counters["locked"] = locked
         if self.run_id is not None:
@@ -94,6 +100,13 @@ class StorePipeline:
         logger.info("epaper summary (%s):\n%s", run_status, format_table(rows))
         # one line for cron mail: shown even with LOG_LEVEL=WARNING
         logger.warning("%s", summary_line(self.run_id, run_status, self._scope(), counters))
+
+    def _coverage(self) -> list[PaperCoverage]:
+        """Field coverage of what this run stored, judged against each paper's history (schema/coverage)."""
+        if self.store is None or self.run_id is None or not self.dates:
+            return []
+        rules = DriftRules.from_settings(self.crawler.settings)
+        return record_coverage(self.store.engine, self.run_id, self.dates, rules)
 
     def _scope(self) -> str:
         spider = self.crawler.spider
@@ -150,6 +163,8 @@ def summary_line(run_id: int | None, status: str, scope: str, counters: dict[str
     ]
     if counters.get("locked"):
         parts.append("locked: " + ",".join(counters["locked"]))
+    if counters.get("drift"):
+        parts.append("drift: " + ",".join(counters["drift"]))
     return f"epaper run {run_id} {status}: {scope}: " + ", ".join(parts) + f"; exit {counters.get('exit_status')}"
 
 
