@@ -1,5 +1,6 @@
 """A site that changes skin mid-backfill: the dates before run clean, the changed dates are a `drift` finding
-(stored, logged, exit 3) and `epaper status --health` shows what changed."""
+(stored, logged, exit 3) and `epaper status --health` shows what changed. And the GB18030 row: a body with bytes
+that do not decode is stored with U+FFFD, its edition complete, the characters counted and flagged."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from crawler.testsite.faults import Faults
 from crawler.testsite.redesign import redesigned
-from crawler.testsite.server import FixtureServer
+from crawler.testsite.server import FixtureServer, Response
 from crawler.testsite.sites import site_for
 from schema.coverage import DRIFT_EXIT
 
@@ -26,8 +28,8 @@ SITE = redesigned(
 PAPER = "skinchange"
 
 
-def _status_health(db_url: str) -> subprocess.CompletedProcess[str]:
-    cmd = [sys.executable, "-m", "crawler.cli", "status", "--health", "--paper", PAPER, "--db", db_url]
+def _status_health(db_url: str, paper: str = PAPER) -> subprocess.CompletedProcess[str]:
+    cmd = [sys.executable, "-m", "crawler.cli", "status", "--health", "--paper", paper, "--db", db_url]
     return subprocess.run(
         cmd, cwd=PROJECT_ROOT, env=dict(os.environ), capture_output=True, text=True, timeout=120
     )
@@ -64,3 +66,47 @@ def test_a_redesign_mid_backfill_is_a_drift_finding_with_its_own_exit_status(db_
     lines = shown.stdout.splitlines()
     assert lines[3].split()[0] == "2" and lines[3].split()[-1].startswith("drift:body")  # newest first
     assert lines[4].split()[0] == "1" and lines[4].split()[-1] == "ok"
+
+
+class BadBytesServer(FixtureServer):
+    """Serves the articles of `bad_paths` with two bytes no GB18030 decoder accepts in the story text, as a broken
+    CMS export does: the first two 。 of the body become 0xFF."""
+
+    bad_paths: frozenset[str] = frozenset()
+
+    def _finish(self, path: str, response: Response) -> Response:
+        response = super()._finish(path, response)
+        if path in self.bad_paths and response.status == 200:
+            head, sep, body = response.body.partition(b"<p")
+            response.body = head + sep + body.replace("。".encode("gbk"), b"\xff", 2)
+        return response
+
+
+def test_a_gb18030_body_with_invalid_bytes_is_stored_with_fffd_counted_and_flagged(
+    db_url, tmp_path: Path
+) -> None:
+    site = site_for("pc-newslist", key="badbytes", dates=[D(2025, 3, 3)], pages=2, articles_per_page=3)
+    day = site.dates[0]
+    page = site.edition(day).pages[0]
+    bad = site.root + site.renderer().article_path(site.spec, day, page.articles[1])
+    with BadBytesServer([site], Faults(gbk_pages={bad})) as server:
+        server.bad_paths = frozenset({bad})
+        result = run_crawl(
+            server.base_url,
+            db_url,
+            "badbytes",
+            date="2025-03-03",
+            registry=registry_for(tmp_path / "r.toml", site),
+        )
+    assert result.returncode == 0, result.log[-3000:]
+    assert result.rows("select status from edition") == [("complete",)]
+    bodies = result.rows("select url, body from article where body like :fffd", fffd="%\ufffd%")
+    assert (
+        len(bodies) == 1
+        and bodies[0][0].endswith(bad.rsplit("/", 1)[1])
+        and bodies[0][1].count("\ufffd") == 2
+    )
+    shown = _status_health(db_url, "badbytes")
+    assert shown.returncode == 0 and "Traceback" not in shown.stderr, shown.stdout + shown.stderr
+    assert "  replacement: 1 article with U+FFFD (2 chars): article " in shown.stdout
+    assert shown.stdout.splitlines()[3].split()[-2:] == ["1", "replacement"]  # the fffd and findings columns
