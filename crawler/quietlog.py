@@ -1,9 +1,9 @@
 """Scrapy's start-up and shut-down boilerplate, kept out of the log at the default level.
 
 At LOG_LEVEL=INFO a run used to open with some sixty lines of versions, overridden settings and the lists of
-enabled extensions, middlewares and pipelines, and close with the whole stats dump (which crawl_run.counters
-keeps anyway). Those INFO records are dropped unless the log runs at DEBUG (`-s LOG_LEVEL=DEBUG`); warnings
-of the same loggers always pass ("Disabled …: setting is off" stays).
+enabled extensions, middlewares and pipelines. Those INFO records are dropped unless the log runs at DEBUG
+(`-s LOG_LEVEL=DEBUG`); warnings of the same loggers always pass ("Disabled …: setting is off" stays). The
+stats dump at the end stays: tools and tests read figures from it.
 
 Scrapy configures logging with dictConfig after our settings module is imported, which resets the levels of
 the `scrapy.*` loggers but keeps their filters: so the rules are filters on the named loggers, and "at
@@ -22,7 +22,6 @@ BOILERPLATE: dict[str, tuple[str, ...]] = {
     "scrapy.crawler": ("Overridden settings",),  # not "Received SIGTERM, shutting down gracefully"
     "scrapy.extensions.telnet": (),  # "Telnet Password", "Telnet console listening"
     "scrapy.extensions.remote_control": ("Remote control HTTP server listening",),
-    "scrapy.statscollectors": ("Dumping Scrapy stats",),
     "alembic.runtime.migration": ("Context impl", "Will assume"),  # not "Running upgrade …"
 }
 
