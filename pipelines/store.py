@@ -13,6 +13,7 @@ from collections import defaultdict
 from typing import Any
 
 from scrapy.crawler import Crawler
+from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.progress import Progress, progress_tick
 from crawler.schedule import LOCKED_EXIT
@@ -116,7 +117,11 @@ class StorePipeline:
         if self.store is None or self.run_id is None or not self.dates:
             return []
         rules = DriftRules.from_settings(self.crawler.settings)
-        return record_coverage(self.store.engine, self.run_id, self.dates, rules)
+        try:
+            return record_coverage(self.store.engine, self.run_id, self.dates, rules)
+        except SQLAlchemyError as exc:  # the monitor must not cost the run its books: logged, the run closes
+            logger.error("field coverage not measured: %s", str(exc).splitlines()[0][:300])
+            return []
 
     def _scope(self) -> str:
         spider = self.crawler.spider

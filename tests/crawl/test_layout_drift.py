@@ -5,6 +5,7 @@ that do not decode is stored with U+FFFD, its edition complete, the characters c
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -28,8 +29,8 @@ SITE = redesigned(
 PAPER = "skinchange"
 
 
-def _status_health(db_url: str, paper: str = PAPER) -> subprocess.CompletedProcess[str]:
-    cmd = [sys.executable, "-m", "crawler.cli", "status", "--health", "--paper", paper, "--db", db_url]
+def _status_health(db_url: str, paper: str = PAPER, *more: str) -> subprocess.CompletedProcess[str]:
+    cmd = [sys.executable, "-m", "crawler.cli", "status", "--health", "--paper", paper, "--db", db_url, *more]
     return subprocess.run(
         cmd, cwd=PROJECT_ROOT, env=dict(os.environ), capture_output=True, text=True, timeout=120
     )
@@ -66,6 +67,10 @@ def test_a_redesign_mid_backfill_is_a_drift_finding_with_its_own_exit_status(db_
     lines = shown.stdout.splitlines()
     assert lines[3].split()[0] == "2" and lines[3].split()[-1].startswith("drift:body")  # newest first
     assert lines[4].split()[0] == "1" and lines[4].split()[-1] == "ok"
+    as_json = json.loads(_status_health(db_url, PAPER, "--json").stdout)
+    latest, first = as_json[PAPER]
+    assert {f["measure"] for f in latest["findings"] if f["kind"] == "drift"} >= {"body", "byline"}
+    assert latest["baseline"]["runs"] == 1 and first["findings"] == [] and first["baseline"] is None
 
 
 class BadBytesServer(FixtureServer):

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
+import pytest
+from scrapy.settings import Settings
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import OperationalError
 
 from schema.coverage import (
     DriftRules,
@@ -164,3 +169,20 @@ def test_status_health_on_a_database_without_coverage_says_so(tmp_path: Path) ->
         shown.stdout.strip()
         == "(no coverage recorded yet: crawl first, or `epaper db upgrade` an older database)"
     )
+
+
+def test_a_failing_measurement_is_logged_and_the_run_still_closes(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import pipelines.store as stage
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OperationalError("SELECT …", {}, Exception("no such function: replace"))
+
+    monkeypatch.setattr(stage, "record_coverage", broken)
+    pipeline = stage.StorePipeline(SimpleNamespace(settings=Settings()), "sqlite://", 10)  # type: ignore[arg-type]
+    pipeline.store, pipeline.run_id = SimpleNamespace(engine=None), 1  # type: ignore[assignment]
+    pipeline.dates[f.PAPER].add(DAY)
+    with caplog.at_level(logging.ERROR, logger="pipelines.store"):
+        assert pipeline._coverage() == []
+    assert "field coverage not measured: (builtins.Exception) no such function: replace" in caplog.text
