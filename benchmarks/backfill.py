@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     for run in (backfill, second):
         summary = [x for x in run.output.splitlines() if "epaper run " in x]
         if summary:
-            print(f"{run.name} summary: " + summary[-1].split("WARNING: ", 1)[-1])
+            print(f"{run.name} summary: " + summary[-1].split(": ", 1)[-1])
     if reparse is not None:
         if reparse.returncode == 0:
             print(f"reparse: {reparse.seconds:.1f}s, {stored['article'] / reparse.seconds:.0f} articles/s")

@@ -123,8 +123,10 @@ def cmd_status(args: argparse.Namespace) -> int:
     from schema.status import calendar, edition_status, format_calendar, format_table, gaps, runs
 
     engine = make_engine(database_url(args.db))
+    if args.health:
+        return _status_health(engine, args)
     if args.runs:
-        listed = runs(engine, limit=args.limit, paper=args.paper)
+        listed = runs(engine, limit=args.limit or 20, paper=args.paper)
         if args.json:
             print(json.dumps(listed, ensure_ascii=False, default=str, indent=2))
         else:
@@ -143,6 +145,27 @@ def cmd_status(args: argparse.Namespace) -> int:
             columns = ["paper", "date", "status", "pages", "articles", "failures", "why"]
             print(format_table(missing, columns))
     return 1 if any(r["status"] in ("partial", "failed") for r in rows) else 0
+
+
+def _status_health(engine: Any, args: argparse.Namespace) -> int:
+    """`status --health`: each paper's latest runs' field coverage and findings; exit 3 on a drift in the
+    latest run of a paper."""
+    from schema.coverage import DRIFT_EXIT, format_health, health, latest_drift
+
+    report = health(engine, args.paper, runs=args.limit or 8)
+    if args.json:
+        full = {
+            paper: [
+                {**{k: v for k, v in r.items() if k[0] != "_" and k != "findings"},
+                 "findings": r["_findings"], "baseline": r["_baseline"]}
+                for r in rows
+            ]
+            for paper, rows in report.items()
+        }
+        print(json.dumps(full, ensure_ascii=False, default=str, indent=2))
+    else:
+        print(format_health(report))
+    return DRIFT_EXIT if latest_drift(report) else 0
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
@@ -198,7 +221,9 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--json", action="store_true", help="every edition as JSON (with --runs: the runs)")
     status.add_argument("--editions", action="store_true", help="one line per edition instead of the calendar")
     status.add_argument("--runs", action="store_true", help="list the latest crawl runs with their counters")
-    status.add_argument("--limit", type=int, default=20, help="how many runs --runs lists (default 20)")
+    status.add_argument("--health", action="store_true",
+                        help="field coverage of the latest runs per paper, layout-drift findings (exit 3: drift)")
+    status.add_argument("--limit", type=int, help="runs shown by --runs (default 20) or --health (default 8)")
     status.set_defaults(func=cmd_status)
 
     db = sub.add_parser("db", help="database maintenance")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 
+from crawler import quietlog
 from pipelines.stages import TEXT_STAGES
 
 BOT_NAME = "epaper"
@@ -56,6 +57,14 @@ WARN_ON_GENERATOR_RETURN_VALUE = False
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
+quietlog.install()  # Scrapy's start-up boilerplate only at LOG_LEVEL=DEBUG (crawler/quietlog.py)
+LOGSTATS_INTERVAL = 0  # Scrapy's "Crawled N pages (at M pages/min)": our progress line replaces it
+
+# --- progress of long runs (crawler/progress.py): an INFO line every N seconds (0: none), the counters written
+# into the run's crawl_run row; a live one-line display when stderr is a terminal (auto, 1, 0)
+EXTENSIONS = {"crawler.progress.ProgressExtension": 500}
+EPAPER_PROGRESS_INTERVAL = 60.0
+EPAPER_PROGRESS_LIVE = "auto"
 
 # --- our stages: text (pipelines/stages.py) then storage
 ITEM_PIPELINES = {**TEXT_STAGES, "pipelines.store.StorePipeline": 900}
@@ -63,6 +72,15 @@ EPAPER_DATABASE_URL = os.environ.get("EPAPER_DATABASE_URL")  # None → data/epa
 EPAPER_PAPERS = os.environ.get("EPAPER_PAPERS")  # an extra registry file whose entries add to/override ours
 EPAPER_FIXTURE_URL = os.environ.get("EPAPER_FIXTURE_URL")  # where {fixture} base URLs point (the demo server)
 EPAPER_STORE_BATCH = 500
+
+# --- layout-drift monitor (schema/coverage.py): field coverage per run and paper against its healthy history
+EPAPER_DRIFT_MIN_BODY = 80  # characters a body needs to count as one
+EPAPER_DRIFT_HISTORY = 10  # healthy runs the baseline is the median of
+EPAPER_DRIFT_MIN_RUNS = 1  # fewer healthy runs: no judgement yet
+EPAPER_DRIFT_MIN_ARTICLES = 20  # a run with fewer articles is not judged on shares (nor used as a baseline)
+EPAPER_DRIFT_MIN_PAGES = 4  # ... nor on articles per page with fewer pages
+EPAPER_DRIFT_MAX_DROP = 0.25  # a share this far (absolute) below the baseline is drift
+EPAPER_DRIFT_PER_PAGE_DROP = 0.5  # articles per page this much (relative) below the baseline is drift
 
 # --- raw archive (crawler/archive.py): WARC files under data/archive/<paper>/, rotated by size
 EPAPER_ARCHIVE_ENABLED = True

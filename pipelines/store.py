@@ -13,11 +13,14 @@ from collections import defaultdict
 from typing import Any
 
 from scrapy.crawler import Crawler
+from sqlalchemy.exc import SQLAlchemyError
 
+from crawler.progress import Progress, progress_tick
 from crawler.schedule import LOCKED_EXIT
+from schema.coverage import DRIFT_EXIT, DriftRules, PaperCoverage, record_coverage
 from schema.db import database_url
 from schema.records import ArticleItem, EditionItem, FailureItem, PageItem
-from schema.status import edition_status, format_table
+from schema.status import edition_status, format_table, paper_totals
 from schema.store import Store
 
 logger = logging.getLogger(__name__)
@@ -48,6 +51,7 @@ class StorePipeline:
             self.store.ensure_newspaper(paper.key, paper.name, paper.region, paper.script, paper.homepage)
         args = {"spider": spider.name, **{k: v for k, v in vars(spider).items() if k.endswith("_arg") or k == "paper_spec"}}
         self.run_id = self.store.start_run({k: str(v) for k, v in args.items() if v is not None})
+        self.crawler.signals.connect(self._progress, signal=progress_tick)
         logger.info("storing into %s", _safe_url(self.url))
 
     def process_item(self, item: Any) -> Any:
@@ -82,8 +86,13 @@ class StorePipeline:
         else:
             exit_status = 1 if (failed_rows or failures) else 0
             run_status = "failed" if exit_status else "finished"
+        coverage = self._coverage()
+        if exit_status == 0 and any(c.drift for c in coverage):
+            exit_status, run_status = DRIFT_EXIT, "drift"
         counters = run_counters(all_stats, rows, failures, self.store.rejected)
         counters["exit_status"] = exit_status
+        if any(c.drift for c in coverage):
+            counters["drift"] = sorted(c.paper for c in coverage if c.drift)
         if locked:
             counters["locked"] = locked
         if self.run_id is not None:
@@ -91,9 +100,28 @@ class StorePipeline:
         self.store.close()
         if stats is not None:
             stats.set_value(EXIT_STATUS_KEY, exit_status)
-        logger.info("epaper summary (%s):\n%s", run_status, format_table(rows))
-        # one line for cron mail: shown even with LOG_LEVEL=WARNING
-        logger.warning("%s", summary_line(self.run_id, run_status, self._scope(), counters))
+        verbose = str(getattr(self.crawler.spider, "verbose", "")).strip().lower() in ("1", "true", "yes", "on")
+        table = format_table(rows) if verbose else format_table(paper_totals(rows))  # -a verbose=1: per edition
+        logger.info("epaper summary (%s):\n%s", run_status, table)
+        # one line for cron mail: a bad night's is a WARNING, shown with LOG_LEVEL=WARNING; a good night's is INFO
+        level = logging.INFO if exit_status == 0 else logging.WARNING
+        logger.log(level, "%s", summary_line(self.run_id, run_status, self._scope(), counters))
+
+    def _progress(self, progress: Progress) -> None:
+        """Every progress tick (crawler/progress.py): the running counters into this run's crawl_run row."""
+        if self.store is not None and self.run_id is not None:
+            self.store.record_progress(self.run_id, progress.counters())
+
+    def _coverage(self) -> list[PaperCoverage]:
+        """Field coverage of what this run stored, judged against each paper's history (schema/coverage)."""
+        if self.store is None or self.run_id is None or not self.dates:
+            return []
+        rules = DriftRules.from_settings(self.crawler.settings)
+        try:
+            return record_coverage(self.store.engine, self.run_id, self.dates, rules)
+        except SQLAlchemyError as exc:  # the monitor must not cost the run its books: logged, the run closes
+            logger.error("field coverage not measured: %s", str(exc).splitlines()[0][:300])
+            return []
 
     def _scope(self) -> str:
         spider = self.crawler.spider
@@ -150,6 +178,8 @@ def summary_line(run_id: int | None, status: str, scope: str, counters: dict[str
     ]
     if counters.get("locked"):
         parts.append("locked: " + ",".join(counters["locked"]))
+    if counters.get("drift"):
+        parts.append("drift: " + ",".join(counters["drift"]))
     return f"epaper run {run_id} {status}: {scope}: " + ", ".join(parts) + f"; exit {counters.get('exit_status')}"
 
 

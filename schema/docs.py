@@ -34,6 +34,8 @@ TABLE_DOCS: dict[str, str] = {
     "without a picture.",
     "crawl_run": "One run of the crawler: its arguments, times, outcome and counters.",
     "failure": "What could not be fetched or parsed; deleted once the same URL is stored.",
+    "run_coverage": "Field coverage of what one crawl run stored for one paper, the baseline it was compared "
+    "with and the findings (layout drift, U+FFFD replacement characters); see `epaper status --health`.",
 }
 
 COLUMN_DOCS: dict[str, dict[str, str]] = {
@@ -137,6 +139,22 @@ COLUMN_DOCS: dict[str, dict[str, str]] = {
         "finished_at": "End (UTC); NULL while running or after a crash.",
         "status": "`running`, `finished`, `failed`, ….",
         "counters": "JSON of the run's counters (pages, articles, failures, …).",
+    },
+    "run_coverage": {
+        "id": "Row id.",
+        "run_id": "The run (→ crawl_run.id).",
+        "newspaper_id": "The paper (→ newspaper.id).",
+        "computed_at": "When the coverage was measured, at the end of the run (UTC).",
+        "articles": "Articles stored for the run's editions of the paper.",
+        "figures": "JSON of the measures: `editions`, `pages`, `articles`, `per_page` (articles per page), the "
+        "shares of articles with a `title`, a `body` of at least `min_body` characters, a `byline`, an `image`, "
+        "without U+FFFD (`clean`), stored rather than failing to parse (`parsed`); `parse_failures`, "
+        "`replacement_articles`, `replacement_chars` and `replacement_examples` (the articles with the most "
+        "U+FFFD).",
+        "baseline": "JSON of the medians of the same measures over the paper's latest healthy runs (`runs`: how "
+        "many); NULL when there was no such run.",
+        "findings": "JSON list: `drift` (a measure dropped beyond its threshold: `measure`, `value`, `baseline`) "
+        "and `replacement` (articles with U+FFFD); empty when the run is healthy.",
     },
     "failure": {
         "id": "Row id.",

@@ -232,6 +232,22 @@ class CrawlRun(Base):
     counters: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
 
+class RunCoverage(Base):
+    """Field coverage of what one run stored for one paper, its baseline and the findings (schema/coverage.py)."""
+
+    __tablename__ = "run_coverage"
+    __table_args__ = (UniqueConstraint("run_id", "newspaper_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_run.id", ondelete="CASCADE"))
+    newspaper_id: Mapped[int] = mapped_column(ForeignKey("newspaper.id", ondelete="CASCADE"))
+    computed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    articles: Mapped[int] = mapped_column(Integer, default=0)
+    figures: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    baseline: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    findings: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON(none_as_null=True))
+
+
 class Failure(Base):
     """What could not be fetched or parsed; deleted once the same URL is stored."""
 

@@ -104,6 +104,26 @@ def summary(
     }
 
 
+def paper_totals(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Edition rows summed per paper (editions by status, pages, articles, failures), with a total row when
+    there are several papers: the end-of-run summary, short however many editions the run covered."""
+    statuses = [s for s in ("complete", "partial", "failed", "missing", "not_published", PENDING)
+                if any(r["status"] == s for r in rows)]
+    totals: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        for key in (row["paper"], "total"):
+            entry = totals.setdefault(
+                key, {"paper": key, "editions": 0, **dict.fromkeys(statuses, 0), "pages": 0, "articles": 0,
+                      "failures": 0}
+            )
+            entry["editions"] += 1
+            entry[row["status"]] += 1
+            for name in ("pages", "articles", "failures"):
+                entry[name] += int(row.get(name) or 0)
+    result = [totals[key] for key in sorted(totals) if key != "total"]
+    return result + [totals["total"]] if len(result) > 1 else result
+
+
 def _width(text: str) -> int:
     """Display width in a terminal: CJK characters take two columns."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

@@ -386,6 +386,15 @@ class Store:
             )
             return int(result.inserted_primary_key[0])
 
+    def record_progress(self, run_id: int, counters: dict[str, Any]) -> None:
+        """The counters of a run still going (status stays `running`), so that `epaper status --runs` shows it."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(CRAWL_RUN)
+                .where(CRAWL_RUN.c.id == run_id, CRAWL_RUN.c.status == "running")
+                .values(counters=counters)
+            )
+
     def finish_run(self, run_id: int, status: str, counters: dict[str, Any]) -> None:
         self.flush()
         with self.engine.begin() as conn:

@@ -47,11 +47,11 @@ class CrawlResult:
 def run_crawl(
     server_url: str, database: str, paper: str, *, date: str | None = None, start: str | None = None,
     end: str | None = None, registry: Path | None = None, settings: dict[str, str] | None = None,
-    timeout: float = 180,
+    timeout: float = 180, spider_args: dict[str, str] | None = None,
 ) -> CrawlResult:
     """One crawl in a subprocess (Twisted's reactor cannot be restarted inside the test process)."""
     cmd = [sys.executable, "-m", "scrapy", "crawl", "epaper", "-a", f"paper={paper}"]
-    for name, value in (("date", date), ("start", start), ("end", end)):
+    for name, value in (("date", date), ("start", start), ("end", end), *(spider_args or {}).items()):
         if value:
             cmd += ["-a", f"{name}={value}"]
     for key, value in {**FAST_SETTINGS, "EPAPER_DATABASE_URL": database, **(settings or {})}.items():

@@ -66,6 +66,7 @@ CONTRACT = {
     "byline": {"id", "article_id", "seq", "name", "role", "organisation"},
     "image": {"id", "article_id", "seq", "url", "caption", "credit"},
     "crawl_run": {"id", "args", "started_at", "finished_at", "status", "counters"},
+    "run_coverage": {"id", "run_id", "newspaper_id", "computed_at", "articles", "figures", "baseline", "findings"},
     "failure": {
         "id",
         "newspaper_id",
