@@ -13,16 +13,19 @@ from collections import defaultdict
 from typing import Any
 
 from scrapy.crawler import Crawler
+from scrapy.utils.defer import deferred_from_coro
+from sqlalchemy.exc import DBAPIError
 
 from crawler.schedule import LOCKED_EXIT
 from schema.db import database_url
 from schema.records import ArticleItem, EditionItem, FailureItem, PageItem
-from schema.status import edition_status, format_table
+from schema.status import edition_status, format_table, summary
 from schema.store import Store
 
 logger = logging.getLogger(__name__)
 RECORD_ITEMS = (EditionItem, PageItem, ArticleItem, FailureItem)
 EXIT_STATUS_KEY = "epaper/exit_status"
+DATABASE_ERROR_REASON = "database_error"  # the close reason of a spider whose store failed (disk full, lost server)
 JOIN_STATS = "epaper/joins"  # + /joined, /ambiguous, /unresolved: continued stories (Store.join_stats, finalize)
 
 
@@ -34,6 +37,7 @@ class StorePipeline:
         self.store: Store | None = None
         self.run_id: int | None = None
         self.dates: dict[str, set[dt.date]] = defaultdict(set)
+        self.database_error: str | None = None  # the first write the database refused for good: the run fails
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -51,24 +55,69 @@ class StorePipeline:
         logger.info("storing into %s", _safe_url(self.url))
 
     def process_item(self, item: Any) -> Any:
-        if isinstance(item, RECORD_ITEMS) and self.store is not None:
-            self.store.add(item)
+        if isinstance(item, RECORD_ITEMS) and self.store is not None and self.database_error is None:
             self.dates[item.paper].add(item.date)
+            try:
+                self.store.add(item)
+            except DBAPIError as exc:
+                self._fail(exc)
+                return item
             stats = self.crawler.stats
             if stats is not None:
                 stats.inc_value(f"epaper/items/{type(item).__name__.removesuffix('Item').lower()}")
         return item
+
+    def _fail(self, exc: DBAPIError) -> None:
+        """The database refused a write for good (disk full, server gone, read-only): stop the crawl, keep nothing
+        of the unwritten batch, and let close_spider record the run as failed."""
+        from crawler.errors import first_line
+
+        if self.database_error is None:
+            self.database_error = first_line(exc)
+            logger.error("the database refused a write (%s): closing the spider", self.database_error)
+            engine = self.crawler.engine
+            if engine is not None and engine.spider is not None:
+                deferred_from_coro(engine.close_spider_async(reason=DATABASE_ERROR_REASON))
+        if self.store is not None:
+            self.store.discard()
+
+    def _closing_rows(self) -> list[dict[str, Any]]:
+        """Flush, finalise and read back the run's editions (a database error fails the run instead)."""
+        assert self.store is not None
+        rows: list[dict[str, Any]] = []
+        if self.database_error is None:
+            try:
+                self.store.flush()
+                for paper, dates in sorted(self.dates.items()):
+                    self.store.finalize(paper, sorted(dates))
+            except DBAPIError as exc:
+                self._fail(exc)
+        try:
+            for paper, dates in sorted(self.dates.items()):
+                rows += [r for r in edition_status(self.store.engine, paper, min(dates), max(dates)) if r["date"] in dates]
+        except DBAPIError as exc:
+            logger.error("cannot read the run's editions back: %s", exc)
+        return rows
+
+    def _stored_totals(self) -> tuple[int, int]:
+        """Pages and articles the database holds for the run's editions: after a database error the item counters
+        include batches that were never written."""
+        assert self.store is not None
+        pages = articles = 0
+        try:
+            for paper, dates in sorted(self.dates.items()):
+                totals = summary(self.store.engine, paper, min(dates), max(dates))
+                pages, articles = pages + int(totals["pages"]), articles + int(totals["articles"])
+        except DBAPIError:
+            pass
+        return pages, articles
 
     def close_spider(self) -> None:
         if self.store is None:
             return
         stats = self.crawler.stats
         all_stats = stats.get_stats() if stats else {}
-        self.store.flush()
-        rows: list[dict[str, Any]] = []
-        for paper, dates in sorted(self.dates.items()):
-            self.store.finalize(paper, sorted(dates))
-            rows += [r for r in edition_status(self.store.engine, paper, min(dates), max(dates)) if r["date"] in dates]
+        rows = self._closing_rows()
         for key, count in getattr(self.store, "join_stats", {}).items():  # continued stories, from finalize
             if stats is not None:
                 stats.set_value(f"{JOIN_STATS}/{key}", int(count))
@@ -77,7 +126,9 @@ class StorePipeline:
         failures = sum(int(r.get("failures") or 0) for r in rows)
         guard = getattr(self.crawler.spider, "guard", None)
         locked = sorted(guard.busy) if guard is not None else []
-        if guard is not None and guard.locked_out:
+        if self.database_error is not None:
+            exit_status, run_status = 1, "failed"
+        elif guard is not None and guard.locked_out:
             exit_status, run_status = LOCKED_EXIT, "locked"
         else:
             exit_status = 1 if (failed_rows or failures) else 0
@@ -86,9 +137,19 @@ class StorePipeline:
         counters["exit_status"] = exit_status
         if locked:
             counters["locked"] = locked
+        if self.database_error is not None:
+            counters["pages"], counters["articles"] = self._stored_totals()
+            counters["error"] = f"database: {self.database_error}"
         if self.run_id is not None:
-            self.store.finish_run(self.run_id, run_status, counters)
-        self.store.close()
+            try:
+                self.store.finish_run(self.run_id, run_status, counters)
+            except DBAPIError as exc:
+                logger.error("run %s could not be recorded as %s: %s", self.run_id, run_status, exc)
+        try:
+            self.store.close()
+        except DBAPIError:
+            self.store.discard()
+            self.store.close()
         if stats is not None:
             stats.set_value(EXIT_STATUS_KEY, exit_status)
         logger.info("epaper summary (%s):\n%s", run_status, format_table(rows))
@@ -123,7 +184,9 @@ def run_counters(
         "requests": int(stats.get("downloader/request_count", 0)),
         "responses": int(stats.get("downloader/response_count", 0)),
         "pages": int(stats.get("epaper/items/page", 0)),
-        "articles": int(stats.get("epaper/items/article", 0)),
+        # stored stories, as in the summary table: a story continued across pages is fetched as two parts
+        "articles": sum(int(r.get("articles") or 0) for r in rows),
+        "article_parts": int(stats.get("epaper/items/article", 0)),
         "joins": int(stats.get(f"{JOIN_STATS}/joined", 0)),
         "joins_ambiguous": int(stats.get(f"{JOIN_STATS}/ambiguous", 0)),
         "failures": failures,
@@ -150,6 +213,8 @@ def summary_line(run_id: int | None, status: str, scope: str, counters: dict[str
     ]
     if counters.get("locked"):
         parts.append("locked: " + ",".join(counters["locked"]))
+    if counters.get("error"):
+        parts.append(str(counters["error"]))
     return f"epaper run {run_id} {status}: {scope}: " + ", ".join(parts) + f"; exit {counters.get('exit_status')}"
 
 

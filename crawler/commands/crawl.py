@@ -1,16 +1,20 @@
 """`scrapy crawl` with an exit status that tells success from failure (for cron and systemd).
 
 Scrapy's own command exits 0 whenever the spider ran; an archive operator needs non-zero when pages or
-articles failed. The store stage leaves its verdict in the stats (pipelines.store.EXIT_STATUS_KEY).
+articles failed. The store stage leaves its verdict in the stats (pipelines.store.EXIT_STATUS_KEY). Arguments,
+database and demo site are checked first (crawler/preflight.py): a mistake is one line and exit status 2, with
+no crawl_run row.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
+from crawler.errors import USER_ERROR_EXIT, user_message
 from pipelines.store import EXIT_STATUS_KEY
 
 
@@ -19,6 +23,8 @@ class Command(ScrapyCrawlCommand):
         if len(args) != 1:
             raise UsageError("give exactly one spider: scrapy crawl epaper -a paper=KEY")
         assert self.crawler_process
+        if args[0] == "epaper" and not self._preflight(opts.spargs):
+            return
         crawler = self._create_crawler(args[0])
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
@@ -28,3 +34,17 @@ class Command(ScrapyCrawlCommand):
         stats = crawler.stats.get_stats() if crawler.stats else {}
         if stats.get(EXIT_STATUS_KEY):
             self.exitcode = int(stats[EXIT_STATUS_KEY])
+
+    def _preflight(self, spider_args: dict[str, str]) -> bool:
+        from crawler.preflight import check_run
+
+        try:
+            check_run(self.settings, spider_args)
+        except Exception as exc:
+            message = user_message(exc)
+            if message is None:
+                raise
+            print(f"scrapy crawl epaper: {message}", file=sys.stderr)
+            self.exitcode = USER_ERROR_EXIT
+            return False
+        return True

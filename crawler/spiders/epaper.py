@@ -83,6 +83,13 @@ def edition_dates(paper: Paper, date: str | None, start: str | None, end: str | 
     return [paper.today()]
 
 
+def planned_papers(settings: Any, spider_args: dict[str, str]) -> list[Paper]:
+    """The papers a run with these `-a` arguments covers; ValueError with a one-line reason for a bad argument."""
+    spider = EpaperSpider(**spider_args)
+    spider.select(settings)
+    return spider.papers
+
+
 class EpaperSpider(scrapy.Spider):
     name = "epaper"
 
@@ -110,17 +117,23 @@ class EpaperSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> EpaperSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        settings = crawler.settings
-        registry = load_registry(settings.get("EPAPER_PAPERS"), settings.get("EPAPER_FIXTURE_URL"))
-        try:
-            spider.papers = select_papers(registry, spider.paper_spec)
-        except RegistryError as exc:
-            raise ValueError(str(exc)) from exc
-        spider.registry = registry
+        spider.select(crawler.settings)
         # one run per paper at a time (data/locks/), and a JOBDIR left by a killed run is made safe to resume;
         # workers of a shared Redis frontier run side by side on purpose and coordinate through Redis instead
         spider.guard = None if frontier_url(crawler.settings) else RunGuard.install(crawler, spider)
         return spider
+
+    def select(self, settings: Any) -> None:
+        """Resolve the paper keys against the registry and every date argument now (ValueError), before the
+        run is recorded or a request made: a bad argument must not become a `finished` run of nothing."""
+        registry = load_registry(settings.get("EPAPER_PAPERS"), settings.get("EPAPER_FIXTURE_URL"))
+        try:
+            self.papers = select_papers(registry, self.paper_spec)
+        except RegistryError as exc:
+            raise ValueError(str(exc)) from exc
+        self.registry = registry
+        for _ in self.plan():
+            pass
 
     # ----------------------------------------------------------------- requests
 
