@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 DEMO_DATES = ("2025-04-25", "2025-04-26")
+DEMO_PORT = 8765  # the port of the registry's default EPAPER_FIXTURE_URL
 
 
 def _date(value: str) -> dt.date:
@@ -158,7 +159,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="serve the bundled demo e-paper on 127.0.0.1 and crawl it into the database")
     demo.add_argument("--db", help="SQLAlchemy URL (default: $EPAPER_DATABASE_URL or sqlite data/epaper.db)")
-    demo.add_argument("--port", type=int, default=0, help="port of the demo server (default: any free port)")
+    demo.add_argument(
+        "--port", type=int, default=DEMO_PORT,
+        help=f"port of the demo server (default {DEMO_PORT}, as `python -m crawler.testsite`, so that the stored "
+        "article and image URLs work whenever the demo site is served; 0: any free port)",
+    )
     demo.set_defaults(func=cmd_demo)
 
     parse = sub.add_parser("parse", help="parse a saved page or article file and print the record as JSON")

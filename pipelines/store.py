@@ -47,11 +47,15 @@ class StorePipeline:
 
     def open_spider(self) -> None:
         spider = self.crawler.spider
-        self.store = Store.open(self.url, batch_size=self.batch_size)
-        for paper in getattr(spider, "papers", []):
-            self.store.ensure_newspaper(paper.key, paper.name, paper.region, paper.script, paper.homepage)
-        args = {"spider": spider.name, **{k: v for k, v in vars(spider).items() if k.endswith("_arg") or k == "paper_spec"}}
-        self.run_id = self.store.start_run({k: str(v) for k, v in args.items() if v is not None})
+        try:
+            self.store = Store.open(self.url, batch_size=self.batch_size)
+            for paper in getattr(spider, "papers", []):
+                self.store.ensure_newspaper(paper.key, paper.name, paper.region, paper.script, paper.homepage)
+            args = {"spider": spider.name, **{k: v for k, v in vars(spider).items() if k.endswith("_arg") or k == "paper_spec"}}
+            self.run_id = self.store.start_run({k: str(v) for k, v in args.items() if v is not None})
+        except DBAPIError as exc:  # e.g. the disk filled up before the schema or the run row could be written
+            self._fail(exc)
+            return
         logger.info("storing into %s", _safe_url(self.url))
 
     def process_item(self, item: Any) -> Any:
@@ -76,8 +80,11 @@ class StorePipeline:
             self.database_error = first_line(exc)
             logger.error("the database refused a write (%s): closing the spider", self.database_error)
             engine = self.crawler.engine
-            if engine is not None and engine.spider is not None:
-                deferred_from_coro(engine.close_spider_async(reason=DATABASE_ERROR_REASON))
+            if engine is not None:
+                from twisted.internet import reactor
+
+                # on the next turn of the reactor: this may be called while the engine is still opening the spider
+                reactor.callLater(0, _close, engine)  # type: ignore[attr-defined]
         if self.store is not None:
             self.store.discard()
 
@@ -114,6 +121,8 @@ class StorePipeline:
 
     def close_spider(self) -> None:
         if self.store is None:
+            if self.database_error is not None:
+                self._report_unopened()
             return
         stats = self.crawler.stats
         all_stats = stats.get_stats() if stats else {}
@@ -156,6 +165,14 @@ class StorePipeline:
         # one line for cron mail: shown even with LOG_LEVEL=WARNING
         logger.warning("%s", summary_line(self.run_id, run_status, self._scope(), counters))
 
+    def _report_unopened(self) -> None:
+        """The store could not even be opened: no run row, but the exit status and the summary line still say so."""
+        counters = run_counters({}, [], 0, 0)
+        counters.update(exit_status=1, error=f"database: {self.database_error}")
+        if self.crawler.stats is not None:
+            self.crawler.stats.set_value(EXIT_STATUS_KEY, 1)
+        logger.warning("%s", summary_line(None, "failed", self._scope(), counters))
+
     def _scope(self) -> str:
         spider = self.crawler.spider
         papers = ",".join(p.key for p in getattr(spider, "papers", [])) or getattr(spider, "paper_spec", "?")
@@ -163,6 +180,11 @@ class StorePipeline:
         if dates:
             return f"{papers} {dates[0]}…{dates[-1]}" if dates[0] != dates[-1] else f"{papers} {dates[0]}"
         return papers
+
+
+def _close(engine: Any) -> None:
+    if engine.spider is not None and engine.running:
+        deferred_from_coro(engine.close_spider_async(reason=DATABASE_ERROR_REASON))
 
 
 def run_counters(
