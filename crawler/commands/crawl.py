@@ -23,8 +23,6 @@ class Command(ScrapyCrawlCommand):
         if len(args) != 1:
             raise UsageError("give exactly one spider: scrapy crawl epaper -a paper=KEY")
         assert self.crawler_process
-        if args[0] == "epaper" and not self._preflight(opts.spargs):
-            return
         crawler = self._create_crawler(args[0])
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
@@ -35,7 +33,14 @@ class Command(ScrapyCrawlCommand):
         if stats.get(EXIT_STATUS_KEY):
             self.exitcode = int(stats[EXIT_STATUS_KEY])
 
-    def _preflight(self, spider_args: dict[str, str]) -> bool:
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        """Scrapy's options, then our pre-flight: it runs before Scrapy sets up logging and its process, so that a
+        mistake is the only line on stderr."""
+        super().process_options(args, opts)
+        if args == ["epaper"]:
+            self._preflight(opts.spargs)
+
+    def _preflight(self, spider_args: dict[str, str]) -> None:
         from crawler.preflight import check_run
 
         try:
@@ -45,6 +50,4 @@ class Command(ScrapyCrawlCommand):
             if message is None:
                 raise
             print(f"scrapy crawl epaper: {message}", file=sys.stderr)
-            self.exitcode = USER_ERROR_EXIT
-            return False
-        return True
+            sys.exit(USER_ERROR_EXIT)
