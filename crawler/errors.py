@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import socket
 import sys
 from collections.abc import Callable
 
 USER_ERROR_EXIT = 2  # argparse's status for a usage error: the same family of mistake
 BROKEN_PIPE_EXIT = 141  # 128 + SIGPIPE: what a shell reports for a writer whose reader went away
+
+
+# what SQLite and PostgreSQL say about a database created by an older version (or not an archive at all)
+SCHEMA_ERROR_RE = re.compile(r"no such (?:table|column)|(?:relation|column) \S+ does not exist")
 
 
 class UserError(Exception):
@@ -37,7 +42,10 @@ def user_message(exc: BaseException) -> str | None:
     if isinstance(exc, UserError | DatabaseURLError | RegistryError):
         return str(exc)
     if isinstance(exc, DBAPIError):  # cannot connect, no such table, locked, disk full: not a bug of ours
-        return f"database error: {first_line(exc)}"
+        message = first_line(exc)
+        if SCHEMA_ERROR_RE.search(message):
+            message += " (is the database at the current schema? `epaper db upgrade`)"
+        return f"database error: {message}"
     return None
 
 

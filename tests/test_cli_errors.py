@@ -199,3 +199,12 @@ def test_output_piped_into_head_in_a_shell_ends_quietly() -> None:
     proc = subprocess.run(["bash", "-c", script], cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=120)
     assert "Traceback" not in proc.stderr and "BrokenPipeError" not in proc.stderr, proc.stderr
     assert f"status={BROKEN_PIPE_EXIT}" in proc.stderr, proc.stderr
+
+
+def test_a_database_at_an_older_schema_says_to_upgrade(tmp_path: Path) -> None:
+    from schema.db import upgrade
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    upgrade(url, "0003")
+    proc = epaper("status", "--db", url)
+    assert_one_line_error(proc, "epaper status: database error", "epaper db upgrade")
