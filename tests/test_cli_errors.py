@@ -105,15 +105,6 @@ def test_a_read_command_does_not_create_a_missing_sqlite_database(command: str, 
     assert not missing.parent.exists()
 
 
-def test_the_default_database_url_creates_no_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import schema.db
-
-    monkeypatch.delenv("EPAPER_DATABASE_URL", raising=False)
-    monkeypatch.setattr(schema.db, "project_data_dir", lambda: tmp_path / "data")
-    assert schema.db.database_url() == f"sqlite:///{tmp_path / 'data' / 'epaper.db'}"
-    assert not (tmp_path / "data").exists()
-
-
 # --------------------------------------------------------------------------- --paper
 
 PAPER_COMMANDS = {
