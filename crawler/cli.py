@@ -216,9 +216,13 @@ def check_arguments(args: argparse.Namespace) -> None:
     if hasattr(args, "db"):
         from schema.db import check_database_url, database_url
 
-        args.db = check_database_url(database_url(args.db), must_exist=command in READ_ONLY_COMMANDS)
+        # the default (None) is checked as resolved, and left None: `--set EPAPER_DATABASE_URL=…` may still apply
+        check_database_url(database_url(args.db), must_exist=command in READ_ONLY_COMMANDS)
     if command in PAPER_COMMANDS and getattr(args, "paper", None):
-        check_paper(args.paper, getattr(args, "db", None), allow_all=command == "daily")
+        from schema.db import database_url
+
+        db = database_url(args.db) if hasattr(args, "db") else None
+        check_paper(args.paper, db, allow_all=command == "daily")
     if command in SERVER_COMMANDS and getattr(args, "port", None):
         check_port_free(getattr(args, "host", None) or "127.0.0.1", args.port)
 

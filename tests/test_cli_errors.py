@@ -77,6 +77,8 @@ DB_COMMANDS = {
     "daily": ["daily", "--paper", "demo", "--db", "{db}"],
     "reparse": ["reparse", "--db", "{db}"],
     "demo": ["demo", "--port", "0", "--db", "{db}"],
+    "seed": ["seed", "--paper", "demo", "--from", "2025-04-25", "--db", "{db}"],
+    "frontier": ["frontier", "--db", "{db}"],
 }
 
 
