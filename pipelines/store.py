@@ -155,10 +155,9 @@ class StorePipeline:
             except DBAPIError as exc:
                 logger.error("run %s could not be recorded as %s: %s", self.run_id, run_status, exc)
         try:
-            self.store.close()
-        except DBAPIError:
-            self.store.discard()
-            self.store.close()
+            self.store.close()  # nothing is buffered after finish_run; the engine is disposed even if it raises
+        except DBAPIError as exc:
+            logger.error("closing the store: %s", exc)
         if stats is not None:
             stats.set_value(EXIT_STATUS_KEY, exit_status)
         logger.info("epaper summary (%s):\n%s", run_status, format_table(rows))

@@ -56,7 +56,9 @@ def sqlite_file(url: str) -> Path | None:
     """The file of a SQLite URL (None for other databases and in-memory ones)."""
     parsed = make_url(url)
     database = parsed.database
-    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    if database.startswith("file:"):
         return None
     return Path(database).expanduser()
 

@@ -31,11 +31,18 @@ def _env() -> dict[str, str]:
 
 def epaper(*args: str, module: str = "crawler.cli", timeout: float = 120) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", module, *args], cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=timeout
+        [sys.executable, "-m", module, *args],
+        cwd=ROOT,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
-def assert_one_line_error(proc: subprocess.CompletedProcess[str], *fragments: str, status: int = USER_ERROR_EXIT) -> None:
+def assert_one_line_error(
+    proc: subprocess.CompletedProcess[str], *fragments: str, status: int = USER_ERROR_EXIT
+) -> None:
     assert "Traceback" not in proc.stderr, proc.stderr
     assert proc.returncode == status, (proc.returncode, proc.stdout[-500:], proc.stderr)
     lines = proc.stderr.strip().splitlines()
@@ -157,8 +164,11 @@ def test_serve_on_a_busy_port_says_so(busy_port: int, archive: str) -> None:
 
 @pytest.mark.parametrize(
     ("payload", "what"),
-    [(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "a PDF file"), (bytes(range(256)) * 8, "binary data"),
-     ("只是一段文字，没有标记。\n".encode(), "no HTML tags")],
+    [
+        (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "a PDF file"),
+        (bytes(range(256)) * 8, "binary data"),
+        ("只是一段文字，没有标记。\n".encode(), "no HTML tags"),
+    ],
     ids=["pdf", "binary", "plain-text"],
 )
 def test_parse_of_a_file_that_is_not_html_says_so(payload: bytes, what: str, tmp_path: Path) -> None:
@@ -189,7 +199,9 @@ def test_output_piped_into_head_in_a_shell_ends_quietly() -> None:
         f"{sys.executable} -m crawler.cli parse {PAGE_CASE / 'body.bin'} --url '{url}' | head -n 0;"
         " echo status=${PIPESTATUS[0]} >&2"
     )
-    proc = subprocess.run(["bash", "-c", script], cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        ["bash", "-c", script], cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=120
+    )
     assert "Traceback" not in proc.stderr and "BrokenPipeError" not in proc.stderr, proc.stderr
     assert f"status={BROKEN_PIPE_EXIT}" in proc.stderr, proc.stderr
 

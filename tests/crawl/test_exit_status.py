@@ -66,7 +66,9 @@ BAD_ARGUMENTS = {
 
 
 @pytest.mark.parametrize("case", sorted(BAD_ARGUMENTS))
-def test_invalid_arguments_exit_2_with_one_line_and_record_no_run(case: str, site: FixtureServer, tmp_path: Path) -> None:
+def test_invalid_arguments_exit_2_with_one_line_and_record_no_run(
+    case: str, site: FixtureServer, tmp_path: Path
+) -> None:
     args, message = BAD_ARGUMENTS[case]
     db = tmp_path / "epaper.db"
     paper = args.pop("paper", "demo")
@@ -100,7 +102,9 @@ def test_a_demo_crawl_without_the_demo_site_says_how_to_start_it(tmp_path: Path)
     result = run_crawl(f"http://127.0.0.1:{_closed_port()}", sqlite_url(db), "demo", date=DAY, timeout=60)
     assert result.returncode == USER_ERROR_EXIT, result.log[-3000:]
     (line,) = result.log.strip().splitlines()
-    assert "the demo site for demo is not running" in line and "python -m crawler.testsite --site demo" in line
+    assert (
+        "the demo site for demo is not running" in line and "python -m crawler.testsite --site demo" in line
+    )
     assert_no_traceback(result)
     assert not db.exists()
 
@@ -108,8 +112,14 @@ def test_a_demo_crawl_without_the_demo_site_says_how_to_start_it(tmp_path: Path)
 def test_epaper_daily_for_the_demo_without_the_demo_site_says_how_to_start_it(tmp_path: Path) -> None:
     db = tmp_path / "epaper.db"
     env = dict(os.environ, EPAPER_FIXTURE_URL=f"http://127.0.0.1:{_closed_port()}")
-    proc = subprocess.run([sys.executable, "-m", "crawler.cli", "daily", "--paper", "demo", "--db", sqlite_url(db)],
-                          cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "crawler.cli", "daily", "--paper", "demo", "--db", sqlite_url(db)],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == USER_ERROR_EXIT, proc.stderr[-3000:]
     (line,) = proc.stderr.strip().splitlines()
     assert line.startswith("epaper daily: the demo site for demo is not running"), line
@@ -119,8 +129,9 @@ def test_epaper_daily_for_the_demo_without_the_demo_site_says_how_to_start_it(tm
 # --------------------------------------------------------------------------- 0 and 1, and stale failures
 
 
-def test_a_complete_run_exits_0_and_its_summary_counts_the_stories_of_the_table(site: FixtureServer,
-                                                                               tmp_path: Path) -> None:
+def test_a_complete_run_exits_0_and_its_summary_counts_the_stories_of_the_table(
+    site: FixtureServer, tmp_path: Path
+) -> None:
     """The summary line and the summary table agree: a story continued across pages is one article, not two."""
     result = run_crawl(site.base_url, sqlite_url(tmp_path / "epaper.db"), "demo", start=DAY, end=NEXT_DAY)
     assert result.returncode == 0, result.log[-3000:]
@@ -131,8 +142,9 @@ def test_a_complete_run_exits_0_and_its_summary_counts_the_stories_of_the_table(
     assert result.rows("select status, counters from crawl_run")[0][0] == "finished"
 
 
-def test_a_night_with_the_site_down_fails_but_no_longer_fails_the_runs_after_it(site: FixtureServer,
-                                                                                 db_url: str) -> None:
+def test_a_night_with_the_site_down_fails_but_no_longer_fails_the_runs_after_it(
+    site: FixtureServer, db_url: str
+) -> None:
     """Site down: exit 1. The date then turns out not published (404): that run exits 0, and so does the next;
     the failure row is kept as history, resolved."""
     site.faults = Faults(failing={EVERYTHING})
@@ -152,7 +164,11 @@ def test_a_night_with_the_site_down_fails_but_no_longer_fails_the_runs_after_it(
     site.faults = Faults()
     next_night = run_crawl(site.base_url, db_url, "demo", start=DAY, end=NEXT_DAY)
     assert next_night.returncode == 0, next_night.log[-3000:]
-    assert next_night.rows("select status from crawl_run order by id") == [("failed",), ("finished",), ("finished",)]
+    assert next_night.rows("select status from crawl_run order by id") == [
+        ("failed",),
+        ("finished",),
+        ("finished",),
+    ]
 
 
 def test_a_failure_whose_url_later_succeeds_is_resolved_and_kept(site: FixtureServer, tmp_path: Path) -> None:
@@ -166,7 +182,9 @@ def test_a_failure_whose_url_later_succeeds_is_resolved_and_kept(site: FixtureSe
     site.faults = Faults()
     second = run_crawl(site.base_url, first.db_url, "demo", date=DAY)
     assert second.returncode == 0, second.log[-3000:]
-    assert second.rows("select count(*), min(resolution), max(resolution) from failure") == [(failed, "stored", "stored")]
+    assert second.rows("select count(*), min(resolution), max(resolution) from failure") == [
+        (failed, "stored", "stored")
+    ]
     assert second.scalar("select count(*) from failure where resolved_at is null") == 0
     assert second.rows("select status from edition") == [("complete",)]
 
@@ -183,7 +201,7 @@ def assert_failed_for_a_full_disk(result: CrawlResult, tables_readable: bool = T
     assert " failed: " in line and "database or disk is full" in line and line.endswith("exit 1"), line
     if not tables_readable:
         return
-    (status, counters), = result.rows("select status, counters from crawl_run")
+    ((status, counters),) = result.rows("select status, counters from crawl_run")
     assert status == "failed"
     assert "database or disk is full" in counters
     stored = result.scalar("select count(*) from article")
@@ -192,10 +210,14 @@ def assert_failed_for_a_full_disk(result: CrawlResult, tables_readable: bool = T
 
 def test_a_database_error_mid_crawl_fails_the_run(site: FixtureServer, tmp_path: Path) -> None:
     """Simulated: after 5 article writes, every INSERT fails as on a full disk (tests/crawl/diskfull.py)."""
-    settings = {**DISK_FULL_SETTINGS, "EXTENSIONS": '{"tests.crawl.diskfull.DiskFullAfter": 0}',
-                "TEST_DISK_FULL_AFTER": "5"}
-    result = run_crawl(site.base_url, sqlite_url(tmp_path / "epaper.db"), "demo", start=DAY, end=NEXT_DAY,
-                       settings=settings)
+    settings = {
+        **DISK_FULL_SETTINGS,
+        "EXTENSIONS": '{"tests.crawl.diskfull.DiskFullAfter": 0}',
+        "TEST_DISK_FULL_AFTER": "5",
+    }
+    result = run_crawl(
+        site.base_url, sqlite_url(tmp_path / "epaper.db"), "demo", start=DAY, end=NEXT_DAY, settings=settings
+    )
     assert_failed_for_a_full_disk(result)
     _, parts = expected_counts(SITES["demo"], list(SITES["demo"].dates))
     assert result.scalar("select count(*) from article") < parts - 1
@@ -208,8 +230,9 @@ def small_tmpfs(tmp_path: Path) -> Iterator[Path]:
         pytest.skip("mounting a tmpfs needs root (the simulated disk-full test still runs)")
     mount = tmp_path / "small"
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(mount)], capture_output=True,
-                          text=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(mount)], capture_output=True, text=True
+    )
     if done.returncode != 0:
         pytest.skip(f"mount -t tmpfs is not permitted here: {done.stderr.strip()}")
     try:
@@ -220,5 +243,7 @@ def small_tmpfs(tmp_path: Path) -> Iterator[Path]:
 
 def test_a_full_disk_mid_crawl_fails_the_run(site: FixtureServer, small_tmpfs: Path) -> None:
     db = small_tmpfs / "epaper.db"
-    result = run_crawl(site.base_url, sqlite_url(db), "demo", start=DAY, end=NEXT_DAY, settings=DISK_FULL_SETTINGS)
+    result = run_crawl(
+        site.base_url, sqlite_url(db), "demo", start=DAY, end=NEXT_DAY, settings=DISK_FULL_SETTINGS
+    )
     assert_failed_for_a_full_disk(result)
