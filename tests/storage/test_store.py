@@ -399,3 +399,18 @@ def test_unannounced_paper_is_named_from_its_pages(migrated: Engine) -> None:
     store_all(migrated, [page])
     with migrated.connect() as conn:
         assert conn.execute(select(Newspaper.key, Newspaper.name)).one() == ("lcwb", "柳川晚报")
+
+
+def test_an_entry_failure_is_resolved_when_the_edition_answered_at_another_url(migrated: Engine) -> None:
+    """The entry failed at the index URL; a later run was redirected to node_01 and stored the edition there."""
+    from schema.status import edition_status
+
+    index = f.page_url(DAY, 1).replace("node_01.html", "index.html")
+    store_all(migrated, [EditionItem(f.PAPER, DAY, url=index, status="failed", reason="HTTP 503"),
+                         FailureItem(f.PAPER, DAY, index, "edition", "HTTP 503")])
+    store_all(migrated, f.edition(DAY, n_pages=2, per_page=3))
+    with Store(migrated) as store:
+        assert store.finalize(f.PAPER, [DAY]) == {DAY: "complete"}
+    assert [(r["status"], r["failures"]) for r in edition_status(migrated, f.PAPER)] == [("complete", 0)]
+    with migrated.connect() as conn:
+        assert conn.execute(select(Failure.url, Failure.resolution)).all() == [(index, "stored")]
