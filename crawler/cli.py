@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 DEMO_DATES = ("2025-04-25", "2025-04-26")
+DEMO_PORT = 8765  # the port of the registry's default EPAPER_FIXTURE_URL
 
 
 def _date(value: str) -> dt.date:
@@ -31,14 +32,13 @@ def run_crawl(spider_args: dict[str, str], settings_overrides: dict[str, Any] | 
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
 
-    from crawler.registry import load_registry
+    from crawler.preflight import check_run
     from pipelines.store import EXIT_STATUS_KEY
 
     settings = get_project_settings()
     for key, value in (settings_overrides or {}).items():
         settings.set(key, value, priority="cmdline")
-    # an invalid registry raises RegistryError here, before Scrapy starts (main prints it as one line)
-    load_registry(settings.get("EPAPER_PAPERS"), settings.get("EPAPER_FIXTURE_URL"))
+    check_run(settings, spider_args)  # UserError: one line from main(), no run recorded
     process = CrawlerProcess(settings)
     crawler = process.create_crawler("epaper")
     process.crawl(crawler, **spider_args)
@@ -193,7 +193,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="serve the bundled demo e-paper on 127.0.0.1 and crawl it into the database")
     demo.add_argument("--db", help="SQLAlchemy URL (default: $EPAPER_DATABASE_URL or sqlite data/epaper.db)")
-    demo.add_argument("--port", type=int, default=0, help="port of the demo server (default: any free port)")
+    demo.add_argument(
+        "--port", type=int, default=DEMO_PORT,
+        help=f"port of the demo server (default {DEMO_PORT}, as `python -m crawler.testsite`, so that the stored "
+        "article and image URLs work whenever the demo site is served; 0: any free port)",
+    )
     demo.set_defaults(func=cmd_demo)
 
     parse = sub.add_parser("parse", help="parse a saved page or article file and print the record as JSON")
@@ -237,15 +241,82 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Commands that only read the database: a --db that names no existing SQLite file is a mistake, not a new archive.
+READ_ONLY_COMMANDS = frozenset({"status", "search", "export", "plot", "serve"})
+# Commands whose --paper must name a paper of the registry or of the database ("unknown paper", not silence).
+PAPER_COMMANDS = frozenset({"status", "search", "export", "plot", "daily"})
+# Commands that listen on --port.
+SERVER_COMMANDS = frozenset({"demo", "serve"})
+
+
+def check_arguments(args: argparse.Namespace) -> None:
+    """The checks every command shares, made once here: database URL, paper key, port (UserError & co.)."""
+    from crawler.errors import check_port_free
+
+    command = getattr(args, "command", None)
+    if hasattr(args, "db"):
+        from schema.db import check_database_url, database_url
+
+        # the default (None) is checked as resolved, and left None: `--set EPAPER_DATABASE_URL=…` may still apply
+        check_database_url(database_url(args.db), must_exist=command in READ_ONLY_COMMANDS)
+    if command in PAPER_COMMANDS and getattr(args, "paper", None):
+        from schema.db import database_url
+
+        db = database_url(args.db) if hasattr(args, "db") else None
+        check_paper(args.paper, db, allow_all=command == "daily")
+    if command in SERVER_COMMANDS and getattr(args, "port", None):
+        check_port_free(getattr(args, "host", None) or "127.0.0.1", args.port)
+
+
+def check_paper(spec: str, db_url: str | None, allow_all: bool = False) -> None:
+    """UserError for a key that is neither in the registry nor in the database (a paper since removed from the
+    registry is still in the archive and may be read)."""
+    from crawler.errors import UserError
+    from crawler.registry import load_registry
+
+    known = set(load_registry())
+    keys = [k.strip() for k in spec.split(",") if k.strip()]
+    if allow_all and keys == ["all"]:
+        return
+    unknown = [k for k in keys if k not in known]
+    if unknown and db_url:
+        known |= set(_archived_papers(db_url))
+        unknown = [k for k in keys if k not in known]
+    if unknown:
+        raise UserError(f"unknown paper {unknown[0]!r} (known: {', '.join(sorted(known))})")
+
+
+def _archived_papers(db_url: str) -> list[str]:
+    from sqlalchemy import select
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    from schema.db import make_engine, sqlite_file
+    from schema.models import Newspaper
+
+    path = sqlite_file(db_url)
+    if path is not None and not path.is_file():
+        return []
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            return list(conn.execute(select(Newspaper.key)).scalars())
+    except (OperationalError, ProgrammingError):  # no tables yet
+        return []
+    finally:
+        engine.dispose()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    from crawler.registry import RegistryError
+    from crawler.errors import guarded
 
     args = build_parser().parse_args(argv)
-    try:
+    prog = " ".join(["epaper", *(str(v) for v in (args.command, getattr(args, "db_command", None)) if v)])
+
+    def run() -> int:
+        check_arguments(args)
         return int(args.func(args) or 0)
-    except RegistryError as exc:  # an invalid registry file: one line naming file, paper and field
-        print(f"epaper {args.command}: {exc}", file=sys.stderr)
-        return 2
+
+    return guarded(prog, run)
 
 
 if __name__ == "__main__":  # pragma: no cover

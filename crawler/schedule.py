@@ -329,7 +329,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m crawler.schedule", description=__doc__.splitlines()[0])
     register(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
-    return int(args.func(args) or 0)
+    from crawler.cli import check_arguments
+    from crawler.errors import guarded
+
+    def run() -> int:
+        check_arguments(args)
+        return int(args.func(args) or 0)
+
+    return guarded(f"{parser.prog} {args.command}", run)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -13,19 +13,21 @@ from collections import defaultdict
 from typing import Any
 
 from scrapy.crawler import Crawler
-from sqlalchemy.exc import SQLAlchemyError
+from scrapy.utils.defer import deferred_from_coro
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from crawler.progress import Progress, progress_tick
 from crawler.schedule import LOCKED_EXIT
 from schema.coverage import DRIFT_EXIT, DriftRules, PaperCoverage, record_coverage
 from schema.db import database_url
 from schema.records import ArticleItem, EditionItem, FailureItem, PageItem
-from schema.status import edition_status, format_table, paper_totals
+from schema.status import edition_status, format_table, paper_totals, summary
 from schema.store import Store
 
 logger = logging.getLogger(__name__)
 RECORD_ITEMS = (EditionItem, PageItem, ArticleItem, FailureItem)
 EXIT_STATUS_KEY = "epaper/exit_status"
+DATABASE_ERROR_REASON = "database_error"  # the close reason of a spider whose store failed (disk full, lost server)
 JOIN_STATS = "epaper/joins"  # + /joined, /ambiguous, /unresolved: continued stories (Store.join_stats, finalize)
 
 
@@ -37,6 +39,7 @@ class StorePipeline:
         self.store: Store | None = None
         self.run_id: int | None = None
         self.dates: dict[str, set[dt.date]] = defaultdict(set)
+        self.database_error: str | None = None  # the first write the database refused for good: the run fails
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -46,33 +49,87 @@ class StorePipeline:
 
     def open_spider(self) -> None:
         spider = self.crawler.spider
-        self.store = Store.open(self.url, batch_size=self.batch_size)
-        for paper in getattr(spider, "papers", []):
-            self.store.ensure_newspaper(paper.key, paper.name, paper.region, paper.script, paper.homepage)
-        args = {"spider": spider.name, **{k: v for k, v in vars(spider).items() if k.endswith("_arg") or k == "paper_spec"}}
-        self.run_id = self.store.start_run({k: str(v) for k, v in args.items() if v is not None})
+        try:
+            self.store = Store.open(self.url, batch_size=self.batch_size)
+            for paper in getattr(spider, "papers", []):
+                self.store.ensure_newspaper(paper.key, paper.name, paper.region, paper.script, paper.homepage)
+            args = {"spider": spider.name, **{k: v for k, v in vars(spider).items() if k.endswith("_arg") or k == "paper_spec"}}
+            self.run_id = self.store.start_run({k: str(v) for k, v in args.items() if v is not None})
+        except DBAPIError as exc:  # e.g. the disk filled up before the schema or the run row could be written
+            self._fail(exc)
+            return
         self.crawler.signals.connect(self._progress, signal=progress_tick)
         logger.info("storing into %s", _safe_url(self.url))
 
     def process_item(self, item: Any) -> Any:
-        if isinstance(item, RECORD_ITEMS) and self.store is not None:
-            self.store.add(item)
+        if isinstance(item, RECORD_ITEMS) and self.store is not None and self.database_error is None:
             self.dates[item.paper].add(item.date)
+            try:
+                self.store.add(item)
+            except DBAPIError as exc:
+                self._fail(exc)
+                return item
             stats = self.crawler.stats
             if stats is not None:
                 stats.inc_value(f"epaper/items/{type(item).__name__.removesuffix('Item').lower()}")
         return item
 
+    def _fail(self, exc: DBAPIError) -> None:
+        """The database refused a write for good (disk full, server gone, read-only): stop the crawl, keep nothing
+        of the unwritten batch, and let close_spider record the run as failed."""
+        from crawler.errors import first_line
+
+        if self.database_error is None:
+            self.database_error = first_line(exc)
+            logger.error("the database refused a write (%s): closing the spider", self.database_error)
+            engine = self.crawler.engine
+            if engine is not None:
+                from twisted.internet import reactor
+
+                # on the next turn of the reactor: this may be called while the engine is still opening the spider
+                reactor.callLater(0, _close, engine)  # type: ignore[attr-defined]
+        if self.store is not None:
+            self.store.discard()
+
+    def _closing_rows(self) -> list[dict[str, Any]]:
+        """Flush, finalise and read back the run's editions (a database error fails the run instead)."""
+        assert self.store is not None
+        rows: list[dict[str, Any]] = []
+        if self.database_error is None:
+            try:
+                self.store.flush()
+                for paper, dates in sorted(self.dates.items()):
+                    self.store.finalize(paper, sorted(dates))
+            except DBAPIError as exc:
+                self._fail(exc)
+        try:
+            for paper, dates in sorted(self.dates.items()):
+                rows += [r for r in edition_status(self.store.engine, paper, min(dates), max(dates)) if r["date"] in dates]
+        except DBAPIError as exc:
+            logger.error("cannot read the run's editions back: %s", exc)
+        return rows
+
+    def _stored_totals(self) -> tuple[int, int]:
+        """Pages and articles the database holds for the run's editions: after a database error the item counters
+        include batches that were never written."""
+        assert self.store is not None
+        pages = articles = 0
+        try:
+            for paper, dates in sorted(self.dates.items()):
+                totals = summary(self.store.engine, paper, min(dates), max(dates))
+                pages, articles = pages + int(totals["pages"]), articles + int(totals["articles"])
+        except DBAPIError:
+            pass
+        return pages, articles
+
     def close_spider(self) -> None:
         if self.store is None:
+            if self.database_error is not None:
+                self._report_unopened()
             return
         stats = self.crawler.stats
         all_stats = stats.get_stats() if stats else {}
-        self.store.flush()
-        rows: list[dict[str, Any]] = []
-        for paper, dates in sorted(self.dates.items()):
-            self.store.finalize(paper, sorted(dates))
-            rows += [r for r in edition_status(self.store.engine, paper, min(dates), max(dates)) if r["date"] in dates]
+        rows = self._closing_rows()
         for key, count in getattr(self.store, "join_stats", {}).items():  # continued stories, from finalize
             if stats is not None:
                 stats.set_value(f"{JOIN_STATS}/{key}", int(count))
@@ -81,12 +138,14 @@ class StorePipeline:
         failures = sum(int(r.get("failures") or 0) for r in rows)
         guard = getattr(self.crawler.spider, "guard", None)
         locked = sorted(guard.busy) if guard is not None else []
-        if guard is not None and guard.locked_out:
+        if self.database_error is not None:
+            exit_status, run_status = 1, "failed"
+        elif guard is not None and guard.locked_out:
             exit_status, run_status = LOCKED_EXIT, "locked"
         else:
             exit_status = 1 if (failed_rows or failures) else 0
             run_status = "failed" if exit_status else "finished"
-        coverage = self._coverage()
+        coverage = [] if self.database_error is not None else self._coverage()
         if exit_status == 0 and any(c.drift for c in coverage):
             exit_status, run_status = DRIFT_EXIT, "drift"
         counters = run_counters(all_stats, rows, failures, self.store.rejected)
@@ -95,9 +154,18 @@ class StorePipeline:
             counters["drift"] = sorted(c.paper for c in coverage if c.drift)
         if locked:
             counters["locked"] = locked
+        if self.database_error is not None:
+            counters["pages"], counters["articles"] = self._stored_totals()
+            counters["error"] = f"database: {self.database_error}"
         if self.run_id is not None:
-            self.store.finish_run(self.run_id, run_status, counters)
-        self.store.close()
+            try:
+                self.store.finish_run(self.run_id, run_status, counters)
+            except DBAPIError as exc:
+                logger.error("run %s could not be recorded as %s: %s", self.run_id, run_status, exc)
+        try:
+            self.store.close()  # nothing is buffered after finish_run; the engine is disposed even if it raises
+        except DBAPIError as exc:
+            logger.error("closing the store: %s", exc)
         if stats is not None:
             stats.set_value(EXIT_STATUS_KEY, exit_status)
         verbose = str(getattr(self.crawler.spider, "verbose", "")).strip().lower() in ("1", "true", "yes", "on")
@@ -123,6 +191,14 @@ class StorePipeline:
             logger.error("field coverage not measured: %s", str(exc).splitlines()[0][:300])
             return []
 
+    def _report_unopened(self) -> None:
+        """The store could not even be opened: no run row, but the exit status and the summary line still say so."""
+        counters = run_counters({}, [], 0, 0)
+        counters.update(exit_status=1, error=f"database: {self.database_error}")
+        if self.crawler.stats is not None:
+            self.crawler.stats.set_value(EXIT_STATUS_KEY, 1)
+        logger.warning("%s", summary_line(None, "failed", self._scope(), counters))
+
     def _scope(self) -> str:
         spider = self.crawler.spider
         papers = ",".join(p.key for p in getattr(spider, "papers", [])) or getattr(spider, "paper_spec", "?")
@@ -130,6 +206,11 @@ class StorePipeline:
         if dates:
             return f"{papers} {dates[0]}…{dates[-1]}" if dates[0] != dates[-1] else f"{papers} {dates[0]}"
         return papers
+
+
+def _close(engine: Any) -> None:
+    if engine.spider is not None and engine.running:
+        deferred_from_coro(engine.close_spider_async(reason=DATABASE_ERROR_REASON))
 
 
 def run_counters(
@@ -151,7 +232,9 @@ def run_counters(
         "requests": int(stats.get("downloader/request_count", 0)),
         "responses": int(stats.get("downloader/response_count", 0)),
         "pages": int(stats.get("epaper/items/page", 0)),
-        "articles": int(stats.get("epaper/items/article", 0)),
+        # stored stories, as in the summary table: a story continued across pages is fetched as two parts
+        "articles": sum(int(r.get("articles") or 0) for r in rows),
+        "article_parts": int(stats.get("epaper/items/article", 0)),
         "joins": int(stats.get(f"{JOIN_STATS}/joined", 0)),
         "joins_ambiguous": int(stats.get(f"{JOIN_STATS}/ambiguous", 0)),
         "failures": failures,
@@ -180,6 +263,8 @@ def summary_line(run_id: int | None, status: str, scope: str, counters: dict[str
         parts.append("locked: " + ",".join(counters["locked"]))
     if counters.get("drift"):
         parts.append("drift: " + ",".join(counters["drift"]))
+    if counters.get("error"):
+        parts.append(str(counters["error"]))
     return f"epaper run {run_id} {status}: {scope}: " + ", ".join(parts) + f"; exit {counters.get('exit_status')}"
 
 

@@ -51,9 +51,49 @@ def database_url(explicit: str | None = None, settings: Mapping[str, Any] | Any 
     value = os.environ.get(ENV_VAR)
     if value:
         return value
-    data_dir = project_data_dir()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{data_dir / 'epaper.db'}"
+    # no mkdir here: a read command must be able to tell that the database does not exist (make_engine creates
+    # the folder for the commands that write)
+    return f"sqlite:///{project_data_dir() / 'epaper.db'}"
+
+
+class DatabaseURLError(ValueError):
+    """The database URL is malformed, names no installed dialect, or points at a SQLite file that is not there."""
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL (None for other databases and in-memory ones)."""
+    parsed = make_url(url)
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    if database.startswith("file:"):
+        return None
+    return Path(database).expanduser()
+
+
+def check_database_url(url: str, must_exist: bool = False) -> str:
+    """`url` when it can be used; DatabaseURLError with a one-line reason otherwise.
+
+    `must_exist`: a command that only reads (status, search, export, …) must not create an empty database where
+    the user mistyped a path, but say that there is none."""
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    try:
+        parsed = make_url(url)
+        parsed.get_dialect()
+    except (ArgumentError, NoSuchModuleError, ValueError) as exc:
+        raise DatabaseURLError(f"not a usable database URL: {_hide_password(url)!r} ({exc})") from exc
+    path = sqlite_file(url)
+    if must_exist and path is not None and not path.is_file():
+        raise DatabaseURLError(f"the database {path} does not exist (check --db, or crawl into it first)")
+    return url
+
+
+def _hide_password(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - only for the message
+        return url.split("@")[-1]
 
 
 def _json_dumps(value: Any) -> str:

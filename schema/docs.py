@@ -33,7 +33,7 @@ TABLE_DOCS: dict[str, str] = {
     "image": "An image of a story with its caption and credit; `url` is NULL for a caption printed "
     "without a picture.",
     "crawl_run": "One run of the crawler: its arguments, times, outcome and counters.",
-    "failure": "What could not be fetched or parsed; deleted once the same URL is stored.",
+    "failure": "What could not be fetched or parsed; resolved (kept as history) once the URL is stored or the edition settles.",
     "run_coverage": "Field coverage of what one crawl run stored for one paper, the baseline it was compared "
     "with and the findings (layout drift, U+FFFD replacement characters); see `epaper status --health`.",
 }
@@ -167,6 +167,8 @@ COLUMN_DOCS: dict[str, dict[str, str]] = {
         "attempts": "How many times it was tried.",
         "first_failed_at": "First failure (UTC).",
         "last_failed_at": "Latest failure (UTC).",
+        "resolved_at": "When it stopped counting (UTC): the URL was stored or the edition settled; NULL while open.",
+        "resolution": "`stored`, `complete` or `not_published`; NULL while open.",
     },
 }
 

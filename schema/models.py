@@ -249,7 +249,9 @@ class RunCoverage(Base):
 
 
 class Failure(Base):
-    """What could not be fetched or parsed; deleted once the same URL is stored."""
+    """What could not be fetched or parsed. Once the same URL is stored, or the edition settles as complete or
+    not_published, the row is resolved (`resolved_at`, `resolution`) and kept as history; only open failures
+    (resolved_at NULL) count against an edition and a run's exit status. A new failure of the URL reopens it."""
 
     __tablename__ = "failure"
     __table_args__ = (
@@ -268,6 +270,8 @@ class Failure(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=1)
     first_failed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     last_failed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    resolution: Mapped[str | None] = mapped_column(String(32))  # stored, complete, not_published
 
 
 TABLES = {t.name: t for t in Base.metadata.sorted_tables}

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, Select, func, select
+from sqlalchemy import Engine, Select, and_, func, select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from schema.models import Article, CrawlRun, Edition, Failure, Newspaper, Page
@@ -36,7 +36,10 @@ def edition_status(
 ) -> list[dict[str, Any]]:
     """One row per edition, oldest first: paper, date, status, pages, articles, failures."""
     failures = (
-        select(Failure.edition_id, func.count().label("n")).group_by(Failure.edition_id).subquery("failures")
+        select(Failure.edition_id, func.count().label("n"))
+        .where(Failure.resolved_at.is_(None))  # resolved failures are history
+        .group_by(Failure.edition_id)
+        .subquery("failures")
     )
     query = (
         select(
@@ -92,7 +95,9 @@ def summary(
             scoped(select(func.count()).select_from(Article).join(Edition, Edition.id == Article.edition_id))
         ).scalar_one()
         failures = conn.execute(
-            scoped(select(func.count()).select_from(Failure).join(Edition, Edition.id == Failure.edition_id))
+            scoped(select(func.count()).select_from(Failure).join(Edition, Edition.id == Failure.edition_id)).where(
+                Failure.resolved_at.is_(None)
+            )
         ).scalar_one()
     editions = {(status or PENDING): count for status, count in by_status}
     return {
@@ -247,7 +252,7 @@ def gaps(
         select(Newspaper.key, Edition.date, Edition.reason, Failure.kind, Failure.reason, Failure.attempts, Failure.url)
         .select_from(Edition)
         .join(Newspaper, Newspaper.id == Edition.newspaper_id)
-        .outerjoin(Failure, Failure.edition_id == Edition.id)
+        .outerjoin(Failure, and_(Failure.edition_id == Edition.id, Failure.resolved_at.is_(None)))
         .where(func.coalesce(Edition.status, PENDING).not_in((DONE, "not_published")))
         .order_by(Newspaper.key, Edition.date, Failure.attempts.desc(), Failure.url)
     )

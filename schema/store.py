@@ -40,6 +40,8 @@ BYLINE: Table = Byline.__table__  # type: ignore[assignment]
 IMAGE: Table = Image.__table__  # type: ignore[assignment]
 CRAWL_RUN: Table = CrawlRun.__table__  # type: ignore[assignment]
 FAILURE: Table = Failure.__table__  # type: ignore[assignment]
+OPEN_FAILURE = FAILURE.c.resolved_at.is_(None)  # resolved failures are history: they count nowhere
+SETTLED_STATUSES = ("complete", "not_published")  # an edition settled so: its remaining failures are resolved
 
 logger = logging.getLogger(__name__)
 Item = EditionItem | PageItem | ArticleItem | FailureItem
@@ -414,6 +416,10 @@ class Store:
     def pending(self) -> int:
         """Items added since the last flush."""
         return self._pending
+
+    def discard(self) -> None:
+        """Forget the buffered items unwritten (the database refused them; see pipelines.store)."""
+        self._reset_buffer()
 
     def add(self, item: Item) -> None:
         """Buffer one item; the buffer is flushed when it holds `batch_size` items."""
@@ -849,11 +855,13 @@ class Store:
             stored.setdefault(p.paper, set()).add(p.page.url)
         for a in articles.values():
             stored.setdefault(a.paper, set()).update(u for u in (a.article.url, a.ref.url) if u)
-        for paper, urls in stored.items():
+        for paper, urls in stored.items():  # stored now: the failure is history (resolved), no longer counted
             newspaper_id = self._newspaper_id(batch, paper)
             for chunk in _chunks(sorted(urls)):
                 conn.execute(
-                    delete(FAILURE).where(FAILURE.c.newspaper_id == newspaper_id, FAILURE.c.url.in_(chunk))
+                    update(FAILURE)
+                    .where(FAILURE.c.newspaper_id == newspaper_id, FAILURE.c.url.in_(chunk), OPEN_FAILURE)
+                    .values(resolved_at=now, resolution="stored")
                 )
         rows = [
             {
@@ -866,6 +874,8 @@ class Store:
                 "attempts": f.attempts,
                 "first_failed_at": now,
                 "last_failed_at": now,
+                "resolved_at": None,  # failing again reopens a resolved failure
+                "resolution": None,
             }
             for f in failures.values()
         ]
@@ -874,7 +884,7 @@ class Store:
             FAILURE,
             rows,
             ["newspaper_id", "url"],
-            ["edition_id", "page_url", "kind", "reason", "attempts", "last_failed_at"],
+            ["edition_id", "page_url", "kind", "reason", "attempts", "last_failed_at", "resolved_at", "resolution"],
         )
 
     # ------------------------------------------------------------------ closing the books
@@ -975,14 +985,16 @@ class Store:
                 .group_by(ARTICLE.c.edition_id)
             ).all()
         )
+        self._resolve_answered_entries(conn, edition_ids, now)
         failure_counts = dict(
             conn.execute(
                 select(FAILURE.c.edition_id, func.count())
-                .where(FAILURE.c.edition_id.in_(edition_ids))
+                .where(FAILURE.c.edition_id.in_(edition_ids), OPEN_FAILURE)
                 .group_by(FAILURE.c.edition_id)
             ).all()
         )
         updates, result = [], {}
+        settled: dict[str, list[int]] = {}
         for edition_id, date, reported, promised in editions:
             stored_pages, placeholders, short = page_stats.get(edition_id, [0, 0, 0])
             status = decide_status(
@@ -1004,6 +1016,15 @@ class Store:
                 }
             )
             result[date] = status
+            if status in SETTLED_STATUSES and failure_counts.get(edition_id):
+                settled.setdefault(status, []).append(edition_id)
+        for status, ids in settled.items():  # e.g. a night with the site down, then the date turned out unpublished
+            for chunk in _chunks(ids):
+                conn.execute(
+                    update(FAILURE)
+                    .where(FAILURE.c.edition_id.in_(chunk), OPEN_FAILURE)
+                    .values(resolved_at=now, resolution=status)
+                )
         conn.execute(
             update(EDITION)
             .where(EDITION.c.id == bindparam("b_id"))
@@ -1018,6 +1039,16 @@ class Store:
         )
         self._fill_area_shares(conn, edition_ids)
         return result
+
+    def _resolve_answered_entries(self, conn: Connection, edition_ids: Any, now: dt.datetime) -> None:
+        """An edition with stored pages had its entry answered, perhaps at a redirected URL that the failed one
+        is not: its entry failures are history."""
+        answered = select(PAGE.c.edition_id).where(PAGE.c.edition_id.in_(edition_ids), PAGE.c.article_count.is_not(None))
+        conn.execute(
+            update(FAILURE)
+            .where(FAILURE.c.edition_id.in_(answered), FAILURE.c.kind == "edition", OPEN_FAILURE)
+            .values(resolved_at=now, resolution="stored")
+        )
 
     def _fill_area_shares(self, conn: Connection, edition_ids: Any) -> None:
         """Articles stored before their page know no coordinate space: fill it in now that the page is there."""

@@ -65,3 +65,26 @@ def test_demo_then_status_end_to_end(tmp_path: Path, db_url: str) -> None:  # no
     rows = json.loads(status.stdout)
     assert [(r["date"], r["status"]) for r in rows] == [("2025-04-25", "complete"), ("2025-04-26", "complete")]
     assert sum(r["articles"] for r in rows) == totals["articles"]
+    # the summary line counts what the table counts (a story continued across pages is one article)
+    assert f", {totals['articles']} articles," in demo.stderr, demo.stderr
+
+
+def test_demo_stores_urls_of_the_fixed_demo_port(tmp_path: Path) -> None:
+    """Stored article and image URLs point at 127.0.0.1:8765, where `python -m crawler.testsite` serves the demo,
+    not at a random port that died with the demo command."""
+    import socket
+
+    from sqlalchemy import create_engine, text
+
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", 8765)) == 0:
+            pytest.skip("port 8765 is in use on this machine (another demo site?)")
+    db = f"sqlite:///{tmp_path / 'demo.db'}"
+    demo = subprocess.run([sys.executable, "-m", "crawler.cli", "demo", "--db", db], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300)
+    assert demo.returncode == 0, demo.stdout + demo.stderr
+    engine = create_engine(db)
+    with engine.connect() as conn:
+        urls = [u for (u,) in conn.execute(text("select url from article union all select url from image")) if u]
+    engine.dispose()
+    assert urls and all(u.startswith("http://127.0.0.1:8765/demo/") for u in urls), urls[:3]

@@ -1,7 +1,9 @@
 """`scrapy crawl` with an exit status that tells success from failure (for cron and systemd).
 
 Scrapy's own command exits 0 whenever the spider ran; an archive operator needs non-zero when pages or
-articles failed. The store stage leaves its verdict in the stats (pipelines.store.EXIT_STATUS_KEY).
+articles failed. The store stage leaves its verdict in the stats (pipelines.store.EXIT_STATUS_KEY). The registry,
+arguments, database and demo site are checked first (crawler/preflight.py): a mistake is one line and exit
+status 2, with no crawl_run row.
 """
 
 from __future__ import annotations
@@ -12,10 +14,8 @@ import sys
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
-from crawler.registry import RegistryError, load_registry
+from crawler.errors import USER_ERROR_EXIT, user_message
 from pipelines.store import EXIT_STATUS_KEY
-
-REGISTRY_EXIT = 2  # the registry (bundled or EPAPER_PAPERS) is invalid: nothing was crawled
 
 
 class Command(ScrapyCrawlCommand):
@@ -23,12 +23,6 @@ class Command(ScrapyCrawlCommand):
         if len(args) != 1:
             raise UsageError("give exactly one spider: scrapy crawl epaper -a paper=KEY")
         assert self.crawler_process
-        try:  # before Scrapy starts: an invalid registry is one line and a non-zero exit, not a traceback
-            load_registry(self.settings.get("EPAPER_PAPERS"), self.settings.get("EPAPER_FIXTURE_URL"))
-        except RegistryError as exc:
-            print(f"scrapy crawl: {exc}", file=sys.stderr)
-            self.exitcode = REGISTRY_EXIT
-            return
         crawler = self.crawler_process.create_crawler(args[0])  # public since Scrapy 1.x; _create_crawler is 2.18+
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
@@ -38,3 +32,22 @@ class Command(ScrapyCrawlCommand):
         stats = crawler.stats.get_stats() if crawler.stats else {}
         if stats.get(EXIT_STATUS_KEY):
             self.exitcode = int(stats[EXIT_STATUS_KEY])
+
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        """Scrapy's options, then our pre-flight: it runs before Scrapy sets up logging and its process, so that a
+        mistake is the only line on stderr."""
+        super().process_options(args, opts)
+        if args == ["epaper"]:
+            self._preflight(opts.spargs)
+
+    def _preflight(self, spider_args: dict[str, str]) -> None:
+        from crawler.preflight import check_run
+
+        try:
+            check_run(self.settings, spider_args)
+        except Exception as exc:
+            message = user_message(exc)
+            if message is None:
+                raise
+            print(f"scrapy crawl epaper: {message}", file=sys.stderr)
+            sys.exit(USER_ERROR_EXIT)

@@ -224,6 +224,35 @@ def date_from_text(text: str | None) -> dt.date | None:
 # --------------------------------------------------------------------------- the parsed document
 
 
+# What a payload that is not a web page starts with (a PDF or image saved or served in its place).
+BINARY_SIGNATURES = {
+    b"%PDF": "a PDF file",
+    b"\x89PNG": "a PNG image",
+    b"GIF8": "a GIF image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"PK\x03\x04": "a ZIP archive",
+    b"\x1f\x8b": "gzip data",
+}
+HTML_TAG_RE = re.compile(r"<\s*(?:!doctype|html|head|body|meta|title|div|table|p|a|span|br|script)\b", re.I)
+
+
+def _not_html(body: bytes) -> str | None:
+    """What the body is instead of HTML (a known signature, or binary data), or None when it may be HTML.
+
+    Said first, so that a binary file is "not an HTML document" rather than "truncated"."""
+    head = body.lstrip()[:8]
+    for signature, what in BINARY_SIGNATURES.items():
+        if head.startswith(signature):
+            return what
+    sample = body[:4096]
+    if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):  # NULs outside UTF-16
+        return "binary data"
+    controls = sum(1 for byte in sample if byte < 32 and byte not in (9, 10, 12, 13))
+    if sample and controls / len(sample) > 0.05:
+        return "binary data"
+    return None
+
+
 @dataclass
 class Document:
     """A decoded payload: raw text (for comments and trailers) and an lxml tree (comments removed)."""
@@ -238,10 +267,15 @@ class Document:
     def load(cls, body: bytes, url: str, headers: Mapping[str, str] | None) -> Document:
         if not body or not body.strip():
             raise ParseError("empty body")
+        not_html = _not_html(body)
+        if not_html:
+            raise ParseError(f"not an HTML document ({not_html})")
         text, encoding = decode_html(body, headers)
         markup = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
         if not markup.strip():
             raise ParseError("empty body")
+        if not HTML_TAG_RE.search(markup):
+            raise ParseError("not an HTML document (no HTML tags)")
         # huge_tree: without it libxml2 silently drops a text node over 10 MB and the article is stored empty
         parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
         try:

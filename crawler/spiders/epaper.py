@@ -87,6 +87,13 @@ def edition_dates(paper: Paper, date: str | None, start: str | None, end: str | 
     return [paper.today()]
 
 
+def planned_papers(settings: Any, spider_args: dict[str, str]) -> list[Paper]:
+    """The papers a run with these `-a` arguments covers; ValueError with a one-line reason for a bad argument."""
+    spider = EpaperSpider(**spider_args)
+    spider.select(settings)
+    return spider.papers
+
+
 class EpaperSpider(scrapy.Spider):
     name = "epaper"
 
@@ -123,13 +130,8 @@ class EpaperSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> EpaperSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.select(crawler.settings)
         settings = crawler.settings
-        registry = load_registry(settings.get("EPAPER_PAPERS"), settings.get("EPAPER_FIXTURE_URL"))
-        try:
-            spider.papers = select_papers(registry, spider.paper_spec)
-        except RegistryError as exc:
-            raise ValueError(str(exc)) from exc
-        spider.registry = registry
         spider.caps = PageCaps.from_settings(settings)
         # a shared frontier hands requests to other workers: only the worker that made a request could account it
         spider.track_promises = not frontier_url(settings)
@@ -140,6 +142,18 @@ class EpaperSpider(scrapy.Spider):
         # workers of a shared Redis frontier run side by side on purpose and coordinate through Redis instead
         spider.guard = None if frontier_url(crawler.settings) else RunGuard.install(crawler, spider)
         return spider
+
+    def select(self, settings: Any) -> None:
+        """Resolve the paper keys against the registry and every date argument now (ValueError), before the
+        run is recorded or a request made: a bad argument must not become a `finished` run of nothing."""
+        registry = load_registry(settings.get("EPAPER_PAPERS"), settings.get("EPAPER_FIXTURE_URL"))
+        try:
+            self.papers = select_papers(registry, self.paper_spec)
+        except RegistryError as exc:
+            raise ValueError(str(exc)) from exc
+        self.registry = registry
+        for _ in self.plan():
+            pass
 
     # ----------------------------------------------------------------- requests
 

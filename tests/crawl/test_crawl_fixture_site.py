@@ -109,11 +109,12 @@ def test_a_page_that_keeps_failing_is_recorded_and_the_edition_is_partial(db_url
         assert url.endswith(path) and kind == "page" and reason == "HTTP 500" and attempts == 3
         assert re.search(r"partial", result.log)
 
-        faults.failing.clear()  # the site recovers: a re-run completes the edition and clears the failure
+        faults.failing.clear()  # the site recovers: a re-run completes the edition and resolves the failure
         again = run_crawl(server.base_url, db_url, "pc_newslist", date="2025-03-03", registry=registry)
     assert again.returncode == 0, again.log[-3000:]
     assert edition_rows(again) == {"2025-03-03": "complete"}
-    assert again.scalar("select count(*) from failure") == 0
+    assert again.scalar("select count(*) from failure where resolved_at is null") == 0
+    assert again.rows("select url, resolution from failure") == [(url, "stored")]  # kept as history
     pages, articles = expected_counts(site, [D(2025, 3, 3)])
     assert again.scalar("select count(*) from article_part") == articles
 

@@ -266,7 +266,7 @@ def test_scrapy_crawl_refuses_an_invalid_registry(tmp_path: Path, case: str) -> 
     text, said = REJECTED[case]
     bad = write(tmp_path / "conf", text)
     proc = run_entry_point(CRAWL, tmp_path, bad)
-    _assert_one_line_refusal(proc, "scrapy crawl", bad, said)
+    _assert_one_line_refusal(proc, "scrapy crawl epaper", bad, said)
     assert not (tmp_path / "data" / "epaper.db").exists()
 
 
@@ -276,7 +276,7 @@ def test_scrapy_crawl_refuses_malformed_toml(tmp_path: Path) -> None:
     proc = run_entry_point(CRAWL, tmp_path, bad)
     assert proc.returncode == 2, proc.stderr[-2000:]
     assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
-    assert f"scrapy crawl: {bad}{said}" in proc.stderr.splitlines()
+    assert f"scrapy crawl epaper: {bad}{said}" in proc.stderr.splitlines()
 
 
 @pytest.mark.parametrize("case", ["string where a boolean belongs", "key with a path"])

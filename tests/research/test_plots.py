@@ -138,7 +138,7 @@ def test_unknown_page_and_paper_are_clear_errors(
     )
     assert "no page A09 (pages: 01, 02)" in capsys.readouterr().err
     assert main(["plot", "coverage", "--paper", "nope", "--year", "2024", "--db", url]) == 2
-    assert "no paper 'nope'" in capsys.readouterr().err
+    assert "unknown paper 'nope'" in capsys.readouterr().err  # checked by epaper's entry point (crawler/cli.py)
 
 
 def test_missing_font_is_explained(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -29,7 +29,7 @@ def test_default_url_outside_a_checkout_uses_cwd(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(db, "__file__", str(tmp_path / "site-packages" / "schema" / "db.py"))
     monkeypatch.chdir(tmp_path)
     assert db.database_url() == f"sqlite:///{tmp_path / 'data' / 'epaper.db'}"
-    assert (tmp_path / "data").is_dir()
+    assert not (tmp_path / "data").exists()  # no side effect: a read command must see that there is no database
 
 
 def test_sqlite_engine_pragmas(tmp_path: Path) -> None:

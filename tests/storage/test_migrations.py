@@ -78,6 +78,8 @@ CONTRACT = {
         "attempts",
         "first_failed_at",
         "last_failed_at",
+        "resolved_at",
+        "resolution",
     },
 }
 

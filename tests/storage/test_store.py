@@ -201,7 +201,7 @@ def test_child_rows_replaced_only_when_content_changes(migrated: Engine) -> None
 # --------------------------------------------------------------------------- failures
 
 
-def test_failure_then_success_deletes_the_failure(migrated: Engine) -> None:
+def test_failure_then_success_resolves_the_failure_and_a_new_failure_reopens_it(migrated: Engine) -> None:
     url = f.article_url(DAY, 11)
     failure = FailureItem(f.PAPER, DAY, url, "article", "HTTP 500", attempts=3, page_url=f.page_url(DAY, 1))
     store_all(migrated, [failure])
@@ -215,8 +215,33 @@ def test_failure_then_success_deletes_the_failure(migrated: Engine) -> None:
     assert again["id"] == row["id"] and again["attempts"] == 2 and again["reason"] == "timeout"
     assert again["first_failed_at"] == row["first_failed_at"]
     assert again["last_failed_at"] >= row["last_failed_at"]
+    assert again["resolved_at"] is None and again["resolution"] is None
     store_all(migrated, [f.article_item(DAY, 1, 1, 11)])
-    assert counts(migrated)["failure"] == 0
+    with migrated.connect() as conn:
+        resolved = conn.execute(select(Failure)).one()._mapping
+    assert resolved["id"] == row["id"] and resolved["resolution"] == "stored"  # history, no longer counted
+    assert resolved["resolved_at"] is not None
+    store_all(migrated, [failure])  # fails again: open again
+    with migrated.connect() as conn:
+        reopened = conn.execute(select(Failure)).one()._mapping
+    assert reopened["id"] == row["id"] and reopened["resolved_at"] is None and reopened["resolution"] is None
+
+
+def test_failures_of_an_edition_that_settles_as_not_published_are_resolved(migrated: Engine) -> None:
+    from schema.status import edition_status
+
+    entry = f.page_url(DAY, 1)
+    store_all(migrated, [EditionItem(f.PAPER, DAY, url=entry, status="failed", reason="HTTP 503"),
+                         FailureItem(f.PAPER, DAY, entry, "edition", "HTTP 503")])
+    with Store(migrated) as store:
+        store.finalize(f.PAPER, [DAY])
+    assert [(r["status"], r["failures"]) for r in edition_status(migrated, f.PAPER)] == [("failed", 1)]
+    store_all(migrated, [EditionItem(f.PAPER, DAY, url=entry, status="not_published", reason="HTTP 404")])
+    with Store(migrated) as store:
+        store.finalize(f.PAPER, [DAY])
+    assert [(r["status"], r["failures"]) for r in edition_status(migrated, f.PAPER)] == [("not_published", 0)]
+    with migrated.connect() as conn:
+        assert conn.execute(select(Failure.resolution)).scalars().all() == ["not_published"]
 
 
 def test_failure_and_success_in_one_batch(migrated: Engine) -> None:
@@ -374,3 +399,18 @@ def test_unannounced_paper_is_named_from_its_pages(migrated: Engine) -> None:
     store_all(migrated, [page])
     with migrated.connect() as conn:
         assert conn.execute(select(Newspaper.key, Newspaper.name)).one() == ("lcwb", "柳川晚报")
+
+
+def test_an_entry_failure_is_resolved_when_the_edition_answered_at_another_url(migrated: Engine) -> None:
+    """The entry failed at the index URL; a later run was redirected to node_01 and stored the edition there."""
+    from schema.status import edition_status
+
+    index = f.page_url(DAY, 1).replace("node_01.html", "index.html")
+    store_all(migrated, [EditionItem(f.PAPER, DAY, url=index, status="failed", reason="HTTP 503"),
+                         FailureItem(f.PAPER, DAY, index, "edition", "HTTP 503")])
+    store_all(migrated, f.edition(DAY, n_pages=2, per_page=3))
+    with Store(migrated) as store:
+        assert store.finalize(f.PAPER, [DAY]) == {DAY: "complete"}
+    assert [(r["status"], r["failures"]) for r in edition_status(migrated, f.PAPER)] == [("complete", 0)]
+    with migrated.connect() as conn:
+        assert conn.execute(select(Failure.url, Failure.resolution)).all() == [(index, "stored")]
