@@ -153,6 +153,9 @@ def test_replacement_characters_are_counted_per_article(migrated: Engine) -> Non
 
 
 def test_status_health_on_a_database_without_coverage_says_so(tmp_path: Path) -> None:
+    from schema.db import upgrade
+
+    upgrade(f"sqlite:///{tmp_path / 'old.db'}", "0004")  # an archive from before the coverage table
     cmd = [
         sys.executable,
         "-m",
