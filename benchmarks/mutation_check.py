@@ -124,7 +124,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     ),
     Mutation(
         "region-dropped-in-joins",
-        "schema/stories.py",
+        "pipelines/joining.py",
         'values["body_simplified"] = to_simplified(body, region)',
         'values["body_simplified"] = to_simplified(body)',
         LINKER,

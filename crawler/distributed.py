@@ -476,10 +476,10 @@ def seed_frontier(
 
 def _store_items(spider: Any, settings: Any, items: Iterable[Any]) -> None:
     """Record the seeded editions (status pending) and verdicts made without a request (no layout)."""
+    from pipelines.joining import JoiningStore
     from schema.db import database_url
-    from schema.store import Store
 
-    store = Store.open(database_url(settings=settings))
+    store = JoiningStore.open(database_url(settings=settings))
     try:
         for paper in getattr(spider, "papers", []):
             store.ensure_newspaper(paper.key, paper.name, paper.region, paper.script, paper.homepage)

@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from crawler.progress import Progress, progress_tick
 from crawler.schedule import LOCKED_EXIT
+from pipelines.joining import JoiningStore
 from schema.coverage import DRIFT_EXIT, DriftRules, PaperCoverage, record_coverage
 from schema.db import database_url
 from schema.records import ArticleItem, EditionItem, FailureItem, PageItem
@@ -50,7 +51,7 @@ class StorePipeline:
     def open_spider(self) -> None:
         spider = self.crawler.spider
         try:
-            self.store = Store.open(self.url, batch_size=self.batch_size)
+            self.store = JoiningStore.open(self.url, batch_size=self.batch_size)
             for paper in getattr(spider, "papers", []):
                 self.store.ensure_newspaper(paper.key, paper.name, paper.region, paper.script, paper.homepage)
             args = {"spider": spider.name, **{k: v for k, v in vars(spider).items() if k.endswith("_arg") or k == "paper_spec"}}

@@ -29,7 +29,6 @@ from sqlalchemy.exc import InterfaceError, OperationalError, StatementError
 from schema.db import make_engine, upgrade
 from schema.models import Article, ArticlePart, Byline, CrawlRun, Edition, Failure, Image, Newspaper, Page
 from schema.records import ArticleItem, CoordinateSpace, EditionItem, FailureItem, PageItem
-from schema.stories import PART_SEQ_STRIDE, join_continued
 
 NEWSPAPER: Table = Newspaper.__table__  # type: ignore[assignment]
 EDITION: Table = Edition.__table__  # type: ignore[assignment]
@@ -55,6 +54,12 @@ RETRY_PGCODES = ("40P01", "40001")  # deadlock_detected, serialization_failure
 RETRY_ATTEMPTS = 5
 # First key of the PostgreSQL advisory locks that serialise finalisation per edition (the second is the edition id).
 FINALIZE_LOCK_SPACE = 0x45504150  # "EPAP"
+# Children (images, bylines) moved into a story from its continued part k get seq k*STRIDE + n, so that they
+# upsert in place on every run and are told apart from the story's own children (seq < STRIDE).
+PART_SEQ_STRIDE = 1000
+# Work of a higher layer on the editions being finalised, inside the finalising transaction and before the
+# counting (pipelines/joining.py joins continued stories): (connection, edition ids, stats, OpenCC region).
+FinalizeHook = Callable[[Connection, Any, Counter[str], str | None], None]
 
 
 def utcnow() -> dt.datetime:
@@ -328,8 +333,11 @@ def _describe(item: Item) -> str:
 class Store:
     """Buffered, idempotent writer of crawl items (see the module docstring)."""
 
-    def __init__(self, engine: Engine, batch_size: int = 500, cache_size: int = 4096) -> None:
+    def __init__(
+        self, engine: Engine, batch_size: int = 500, cache_size: int = 4096, on_finalize: FinalizeHook | None = None
+    ) -> None:
         self.engine = engine
+        self.on_finalize = on_finalize
         self.batch_size = max(1, batch_size)
         name = engine.dialect.name
         if name == "sqlite":
@@ -341,7 +349,7 @@ class Store:
         self._batch_with_returning = name == "postgresql"
         self._owns_engine = False
         self.rejected = 0  # items the database refused (logged; see flush)
-        self.join_stats: Counter[str] = Counter()  # continued stories: joined parts, ambiguous, unresolved
+        self.join_stats: Counter[str] = Counter()  # of on_finalize: continued stories joined, ambiguous, unresolved
         self.regions: dict[str, str] = {}  # paper → OpenCC region of its articles (simplifying joined stories)
         self._newspaper_ids: dict[str, int] = {}
         self._edition_ids: _LRU[tuple[str, dt.date], int] = _LRU(cache_size)
@@ -418,7 +426,7 @@ class Store:
         return self._pending
 
     def discard(self) -> None:
-        """Forget the buffered items unwritten (the database refused them; see pipelines.store)."""
+        """Forget the buffered items unwritten (the database refused them; see pipelines/store.py)."""
         self._reset_buffer()
 
     def add(self, item: Item) -> None:
@@ -954,7 +962,8 @@ class Store:
         if not editions:
             return {}
         edition_ids = select(EDITION.c.id).where(condition).scalar_subquery()
-        join_continued(conn, edition_ids, self.join_stats, region)
+        if self.on_finalize is not None:
+            self.on_finalize(conn, edition_ids, self.join_stats, region)
         # a page's promise is met by the pieces stored from it: a continued piece joined into a story that
         # starts on another page still counts for the page it was printed on
         stored_per_page = (

@@ -7,8 +7,8 @@ import threading
 
 from sqlalchemy import text
 
+from pipelines.joining import JoiningStore as Store
 from schema.db import make_engine, upgrade
-from schema.store import Store
 from tests.dbfixtures import db_url, pg_admin_url  # noqa: F401 - fixtures used by name
 from tests.editions.test_store_joining import DAY, continued_edition, snapshot
 from tests.storage.factory import PAPER

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine, text
 
+from pipelines.joining import JoiningStore as Store
 from schema.db import upgrade
 from schema.records import ArticleItem, ArticleText, Byline, Continuation
-from schema.store import Store
 from tests.dbfixtures import db_engine, db_url, pg_admin_url  # noqa: F401 - fixtures used by name
 from tests.storage.factory import PAPER, edition
 

@@ -5,8 +5,8 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine
 
+from pipelines.joining import JoiningStore as Store
 from schema.db import make_engine, upgrade
-from schema.store import Store
 from tests.dbfixtures import db_engine, db_url, pg_admin_url  # noqa: F401 - fixtures used by name
 from tests.research import corpus
 

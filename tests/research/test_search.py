@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import Engine, delete, text, update
 
 from crawler.cli import main
+from pipelines.joining import JoiningStore as Store
 from schema.models import Article
 from schema.search import PG_EXPRESSION, build_query, make_snippet, search, spellings, uses_index
-from schema.store import Store
 from tests.research import corpus
 
 LIBRARY = [

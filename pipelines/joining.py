@@ -15,12 +15,13 @@ from collections import Counter
 from typing import Any
 
 from sqlalchemy import Table, delete, select, update
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
 from pipelines.text.continuation import Part, join_bodies, link_parts
 from pipelines.text.script import to_simplified
 from schema.models import Article, ArticlePart, Byline, Image, Page
 from schema.records import Continuation
+from schema.store import PART_SEQ_STRIDE, Store
 
 ARTICLE: Table = Article.__table__  # type: ignore[assignment]
 ARTICLE_PART: Table = ArticlePart.__table__  # type: ignore[assignment]
@@ -28,11 +29,15 @@ BYLINE: Table = Byline.__table__  # type: ignore[assignment]
 IMAGE: Table = Image.__table__  # type: ignore[assignment]
 PAGE: Table = Page.__table__  # type: ignore[assignment]
 
-# Children (images, bylines) moved into a story from its continued part k get seq k*STRIDE + n, so that they
-# upsert in place on every run and are told apart from the story's own children (seq < STRIDE).
-PART_SEQ_STRIDE = 1000
-
 logger = logging.getLogger(__name__)
+
+
+class JoiningStore(Store):
+    """The store the crawl writes through: it joins the continued stories of an edition while finalising it,
+    before the edition's pieces are counted (the schema layer knows no text rules, so the join is passed in)."""
+
+    def __init__(self, engine: Engine, batch_size: int = 500, cache_size: int = 4096) -> None:
+        super().__init__(engine, batch_size, cache_size, on_finalize=join_continued)
 
 
 def join_continued(
