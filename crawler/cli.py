@@ -33,7 +33,7 @@ def run_crawl(spider_args: dict[str, str], settings_overrides: dict[str, Any] | 
     from scrapy.utils.project import get_project_settings
 
     from crawler.preflight import check_run
-    from pipelines.store import EXIT_STATUS_KEY
+    from crawler.run_ledger import EXIT_STATUS_KEY
 
     settings = get_project_settings()
     for key, value in (settings_overrides or {}).items():

@@ -20,7 +20,7 @@ request is made once:
   the workers ended, is `epaper seed … --only-gaps`: it forgets the seen-set (the lost requests are in it),
   re-seeds every edition the database does not hold as complete, and one more worker drains them.
 
-A worker holds no per-paper run lock (crawler/schedule.py): in a shared frontier, several workers crawling
+A worker holds no per-paper run lock (crawler/runlock.py): in a shared frontier, several workers crawling
 one paper is the point. The spider takes those locks when it is created, before add-ons apply, so the worker
 extension gives them back at once (`release_run_locks`).
 """
@@ -165,6 +165,7 @@ class DistributedAddon:
             "REDIS_URL": url,
             "SCHEDULER_QUEUE_KEY": keys.requests_template,
             "SCHEDULER_DUPEFILTER_KEY": keys.dupefilter_template,
+            SETTING: url,  # also when it came from the environment: the spider reads only the setting
         }.items():
             settings.set(name, value, priority="addon")
         settings.set_in_component_priority_dict("SPIDER_MIDDLEWARES", SharedFrontierMiddleware, 10)
@@ -322,7 +323,7 @@ class WorkerExtension:
 
 
 def release_run_locks(spider: Any) -> None:
-    """Give back the per-paper run locks the spider took when it was created (crawler/schedule.py RunGuard).
+    """Give back the per-paper run locks the spider took when it was created (crawler/runlock.py RunGuard).
 
     They keep two one-process crawls of a paper apart; workers of a shared frontier crawl the same papers
     together by design, and a worker locked out of a paper would report itself `locked` (exit 75). The
@@ -395,6 +396,8 @@ def plan_start(spider_args: dict[str, str], settings: Any) -> tuple[Any, list[An
     lock_dir = tempfile.mkdtemp(prefix="epaper-seed-locks-")
     settings = settings.copy()
     settings.set("EPAPER_LOCK_DIR", lock_dir, priority="cmdline")
+    if frontier_url(settings):  # the spider reads only the setting (the add-on sets it in a crawl)
+        settings.set(SETTING, frontier_url(settings), priority="cmdline")
     crawler = Crawler(EpaperSpider, settings)
     crawler.stats = MemoryStatsCollector(crawler)
     try:

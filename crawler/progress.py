@@ -33,7 +33,7 @@ progress_tick = object()  # signal: progress=Progress, sent every EPAPER_PROGRES
 LIVE_INTERVAL = 1.0  # seconds between redraws of the live line
 CLEAR_LINE = "\r\x1b[K"
 SKIPPED_PREFIX = "epaper/editions/skipped_"
-BOOKS_CLOSED = "epaper/exit_status"  # pipelines.store.EXIT_STATUS_KEY: set once the store closed the run
+BOOKS_CLOSED = "epaper/exit_status"  # crawler.run_ledger.EXIT_STATUS_KEY: set once the run is on the books
 
 
 @dataclass

@@ -420,7 +420,7 @@ def reparse(
     from scrapy.utils.project import get_project_settings
 
     from crawler.registry import load_registry
-    from pipelines.store import EXIT_STATUS_KEY
+    from crawler.run_ledger import EXIT_STATUS_KEY
 
     index = ArchiveIndex.build(archive, papers, date_from, date_to)
     damaged = 1 if index.problems else 0

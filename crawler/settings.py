@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 
+from scrapy.settings import default_settings
+
 from crawler import quietlog
 from pipelines.stages import TEXT_STAGES
 
@@ -68,6 +70,9 @@ EPAPER_PROGRESS_LIVE = "auto"
 
 # --- our stages: text (pipelines/stages.py) then storage
 ITEM_PIPELINES = {**TEXT_STAGES, "pipelines.store.StorePipeline": 900}
+# the run's books (crawl_run row, exit status, summary: crawler/run_ledger.py) on the store stage's signals; in the
+# base dict, so that `-s EXTENSIONS=…` adds extensions to a crawl without losing its exit status
+EXTENSIONS_BASE = {**default_settings.EXTENSIONS_BASE, "crawler.run_ledger.RunLedger": 510}
 EPAPER_DATABASE_URL = os.environ.get("EPAPER_DATABASE_URL")  # None → data/epaper.db (SQLite)
 EPAPER_PAPERS = os.environ.get("EPAPER_PAPERS")  # an extra registry file whose entries add to/override ours
 EPAPER_FIXTURE_URL = os.environ.get("EPAPER_FIXTURE_URL")  # where {fixture} base URLs point (the demo server)
@@ -88,7 +93,7 @@ EPAPER_ARCHIVE_DIR = os.environ.get("EPAPER_ARCHIVE_DIR")  # None → data/archi
 EPAPER_ARCHIVE_MAX_BYTES = 1 << 30
 EPAPER_ARCHIVE_MEDIA = False  # also archive page PDFs and images
 
-# --- scheduling (crawler/schedule.py): one run per paper and database at a time
+# --- scheduling (crawler/runlock.py): one run per paper and database at a time
 EPAPER_LOCK_DIR = os.environ.get("EPAPER_LOCK_DIR")  # None → data/locks
 
 # --- scale-out (crawler/distributed.py): a shared Redis frontier when EPAPER_DISTRIBUTED=redis://… is set

@@ -1,8 +1,9 @@
-"""The last stage: hand every record item to the SQL store, then close the books on each edition.
+"""The last stage: hand every record item to the SQL store, and finalise the run's editions when the spider closes.
 
-The store batches rows and upserts them on natural keys (schema/store.py); this stage only adapts it to
-Scrapy: it opens the store with the run's database URL, records the run in `crawl_run`, finalises edition
-statuses when the spider closes, logs the summary table and leaves an exit status for the crawl command.
+The store batches rows and upserts them on natural keys (schema/store/); this stage only adapts it to Scrapy: it
+opens the store with the run's database URL, stores the items, and finalises (and so joins, pipelines/joining.py)
+the editions the run touched. The run's books (its crawl_run row, exit status and summary) are kept by the run
+ledger (crawler/run_ledger.py), on the signals this stage sends: the ledger sits above this layer.
 """
 
 from __future__ import annotations
@@ -13,23 +14,20 @@ from collections import defaultdict
 from typing import Any
 
 from scrapy.crawler import Crawler
-from scrapy.utils.defer import deferred_from_coro
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError
 
-from crawler.progress import Progress, progress_tick
-from crawler.schedule import LOCKED_EXIT
 from pipelines.joining import JoiningStore
-from schema.coverage import DRIFT_EXIT, DriftRules, PaperCoverage, record_coverage
 from schema.db import database_url
 from schema.records import ArticleItem, EditionItem, FailureItem, PageItem
-from schema.status import edition_status, format_table, paper_totals, summary
 from schema.store import Store
 
 logger = logging.getLogger(__name__)
 RECORD_ITEMS = (EditionItem, PageItem, ArticleItem, FailureItem)
-EXIT_STATUS_KEY = "epaper/exit_status"
-DATABASE_ERROR_REASON = "database_error"  # the close reason of a spider whose store failed (disk full, lost server)
-JOIN_STATS = "epaper/joins"  # + /joined, /ambiguous, /unresolved: continued stories (Store.join_stats, finalize)
+
+# signals of this stage (crawler.signals.send_catch_log), for the run ledger
+store_opened = object()  # (stage): the store is open and knows the run's papers
+database_failed = object()  # (stage, error): the database refused a write for good; the run fails
+store_closing = object()  # (stage): the run's editions are finalised (or the store failed), store still open
 
 
 class StorePipeline:
@@ -38,9 +36,8 @@ class StorePipeline:
         self.url = url
         self.batch_size = batch_size
         self.store: Store | None = None
-        self.run_id: int | None = None
         self.dates: dict[str, set[dt.date]] = defaultdict(set)
-        self.database_error: str | None = None  # the first write the database refused for good: the run fails
+        self.database_error: DBAPIError | None = None  # the first write the database refused for good
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -54,12 +51,12 @@ class StorePipeline:
             self.store = JoiningStore.open(self.url, batch_size=self.batch_size)
             for paper in getattr(spider, "papers", []):
                 self.store.ensure_newspaper(paper.key, paper.name, paper.region, paper.script, paper.homepage)
-            args = {"spider": spider.name, **{k: v for k, v in vars(spider).items() if k.endswith("_arg") or k == "paper_spec"}}
-            self.run_id = self.store.start_run({k: str(v) for k, v in args.items() if v is not None})
-        except DBAPIError as exc:  # e.g. the disk filled up before the schema or the run row could be written
-            self._fail(exc)
+        except DBAPIError as exc:  # e.g. the disk filled up before the schema could be written
+            self.fail(exc)
             return
-        self.crawler.signals.connect(self._progress, signal=progress_tick)
+        self.crawler.signals.send_catch_log(store_opened, stage=self)  # the ledger's run row (or fail())
+        if self.database_error is not None:
+            return
         logger.info("storing into %s", _safe_url(self.url))
 
     def process_item(self, item: Any) -> Any:
@@ -68,205 +65,43 @@ class StorePipeline:
             try:
                 self.store.add(item)
             except DBAPIError as exc:
-                self._fail(exc)
+                self.fail(exc)
                 return item
             stats = self.crawler.stats
             if stats is not None:
                 stats.inc_value(f"epaper/items/{type(item).__name__.removesuffix('Item').lower()}")
         return item
 
-    def _fail(self, exc: DBAPIError) -> None:
-        """The database refused a write for good (disk full, server gone, read-only): stop the crawl, keep nothing
-        of the unwritten batch, and let close_spider record the run as failed."""
-        from crawler.errors import first_line
-
+    def fail(self, exc: DBAPIError) -> None:
+        """The database refused a write for good (disk full, server gone, read-only): keep nothing of the unwritten
+        batch, and say so once (the run ledger stops the crawl and records the run as failed)."""
         if self.database_error is None:
-            self.database_error = first_line(exc)
-            logger.error("the database refused a write (%s): closing the spider", self.database_error)
-            engine = self.crawler.engine
-            if engine is not None:
-                from twisted.internet import reactor
-
-                # on the next turn of the reactor: this may be called while the engine is still opening the spider
-                reactor.callLater(0, _close, engine)  # type: ignore[attr-defined]
+            self.database_error = exc
+            self.crawler.signals.send_catch_log(database_failed, stage=self, error=exc)
         if self.store is not None:
             self.store.discard()
 
-    def _closing_rows(self) -> list[dict[str, Any]]:
-        """Flush, finalise and read back the run's editions (a database error fails the run instead)."""
+    def _finalize(self) -> None:
+        """Flush and finalise the run's editions (a database error fails the run instead)."""
         assert self.store is not None
-        rows: list[dict[str, Any]] = []
         if self.database_error is None:
             try:
                 self.store.flush()
                 for paper, dates in sorted(self.dates.items()):
                     self.store.finalize(paper, sorted(dates))
             except DBAPIError as exc:
-                self._fail(exc)
-        try:
-            for paper, dates in sorted(self.dates.items()):
-                rows += [r for r in edition_status(self.store.engine, paper, min(dates), max(dates)) if r["date"] in dates]
-        except DBAPIError as exc:
-            logger.error("cannot read the run's editions back: %s", exc)
-        return rows
-
-    def _stored_totals(self) -> tuple[int, int]:
-        """Pages and articles the database holds for the run's editions: after a database error the item counters
-        include batches that were never written."""
-        assert self.store is not None
-        pages = articles = 0
-        try:
-            for paper, dates in sorted(self.dates.items()):
-                totals = summary(self.store.engine, paper, min(dates), max(dates))
-                pages, articles = pages + int(totals["pages"]), articles + int(totals["articles"])
-        except DBAPIError:
-            pass
-        return pages, articles
+                self.fail(exc)
 
     def close_spider(self) -> None:
+        if self.store is not None:
+            self._finalize()
+        self.crawler.signals.send_catch_log(store_closing, stage=self)
         if self.store is None:
-            if self.database_error is not None:
-                self._report_unopened()
             return
-        stats = self.crawler.stats
-        all_stats = stats.get_stats() if stats else {}
-        rows = self._closing_rows()
-        for key, count in getattr(self.store, "join_stats", {}).items():  # continued stories, from finalize
-            if stats is not None:
-                stats.set_value(f"{JOIN_STATS}/{key}", int(count))
-            all_stats[f"{JOIN_STATS}/{key}"] = int(count)
-        failed_rows = [r for r in rows if r["status"] in ("partial", "failed")]
-        failures = sum(int(r.get("failures") or 0) for r in rows)
-        guard = getattr(self.crawler.spider, "guard", None)
-        locked = sorted(guard.busy) if guard is not None else []
-        if self.database_error is not None:
-            exit_status, run_status = 1, "failed"
-        elif guard is not None and guard.locked_out:
-            exit_status, run_status = LOCKED_EXIT, "locked"
-        else:
-            exit_status = 1 if (failed_rows or failures) else 0
-            run_status = "failed" if exit_status else "finished"
-        coverage = [] if self.database_error is not None else self._coverage()
-        if exit_status == 0 and any(c.drift for c in coverage):
-            exit_status, run_status = DRIFT_EXIT, "drift"
-        counters = run_counters(all_stats, rows, failures, self.store.rejected)
-        counters["exit_status"] = exit_status
-        if any(c.drift for c in coverage):
-            counters["drift"] = sorted(c.paper for c in coverage if c.drift)
-        if locked:
-            counters["locked"] = locked
-        if self.database_error is not None:
-            counters["pages"], counters["articles"] = self._stored_totals()
-            counters["error"] = f"database: {self.database_error}"
-        if self.run_id is not None:
-            try:
-                self.store.finish_run(self.run_id, run_status, counters)
-            except DBAPIError as exc:
-                logger.error("run %s could not be recorded as %s: %s", self.run_id, run_status, exc)
         try:
-            self.store.close()  # nothing is buffered after finish_run; the engine is disposed even if it raises
+            self.store.close()  # nothing is buffered after the run's books; the engine is disposed even if it raises
         except DBAPIError as exc:
             logger.error("closing the store: %s", exc)
-        if stats is not None:
-            stats.set_value(EXIT_STATUS_KEY, exit_status)
-        verbose = str(getattr(self.crawler.spider, "verbose", "")).strip().lower() in ("1", "true", "yes", "on")
-        table = format_table(rows) if verbose else format_table(paper_totals(rows))  # -a verbose=1: per edition
-        logger.info("epaper summary (%s):\n%s", run_status, table)
-        # one line for cron mail: a bad night's is a WARNING, shown with LOG_LEVEL=WARNING; a good night's is INFO
-        level = logging.INFO if exit_status == 0 else logging.WARNING
-        logger.log(level, "%s", summary_line(self.run_id, run_status, self._scope(), counters))
-
-    def _progress(self, progress: Progress) -> None:
-        """Every progress tick (crawler/progress.py): the running counters into this run's crawl_run row."""
-        if self.store is not None and self.run_id is not None:
-            self.store.record_progress(self.run_id, progress.counters())
-
-    def _coverage(self) -> list[PaperCoverage]:
-        """Field coverage of what this run stored, judged against each paper's history (schema/coverage)."""
-        if self.store is None or self.run_id is None or not self.dates:
-            return []
-        rules = DriftRules.from_settings(self.crawler.settings)
-        try:
-            return record_coverage(self.store.engine, self.run_id, self.dates, rules)
-        except SQLAlchemyError as exc:  # the monitor must not cost the run its books: logged, the run closes
-            logger.error("field coverage not measured: %s", str(exc).splitlines()[0][:300])
-            return []
-
-    def _report_unopened(self) -> None:
-        """The store could not even be opened: no run row, but the exit status and the summary line still say so."""
-        counters = run_counters({}, [], 0, 0)
-        counters.update(exit_status=1, error=f"database: {self.database_error}")
-        if self.crawler.stats is not None:
-            self.crawler.stats.set_value(EXIT_STATUS_KEY, 1)
-        logger.warning("%s", summary_line(None, "failed", self._scope(), counters))
-
-    def _scope(self) -> str:
-        spider = self.crawler.spider
-        papers = ",".join(p.key for p in getattr(spider, "papers", [])) or getattr(spider, "paper_spec", "?")
-        dates = sorted(d for ds in self.dates.values() for d in ds)
-        if dates:
-            return f"{papers} {dates[0]}…{dates[-1]}" if dates[0] != dates[-1] else f"{papers} {dates[0]}"
-        return papers
-
-
-def _close(engine: Any) -> None:
-    if engine.spider is not None and engine.running:
-        deferred_from_coro(engine.close_spider_async(reason=DATABASE_ERROR_REASON))
-
-
-def run_counters(
-    stats: dict[str, Any], rows: list[dict[str, Any]], failures: int, rejected: int
-) -> dict[str, Any]:
-    """The run's record in crawl_run.counters: named totals first, then every numeric Scrapy/epaper stat."""
-    prefix = "epaper/editions/skipped_"
-    skipped = {k.removeprefix(prefix): int(v) for k, v in stats.items() if k.startswith(prefix)}
-    by_status: dict[str, int] = {}
-    for row in rows:
-        by_status[row["status"]] = by_status.get(row["status"], 0) + 1
-    start, finish = stats.get("start_time"), stats.get("finish_time") or dt.datetime.now(dt.timezone.utc)
-    seconds = (finish - start).total_seconds() if isinstance(start, dt.datetime) else None
-    counters: dict[str, Any] = {
-        "editions": len(rows),
-        "by_status": by_status,
-        "skipped": sum(skipped.values()),
-        "skipped_by_reason": skipped,
-        "requests": int(stats.get("downloader/request_count", 0)),
-        "responses": int(stats.get("downloader/response_count", 0)),
-        "pages": int(stats.get("epaper/items/page", 0)),
-        # stored stories, as in the summary table: a story continued across pages is fetched as two parts
-        "articles": sum(int(r.get("articles") or 0) for r in rows),
-        "article_parts": int(stats.get("epaper/items/article", 0)),
-        "joins": int(stats.get(f"{JOIN_STATS}/joined", 0)),
-        "joins_ambiguous": int(stats.get(f"{JOIN_STATS}/ambiguous", 0)),
-        "failures": failures,
-        "rejected": rejected,
-        "seconds": round(seconds, 2) if seconds is not None else None,
-    }
-    counters["stats"] = {k: v for k, v in stats.items() if isinstance(v, int | float)}
-    return counters
-
-
-def summary_line(run_id: int | None, status: str, scope: str, counters: dict[str, Any]) -> str:
-    """`epaper run 12 finished: ycrb 2025-01-01…2025-01-31: 31 editions (30 complete, 1 partial), 2 skipped, …`"""
-    by_status = ", ".join(f"{n} {s}" for s, n in sorted(counters.get("by_status", {}).items()))
-    seconds = counters.get("seconds")
-    parts = [
-        f"{counters['editions']} edition{'' if counters['editions'] == 1 else 's'}"
-        + (f" ({by_status})" if by_status else ""),
-        f"{counters['skipped']} skipped",
-        f"{counters['pages']} pages",
-        f"{counters['articles']} articles",
-        f"{counters['joins']} joins",
-        f"{counters['failures']} failures",
-        f"{counters['requests']} requests" + (f" in {seconds:.1f}s" if seconds is not None else ""),
-    ]
-    if counters.get("locked"):
-        parts.append("locked: " + ",".join(counters["locked"]))
-    if counters.get("drift"):
-        parts.append("drift: " + ",".join(counters["drift"]))
-    if counters.get("error"):
-        parts.append(str(counters["error"]))
-    return f"epaper run {run_id} {status}: {scope}: " + ", ".join(parts) + f"; exit {counters.get('exit_status')}"
 
 
 def _safe_url(url: str) -> str:

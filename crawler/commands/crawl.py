@@ -1,7 +1,7 @@
 """`scrapy crawl` with an exit status that tells success from failure (for cron and systemd).
 
 Scrapy's own command exits 0 whenever the spider ran; an archive operator needs non-zero when pages or
-articles failed. The store stage leaves its verdict in the stats (pipelines.store.EXIT_STATUS_KEY). The registry,
+articles failed. The run ledger leaves its verdict in the stats (crawler.run_ledger.EXIT_STATUS_KEY). The registry,
 arguments, database and demo site are checked first (crawler/preflight.py): a mistake is one line and exit
 status 2, with no crawl_run row.
 """
@@ -15,7 +15,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
 from crawler.errors import USER_ERROR_EXIT, user_message
-from pipelines.store import EXIT_STATUS_KEY
+from crawler.run_ledger import EXIT_STATUS_KEY
 
 
 class Command(ScrapyCrawlCommand):

@@ -20,13 +20,12 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawler.distributed import frontier_url
 from crawler.families import get_family
 from crawler.families.base import Family, ParseError
 from crawler.limits import PageCaps, PaperLimits, cap_page, paper_limits, summary
 from crawler.promises import Promises, origin_url
 from crawler.registry import Paper, RegistryError, load_registry, select_papers
-from crawler.schedule import RunGuard
+from crawler.runlock import RunGuard
 from schema.db import database_url, make_engine
 from schema.records import ArticleItem, ArticleRef, EditionItem, FailureItem, PageItem, PageRecord
 from schema.status import DONE, EditionState, edition_states
@@ -133,14 +132,16 @@ class EpaperSpider(scrapy.Spider):
         spider.select(crawler.settings)
         settings = crawler.settings
         spider.caps = PageCaps.from_settings(settings)
-        # a shared frontier hands requests to other workers: only the worker that made a request could account it
-        spider.track_promises = not frontier_url(settings)
+        # a shared frontier hands requests to other workers: only the worker that made a request could account it;
+        # the distributed add-on (crawler/distributed.py) sets EPAPER_DISTRIBUTED when a crawl shares its frontier
+        distributed = bool(settings.get("EPAPER_DISTRIBUTED"))
+        spider.track_promises = not distributed
         if spider.track_promises:
             crawler.signals.connect(spider.on_request_dropped, signal=signals.request_dropped)
             crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         # one run per paper at a time (data/locks/), and a JOBDIR left by a killed run is made safe to resume;
         # workers of a shared Redis frontier run side by side on purpose and coordinate through Redis instead
-        spider.guard = None if frontier_url(crawler.settings) else RunGuard.install(crawler, spider)
+        spider.guard = None if distributed else RunGuard.install(crawler, spider)
         return spider
 
     def select(self, settings: Any) -> None:

@@ -14,7 +14,7 @@ import pytest
 from crawler.archive import WarcFileWriter
 from crawler.paths import PathEscape, confined
 from crawler.plots import PageView, page_image
-from crawler.schedule import lock_path
+from crawler.runlock import lock_path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DB = "sqlite:////tmp/epaper.db"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from crawler.registry import load_registry
-from crawler.schedule import LOCKED_EXIT, Busy, FileLock, lock_path
+from crawler.runlock import LOCKED_EXIT, Busy, FileLock, lock_path
 from crawler.testsite.faults import Faults
 from crawler.testsite.server import FixtureServer
 from crawler.testsite.sites import SITES, site_for

@@ -177,15 +177,19 @@ def test_status_health_on_a_database_without_coverage_says_so(tmp_path: Path) ->
 def test_a_failing_measurement_is_logged_and_the_run_still_closes(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    import pipelines.store as stage
+    import crawler.run_ledger as ledger_module
+    from pipelines.store import StorePipeline
 
     def broken(*args: object, **kwargs: object) -> None:
         raise OperationalError("SELECT …", {}, Exception("no such function: replace"))
 
-    monkeypatch.setattr(stage, "record_coverage", broken)
-    pipeline = stage.StorePipeline(SimpleNamespace(settings=Settings()), "sqlite://", 10)  # type: ignore[arg-type]
-    pipeline.store, pipeline.run_id = SimpleNamespace(engine=None), 1  # type: ignore[assignment]
-    pipeline.dates[f.PAPER].add(DAY)
+    monkeypatch.setattr(ledger_module, "record_coverage", broken)
+    crawler = SimpleNamespace(settings=Settings())
+    stage = StorePipeline(crawler, "sqlite://", 10)  # type: ignore[arg-type]
+    stage.store = SimpleNamespace(engine=None)  # type: ignore[assignment]
+    stage.dates[f.PAPER].add(DAY)
+    pipeline = ledger_module.RunLedger(crawler)  # type: ignore[arg-type]
+    pipeline.stage, pipeline.run_id = stage, 1
     with caplog.at_level(logging.ERROR, logger="pipelines.store"):
         assert pipeline._coverage() == []
     assert "field coverage not measured: (builtins.Exception) no such function: replace" in caplog.text
