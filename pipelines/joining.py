@@ -21,7 +21,8 @@ from pipelines.text.continuation import Part, join_bodies, link_parts
 from pipelines.text.script import to_simplified
 from schema.models import Article, ArticlePart, Byline, Image, Page
 from schema.records import Continuation
-from schema.store import PART_SEQ_STRIDE, Store
+from schema.store import Store
+from schema.store.rows import PART_SEQ_STRIDE
 
 ARTICLE: Table = Article.__table__  # type: ignore[assignment]
 ARTICLE_PART: Table = ArticlePart.__table__  # type: ignore[assignment]

@@ -2,7 +2,7 @@
 
 A maintainer checking a saved page wants what the database would hold, not a second implementation of
 it: the stages of TEXT_STAGES run in their crawl order on an ArticleItem made from the record, and
-schema.store.article_rows turns the result into the article row, its bylines, images (captions with
+schema.store.rows.article_rows turns the result into the article row, its bylines, images (captions with
 their credits) and continuation markers, exactly as the store writes them.
 """
 
@@ -16,7 +16,7 @@ from scrapy.utils.misc import load_object
 
 from pipelines.stages import TEXT_STAGES
 from schema.records import ArticleItem, ArticleRecord, ArticleRef
-from schema.store import article_rows
+from schema.store.rows import article_rows
 
 
 def article_item(record: ArticleRecord, script: str | None = None, region: str | None = None) -> ArticleItem:

@@ -9,7 +9,9 @@ from sqlalchemy import Engine, func, select
 
 from schema.models import Article, ArticlePart, Byline, Edition, Failure, Image, Newspaper, Page
 from schema.records import CoordinateSpace, EditionItem, FailureItem, ImageRef
-from schema.store import Store, area_share, decide_status, polygon_area
+from schema.store import Store
+from schema.store.finalize import decide_status
+from schema.store.rows import area_share, polygon_area
 from tests.storage import factory as f
 
 DAY = dt.date(2024, 3, 15)
