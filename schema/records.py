@@ -3,7 +3,7 @@
 Parsers (crawler/families) return PageRecord / ArticleRecord from raw bytes. The spider wraps them in
 items (EditionItem, PageItem, ArticleItem, FailureItem) that carry the crawl context (paper, edition
 date, page). Text stages (pipelines/) fill ArticleItem.text (an ArticleText). The store
-(schema/store.py) maps items to the tables of DESIGN.md §4.
+(schema/store/) maps items to the tables of DESIGN.md §4.
 
 Records are plain dataclasses so that they pickle (JOBDIR), compare in tests and serialise to JSON with
 `to_json()` without any framework.
