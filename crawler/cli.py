@@ -148,8 +148,8 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def _status_health(engine: Any, args: argparse.Namespace) -> int:
-    """`status --health`: each paper's latest runs' field coverage and findings; exit 3 on a drift in the
-    latest run of a paper."""
+    """`status --health`: each paper's latest runs' field coverage and findings; exit 3 on a finding (drift,
+    U+FFFD text) in the latest run of a paper."""
     from schema.coverage import DRIFT_EXIT, format_health, health, latest_drift
 
     report = health(engine, args.paper, runs=args.limit or 8)
@@ -165,7 +165,7 @@ def _status_health(engine: Any, args: argparse.Namespace) -> int:
         print(json.dumps(full, ensure_ascii=False, default=str, indent=2))
     else:
         print(format_health(report))
-    return DRIFT_EXIT if latest_drift(report) else 0
+    return DRIFT_EXIT if latest_drift(report, kinds=("drift", "replacement")) else 0
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:

@@ -15,8 +15,9 @@ Measured per run and paper (shares are of the stored articles):
 - `parsed`: articles stored out of articles stored plus article pages that failed to parse;
 - `per_page`: articles per stored page (judged by relative drop: an emptied page list shows here).
 
-U+FFFD is also counted per article; any article with one is a `replacement` finding (a flag, not drift:
-the edition stays complete and the exit status unchanged) listing the worst articles.
+U+FFFD is also counted per article; any article with one is a `replacement` finding listing the worst
+articles: not drift (the edition stays complete, the run `finished`), but a health finding all the same, so
+the run exits DRIFT_EXIT and cron hears that stored text lost characters.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ NEWSPAPER = Newspaper.__table__
 CRAWL_RUN = CrawlRun.__table__
 RUN_COVERAGE = RunCoverage.__table__
 
-DRIFT_EXIT = 3  # exit status of a run (and of `epaper status --health`) with a drift finding
+DRIFT_EXIT = 3  # exit status of a run (and of `epaper status --health`) with a finding: drift or U+FFFD text
 REPLACEMENT = "\ufffd"
 SHARES = ("title", "body", "byline", "image", "clean", "parsed")  # higher is better; judged by absolute drop
 PER_PAGE = "per_page"  # judged by relative drop
@@ -91,6 +92,10 @@ class PaperCoverage:
     @property
     def drift(self) -> bool:
         return any(f["kind"] == "drift" for f in self.findings)
+
+    @property
+    def replacement(self) -> bool:
+        return any(f["kind"] == "replacement" for f in self.findings)
 
 
 def _chunks(values: Sequence[Any], size: int = IN_CHUNK) -> Iterable[Sequence[Any]]:
@@ -394,11 +399,11 @@ def _short(finding: Mapping[str, Any]) -> str:
     return f"drift:{finding['measure']}" if finding["kind"] == "drift" else str(finding["kind"])
 
 
-def latest_drift(report: Mapping[str, Sequence[Mapping[str, Any]]]) -> list[str]:
-    """Papers whose latest measured run has a drift finding."""
-    return [
-        p for p, rows in report.items() if rows and any(f["kind"] == "drift" for f in rows[0]["_findings"])
-    ]
+def latest_drift(
+    report: Mapping[str, Sequence[Mapping[str, Any]]], kinds: tuple[str, ...] = ("drift",)
+) -> list[str]:
+    """Papers whose latest measured run has a finding of one of `kinds` (drift by default)."""
+    return [p for p, rows in report.items() if rows and any(f["kind"] in kinds for f in rows[0]["_findings"])]
 
 
 def format_health(report: Mapping[str, Sequence[Mapping[str, Any]]]) -> str:
