@@ -6,7 +6,7 @@ scrapy-redis's scheduler and dupefilter on keys under a per-deployment prefix (E
 default `epaper`), so that every worker that reaches the same Redis and database drains one queue and every
 request is made once:
 
-- `epaper seed` (crawler/distributed_cli.py, `seed_frontier` below) builds the spider exactly as a crawl does
+- `epaper seed` (crawler/cli/distributed.py, `seed_frontier` below) builds the spider exactly as a crawl does
   and pushes its start requests (one entry request per edition) into the shared queue, serialised as the
   scheduler serialises them. Each edition is seeded once: a Redis set remembers `paper/date`, so a repeated
   seed adds nothing. The edition items of the start plan are stored in the database at once (the entry page

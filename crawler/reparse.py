@@ -31,12 +31,9 @@ whose arguments carry `reparse=<archive dir>`.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import json
 import logging
 import os
-import sys
 import time
 import weakref
 from collections import OrderedDict
@@ -463,52 +460,3 @@ def reparse(
     stats = crawler.stats.get_stats() if crawler.stats else {}
     status = 1 if process.bootstrap_failed else int(stats.get(EXIT_STATUS_KEY, 0))
     return ReparseResult(max(status, damaged), stats, index, seconds)
-
-
-def _date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from exc
-
-
-def cmd_reparse(args: argparse.Namespace) -> int:
-    archive = archive_dir(args.archive)
-    if not archive.is_dir():
-        print(f"epaper reparse: no archive at {archive}", file=sys.stderr)
-        return 2
-    if args.date_from and args.date_to and args.date_to < args.date_from:
-        print("epaper reparse: --to is before --from", file=sys.stderr)
-        return 2
-    papers = [p.strip() for p in args.paper.split(",") if p.strip()] if args.paper else None
-    result = reparse(archive, papers, args.date_from, args.date_to, args.db, args.log_level)
-    summary = result.summary()
-    if result.index is not None:
-        for path, problem in sorted(result.index.problems.items()):
-            if path in result.index.truncated:
-                print(f"epaper reparse: warning: {truncated_message(path, result.index.truncated[path])}",
-                      file=sys.stderr)
-            else:
-                print(f"epaper reparse: damaged archive file {path}: {problem}", file=sys.stderr)
-    if result.nothing:
-        print(f"epaper reparse: nothing to reparse: {result.nothing}", file=sys.stderr)
-    if args.json:
-        print(json.dumps(summary, ensure_ascii=False))
-    else:
-        print("epaper reparse: " + " ".join(f"{k}={v}" for k, v in summary.items()))
-    return result.exit_status
-
-
-def register(subparsers: Any) -> None:
-    """Add `epaper reparse` (crawler/cli.py EXTENSION_MODULES)."""
-    parser = subparsers.add_parser(
-        "reparse", help="re-run parsers, text stages and the store over the raw WARC archive, offline"
-    )
-    parser.add_argument("--paper", help="KEY[,KEY…] (default: every paper in the archive)")
-    parser.add_argument("--from", dest="date_from", type=_date, help="first edition date (default: earliest archived)")
-    parser.add_argument("--to", dest="date_to", type=_date, help="last edition date (default: latest archived)")
-    parser.add_argument("--db", help="SQLAlchemy URL (default: $EPAPER_DATABASE_URL or sqlite data/epaper.db)")
-    parser.add_argument("--archive", help="archive directory (default: $EPAPER_ARCHIVE_DIR or data/archive)")
-    parser.add_argument("--log-level", default="WARNING", help="Scrapy log level (default WARNING)")
-    parser.add_argument("--json", action="store_true", help="print the summary as one JSON line")
-    parser.set_defaults(func=cmd_reparse)

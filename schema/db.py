@@ -51,8 +51,14 @@ def database_url(explicit: str | None = None, settings: Mapping[str, Any] | Any 
     value = os.environ.get(ENV_VAR)
     if value:
         return value
-    # no mkdir here: a read command must be able to tell that the database does not exist (make_engine creates
-    # the folder for the commands that write)
+    return default_database_url()
+
+
+def default_database_url() -> str:
+    """SQLite `data/epaper.db` of the project.
+
+    No mkdir here: a read command must be able to tell that the database does not exist (make_engine creates
+    the folder for the commands that write)."""
     return f"sqlite:///{project_data_dir() / 'epaper.db'}"
 
 
