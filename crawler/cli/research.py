@@ -71,9 +71,41 @@ def parse_text_file(path: str, url: str, family: str | None, date: dt.date | Non
     return {**record.to_json(), "stored": stored_article(record)}
 
 
-def cmd_segment(args: argparse.Namespace) -> int:
-    from pipelines.text.segment import segment_command
+def segment_command(path: str | Path, as_json: bool = False, script: str | None = None) -> str:
+    """`epaper segment FILE [--json]`: JSON, or a readable outline of each article."""
+    from pipelines.text.segment import segment_page
 
+    p = Path(path)
+    if not p.is_file():
+        raise ValueError(f"no such file: {p}")
+    articles = segment_page(p.read_text(encoding="utf-8"), script)
+    if as_json:
+        return json.dumps(articles, ensure_ascii=False, indent=2)
+    lines: list[str] = []
+    for k, a in enumerate(articles, 1):
+        lines.append(f"#{k} {a['title'] or '(untitled)'}")
+        for key in ("section", "kicker", "subtitle"):
+            if a[key]:
+                lines.append(f"   {key}: {a[key]}")
+        if a["dateline"]:
+            lines.append(f"   dateline: {a['dateline']['text']}")  # type: ignore[index]
+        for b in a["bylines"]:  # type: ignore[attr-defined]
+            work = f" ({b['work']})" if b.get("work") else ""  # type: ignore[union-attr]
+            lines.append(f"   byline: {b['role'] or ''} {b['name'] or ''}".rstrip() + work)
+        for e in a["editors"]:  # type: ignore[attr-defined]
+            lines.append(f"   editor: {e['role'] or ''} {e['name'] or ''}".rstrip())  # type: ignore[index]
+        for c in a["crossheads"]:  # type: ignore[attr-defined]
+            lines.append(f"   crosshead: {c}")
+        for c in a["captions"]:  # type: ignore[attr-defined]
+            lines.append(f"   caption: {c['text']}" + (f" [{c['credit']}]" if c["credit"] else ""))
+        paras = a["paragraphs"]
+        lines.append(f"   paragraphs: {len(paras)}")  # type: ignore[arg-type]
+        for g in a["gaps"]:  # type: ignore[attr-defined]
+            lines.append(f"   gap after paragraph {g['after_paragraph']}: {g['reason']}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def cmd_segment(args: argparse.Namespace) -> int:
     try:
         print(segment_command(args.file, args.json))
     except (ValueError, OSError) as exc:
