@@ -62,8 +62,8 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from crawler.config import resolve
 from crawler.paths import confined
-from schema.db import project_data_dir
 
 logger = logging.getLogger(__name__)
 
@@ -78,13 +78,6 @@ HOP_HEADERS = frozenset({"transfer-encoding", "content-length"})
 FILE_RE = re.compile(r"^(?P<group>.+)-(?P<stamp>\d{8}T\d{6}Z)-(?P<pid>\d+)-(?P<serial>\d{5})\.warc\.gz$")
 SOFTWARE = "epaper-archive (Scrapy + warcio)"
 MEDIA_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".pdf")
-
-
-def archive_dir(value: str | os.PathLike[str] | None = None) -> Path:
-    """The archive directory: the given value, else $EPAPER_ARCHIVE_DIR, else `data/archive/` beside the
-    default database (schema.db.project_data_dir)."""
-    value = value or os.environ.get("EPAPER_ARCHIVE_DIR")
-    return Path(value).expanduser() if value else project_data_dir() / "archive"
 
 
 def should_archive(status: int, headers: Any = None) -> bool:
@@ -299,7 +292,7 @@ class ArchiveMiddleware:
         settings = crawler.settings
         if not settings.getbool("EPAPER_ARCHIVE_ENABLED", True):
             raise NotConfigured("EPAPER_ARCHIVE_ENABLED is off")
-        directory = archive_dir(settings.get("EPAPER_ARCHIVE_DIR"))
+        directory = resolve(settings).archive_dir
         middleware = cls(crawler, directory, settings.getint("EPAPER_ARCHIVE_MAX_BYTES", DEFAULT_MAX_BYTES),
                          settings.getbool("EPAPER_ARCHIVE_MEDIA", False))
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)

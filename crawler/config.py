@@ -43,7 +43,7 @@ def resolve(
     """Flags (`db`, `archive`) over Scrapy `settings` over the environment `env` (default: os.environ) over
     the project's `data/` folder."""
     from crawler.registry import DEFAULT_FIXTURE_URL
-    from schema.db import default_database_url, project_data_dir
+    from schema.db import database_url, project_data_dir
 
     env = os.environ if env is None else env
 
@@ -52,7 +52,7 @@ def resolve(
         return str(value) if value else (env.get(name) or None)
 
     return Config(
-        database_url=db or pick(DATABASE_URL) or default_database_url(),
+        database_url=database_url(db, settings, env),
         archive_dir=archive_dir(archive or pick(ARCHIVE_DIR), env),
         lock_dir=Path(pick(LOCK_DIR) or project_data_dir() / "locks"),
         registry_path=pick(PAPERS),

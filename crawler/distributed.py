@@ -44,6 +44,8 @@ from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.http import Request
 
+from crawler.config import resolve
+
 logger = logging.getLogger(__name__)
 
 SETTING = "EPAPER_DISTRIBUTED"  # the Redis URL of the shared frontier; unset → an ordinary one-process crawl
@@ -169,7 +171,7 @@ class DistributedAddon:
             settings.set(name, value, priority="addon")
         settings.set_in_component_priority_dict("SPIDER_MIDDLEWARES", SharedFrontierMiddleware, 10)
         settings.set_in_component_priority_dict("EXTENSIONS", WorkerExtension, 100)
-        db = str(settings.get("EPAPER_DATABASE_URL") or os.environ.get("EPAPER_DATABASE_URL") or "sqlite")
+        db = resolve(settings).database_url
         if db.startswith("sqlite"):
             logger.warning(
                 "epaper: a shared frontier with a SQLite database works on one machine only; "
@@ -476,10 +478,9 @@ def seed_frontier(
 
 def _store_items(spider: Any, settings: Any, items: Iterable[Any]) -> None:
     """Record the seeded editions (status pending) and verdicts made without a request (no layout)."""
-    from schema.db import database_url
     from schema.store import Store
 
-    store = Store.open(database_url(settings=settings))
+    store = Store.open(resolve(settings).database_url)
     try:
         for paper in getattr(spider, "papers", []):
             store.ensure_newspaper(paper.key, paper.name, paper.region, paper.script, paper.homepage)
@@ -516,10 +517,10 @@ def frontier_status(redis_url: str, settings: Any = None, db_url: str | None = N
         "workers": workers,
         "runs": [],
     }
-    from schema.db import database_url, make_engine
+    from schema.db import make_engine
     from schema.status import runs as latest_runs
 
-    engine = make_engine(database_url(db_url, settings=settings))
+    engine = make_engine(resolve(settings, db=db_url).database_url)
     try:
         status["runs"] = latest_runs(engine, limit=runs)
     except Exception as exc:  # noqa: BLE001 - an empty or unreachable database still shows the frontier

@@ -53,12 +53,12 @@ from crawler.archive import (
     NOT_PUBLISHED_STATUSES,
     TRUNCATED,
     ArchivedResponse,
-    archive_dir,
     read_at,
     scan_file,
     url_key,
     warc_files,
 )
+from crawler.config import archive_dir
 from schema.records import EditionItem, FailureItem
 
 logger = logging.getLogger(__name__)
@@ -416,6 +416,7 @@ def reparse(
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
 
+    from crawler.config import resolve
     from crawler.registry import load_registry
     from pipelines.store import EXIT_STATUS_KEY
 
@@ -435,7 +436,8 @@ def reparse(
     first, last = date_from or span[0], date_to or span[1]
 
     settings = get_project_settings()
-    registry = load_registry(settings.get("EPAPER_PAPERS"), settings.get("EPAPER_FIXTURE_URL"))
+    config = resolve(settings)
+    registry = load_registry(config.registry_path, config.fixture_url)
     unknown = [p for p in chosen if p not in registry]
     for key in unknown:
         logger.warning("archived paper %r is not in the registry (EPAPER_PAPERS?); skipped", key)

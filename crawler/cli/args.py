@@ -88,10 +88,12 @@ def check_arguments(args: argparse.Namespace) -> None:
 def check_paper(spec: str, db_url: str | None, allow_all: bool = False) -> None:
     """UserError for a key that is neither in the registry nor in the database (a paper since removed from the
     registry is still in the archive and may be read)."""
+    from crawler.config import resolve
     from crawler.errors import UserError
     from crawler.registry import load_registry
 
-    known = set(load_registry())
+    config = resolve()
+    known = set(load_registry(config.registry_path, config.fixture_url))
     keys = [k.strip() for k in spec.split(",") if k.strip()]
     if allow_all and keys == ["all"]:
         return

@@ -13,13 +13,13 @@ from crawler.archive import (
     TRUNCATED,
     Exchange,
     WarcFileWriter,
-    archive_dir,
     read_at,
     safe_group,
     scan_file,
     should_archive,
     warc_files,
 )
+from crawler.config import archive_dir
 from crawler.reparse import ArchiveIndex, truncated_message
 
 DAY = dt.date(2025, 4, 25)
