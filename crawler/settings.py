@@ -82,7 +82,7 @@ EPAPER_DRIFT_MIN_PAGES = 4  # ... nor on articles per page with fewer pages
 EPAPER_DRIFT_MAX_DROP = 0.25  # a share this far (absolute) below the baseline is drift
 EPAPER_DRIFT_PER_PAGE_DROP = 0.5  # articles per page this much (relative) below the baseline is drift
 
-# --- raw archive (crawler/archive.py): WARC files under data/archive/<paper>/, rotated by size
+# --- raw archive (crawler/archive/): WARC files under data/archive/<paper>/, rotated by size
 EPAPER_ARCHIVE_ENABLED = True
 EPAPER_ARCHIVE_DIR = None  # None → $EPAPER_ARCHIVE_DIR, else data/archive
 EPAPER_ARCHIVE_MAX_BYTES = 1 << 30

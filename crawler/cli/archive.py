@@ -11,8 +11,9 @@ from crawler.cli.args import add_db, date_arg
 
 
 def cmd_reparse(args: argparse.Namespace) -> int:
+    from crawler.archive.reader import truncated_message
+    from crawler.archive.replay import reparse
     from crawler.config import resolve
-    from crawler.reparse import reparse, truncated_message
 
     archive = resolve(archive=args.archive).archive_dir
     if not archive.is_dir():
