@@ -44,7 +44,7 @@ class StorePipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
         settings = crawler.settings
-        url = database_url(settings.get("EPAPER_DATABASE_URL"))
+        url = database_url(settings=settings)
         return cls(crawler, url, settings.getint("EPAPER_STORE_BATCH", 500))
 
     def open_spider(self) -> None:

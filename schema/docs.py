@@ -1,5 +1,6 @@
 """The schema reference for researchers, generated from the models: `python -m schema.docs` writes
-docs/schema.md (`--check` exits 1 when the file is stale; a test runs that check).
+docs/schema.md (`--check` exits 1 when the file is stale; a test runs that check; the command's arguments
+are read in crawler/cli/docs.py).
 
 Descriptions come from a column's `comment=` when the model gives one, else from the dictionaries below,
 which restate DESIGN.md §4 for readers. A model column without a description fails the tests, so a new
@@ -9,7 +10,6 @@ descriptions (crawler/serve.py).
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -257,23 +257,7 @@ def render() -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m schema.docs", description="write docs/schema.md")
-    parser.add_argument("--check", action="store_true", help="exit 1 when docs/schema.md is not up to date")
-    parser.add_argument("--out", type=Path, default=DOC_PATH)
-    args = parser.parse_args(argv)
-    content = render()
-    if args.check:
-        current = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
-        if current != content:
-            print(f"{args.out} is stale: run `python -m schema.docs`", file=sys.stderr)
-            return 1
-        return 0
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(content, encoding="utf-8")
-    print(f"wrote {args.out}")
-    return 0
+if __name__ == "__main__":  # pragma: no cover - the documented `python -m schema.docs`; its arguments: crawler/cli
+    from crawler.cli.docs import main
 
-
-if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

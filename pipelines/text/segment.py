@@ -10,10 +10,8 @@ into exactly one dangling story (head after tail) are attached to it; all others
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from pipelines.text.article import Assembled, assemble, editor_dict, resolve_script
 from pipelines.text.attribution import byline_dict, parse_byline_line, split_end_credit
@@ -788,36 +786,4 @@ def segment_page(text: str, script: str | None = None) -> list[dict[str, object]
     return [article_json(s) for s in segment_stories(text, script)]
 
 
-def segment_command(path: str | Path, as_json: bool = False, script: str | None = None) -> str:
-    """`epaper segment FILE [--json]`: JSON, or a readable outline of each article."""
-    p = Path(path)
-    if not p.is_file():
-        raise ValueError(f"no such file: {p}")
-    articles = segment_page(p.read_text(encoding="utf-8"), script)
-    if as_json:
-        return json.dumps(articles, ensure_ascii=False, indent=2)
-    lines: list[str] = []
-    for k, a in enumerate(articles, 1):
-        lines.append(f"#{k} {a['title'] or '(untitled)'}")
-        for key in ("section", "kicker", "subtitle"):
-            if a[key]:
-                lines.append(f"   {key}: {a[key]}")
-        if a["dateline"]:
-            lines.append(f"   dateline: {a['dateline']['text']}")  # type: ignore[index]
-        for b in a["bylines"]:  # type: ignore[attr-defined]
-            work = f" ({b['work']})" if b.get("work") else ""  # type: ignore[union-attr]
-            lines.append(f"   byline: {b['role'] or ''} {b['name'] or ''}".rstrip() + work)
-        for e in a["editors"]:  # type: ignore[attr-defined]
-            lines.append(f"   editor: {e['role'] or ''} {e['name'] or ''}".rstrip())  # type: ignore[index]
-        for c in a["crossheads"]:  # type: ignore[attr-defined]
-            lines.append(f"   crosshead: {c}")
-        for c in a["captions"]:  # type: ignore[attr-defined]
-            lines.append(f"   caption: {c['text']}" + (f" [{c['credit']}]" if c["credit"] else ""))
-        paras = a["paragraphs"]
-        lines.append(f"   paragraphs: {len(paras)}")  # type: ignore[arg-type]
-        for g in a["gaps"]:  # type: ignore[attr-defined]
-            lines.append(f"   gap after paragraph {g['after_paragraph']}: {g['reason']}")
-    return "\n".join(lines) + ("\n" if lines else "")
-
-
-__all__ = ["segment_page", "segment_stories", "segment_command", "has_caption_mark"]
+__all__ = ["segment_page", "segment_stories", "has_caption_mark"]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.archive import WarcFileWriter
+from crawler.archive.writer import WarcFileWriter
 from crawler.paths import PathEscape, confined
 from crawler.plots import PageView, page_image
 from crawler.schedule import lock_path
