@@ -1,4 +1,4 @@
-"""The tables researchers query (DESIGN.md §4), as typed SQLAlchemy 2.x models.
+"""The tables researchers query (docs/schema.md), as typed SQLAlchemy 2.x models.
 
 Table and column names are a public contract: add columns through a new Alembic revision, never rename.
 Constraint names come from the metadata naming convention so migrations can address them by name.

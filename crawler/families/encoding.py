@@ -1,6 +1,6 @@
 """Decode an e-paper payload to text without trusting byte-frequency guessing.
 
-Sparse 版面 pages fool statistical detectors (layouts.md §10: `apparent_encoding` said MacCyrillic), and
+Sparse 版面 pages fool statistical detectors (on a real GBK page, `apparent_encoding` said MacCyrillic), and
 servers send `ISO-8859-1` headers on GBK or UTF-8 bodies. So the rules are: a BOM wins; otherwise decode
 STRICTLY with the candidates (HTTP header, `<meta>` charset, UTF-8, GB18030) and keep the first one that
 yields real CJK text. A strict UTF-8 decode of a body with multi-byte sequences is near-certain evidence

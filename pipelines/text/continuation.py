@@ -2,7 +2,7 @@
 
 A story cut on page 1 with `（下转第2版）` goes on in a piece on page 2 that opens with `（上接第1版）`, often under
 the same or a shortened title. The text stages remove the markers and keep them as Continuation records; this
-module decides, for a whole edition, which pieces belong together (conventions.md §4.5):
+module decides, for a whole edition, which pieces belong together:
 
 1. For a head H on page p that says "to X": candidates are the pieces on page X that say "from p".
    One candidate → linked. Several → the one whose title matches H's (equal after normalising, or one a prefix
