@@ -309,8 +309,9 @@ class ReplayStartFilter:
         return cls(crawler, index_for(crawler))
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        skipped: set[tuple[str, dt.date]] = set()
+        skipped: set[tuple[Any, Any]] = set()  # (paper, date) as the start item says, None when it says nothing
         async for item_or_request in start:
+            key: tuple[Any, Any]
             if isinstance(item_or_request, Request):
                 key = (item_or_request.meta.get("paper"), item_or_request.meta.get("day"))
             elif isinstance(item_or_request, EditionItem):

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import CheckConstraint, Column, ForeignKeyConstraint, Table, UniqueConstraint
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.schema import ColumnCollectionConstraint
 from sqlalchemy.types import TypeDecorator
 
 from schema.models import Base
@@ -201,7 +202,7 @@ def column_doc(table: Table, column: Column) -> str:
 
 def type_name(column: Column) -> str:
     """The column's type as SQLite and PostgreSQL spell it (`TEXT`, or `DATETIME / TIMESTAMP WITH TIME ZONE`)."""
-    kind = column.type.impl if isinstance(column.type, TypeDecorator) else column.type
+    kind = column.type.impl_instance if isinstance(column.type, TypeDecorator) else column.type
     lite = kind.compile(dialect=sqlite.dialect())
     pg = kind.compile(dialect=postgresql.dialect())
     name = lite if lite == pg else f"{lite} / {pg}"
@@ -213,6 +214,8 @@ def type_name(column: Column) -> str:
 def _constraints(table: Table) -> list[str]:
     notes = []
     for constraint in sorted(table.constraints, key=lambda c: str(c.name)):
+        if not isinstance(constraint, ColumnCollectionConstraint):  # every table constraint of SQLAlchemy's is one
+            continue
         columns = ", ".join(c.name for c in constraint.columns)
         if isinstance(constraint, UniqueConstraint):
             notes.append(f"unique ({columns}) `{constraint.name}`")

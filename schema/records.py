@@ -255,7 +255,8 @@ class ArticleItem:
     ref: ArticleRef
     article: ArticleRecord
     text: ArticleText | None = None  # filled by the text stages
-    script: Literal["hans", "hant"] = "hans"  # the paper's script from the registry
+    # the paper's script from the registry; None: detected from the article's text (ScriptStage), as for a mixed paper
+    script: Literal["hans", "hant"] | None = "hans"
     region: str = "mainland"  # the paper's OpenCC region ("mainland", "hk", "tw") from the registry
 
 

@@ -132,8 +132,8 @@ def link_parts(parts: Sequence[Part]) -> Links:
                 f"part {part.key} (page {part.page}) continues page(s) "
                 f"{', '.join(part.from_pages())}: no head found"
             )
-    for head in (p.key for p in parts if p.key in next_of and p.key not in tails):
-        chain, seen = [head], {head}
+    for first in (p.key for p in parts if p.key in next_of and p.key not in tails):
+        chain, seen = [first], {first}
         while chain[-1] in next_of and next_of[chain[-1]] not in seen:
             seen.add(next_of[chain[-1]])
             chain.append(next_of[chain[-1]])

@@ -8,6 +8,7 @@ single spaces. Shadow text has the same length as the original, so a match's spa
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 # --------------------------------------------------------------------------- characters
 
@@ -258,9 +259,9 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
-def alternation(words: object) -> str:
+def alternation(words: Iterable[str]) -> str:
     """A regex alternation of words, longest first, escaped."""
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))  # type: ignore[arg-type]
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 ROLE_RE = alternation(ROLES)

@@ -333,8 +333,8 @@ def group_stories(units: list[Unit]) -> list[Story]:
             and current is not None
             and current.blocks
             and current.blocks[-1].role == "caption"
-            and split_caption(current.blocks[-1].text) is not None
-            and split_caption(current.blocks[-1].text).credit is None
+            and (last_caption := split_caption(current.blocks[-1].text)) is not None
+            and last_caption.credit is None
         ):
             current.add(unit.text, "credit")  # C6: `本报记者 X 摄` under a caption that has no credit
         elif role in ("byline", "editor"):
@@ -366,9 +366,9 @@ def group_stories(units: list[Unit]) -> list[Story]:
                 current.closed = True  # type: ignore[union-attr]
                 if (
                     role == "byline"
-                    and current.section_carried
+                    and current.section_carried  # type: ignore[union-attr]
                     and not unit.text.strip().startswith(("(", "（", "〔", "["))
-                ):  # type: ignore[union-attr]
+                ):
                     # a feature's own byline line: not one of the column's briefs (those sign in brackets)
                     current.head["section"] = None  # type: ignore[union-attr]
                     carry_section = None
@@ -675,8 +675,8 @@ def repair_order(stories: list[Story]) -> None:
         return (
             bool(paras)
             and not is_terminal(paras[-1])
-            and not any(c.direction == "to" for c in s.result.text.continuations)
-        )  # type: ignore[union-attr]
+            and not any(c.direction == "to" for c in s.result.text.continuations)  # type: ignore[union-attr]
+        )
 
     used: set[int] = set()
     for oi, orphan in enumerate(stories):
@@ -805,10 +805,10 @@ def segment_command(path: str | Path, as_json: bool = False, script: str | None 
         if a["dateline"]:
             lines.append(f"   dateline: {a['dateline']['text']}")  # type: ignore[index]
         for b in a["bylines"]:  # type: ignore[attr-defined]
-            work = f" ({b['work']})" if b.get("work") else ""  # type: ignore[union-attr]
+            work = f" ({b['work']})" if b.get("work") else ""
             lines.append(f"   byline: {b['role'] or ''} {b['name'] or ''}".rstrip() + work)
         for e in a["editors"]:  # type: ignore[attr-defined]
-            lines.append(f"   editor: {e['role'] or ''} {e['name'] or ''}".rstrip())  # type: ignore[index]
+            lines.append(f"   editor: {e['role'] or ''} {e['name'] or ''}".rstrip())
         for c in a["crossheads"]:  # type: ignore[attr-defined]
             lines.append(f"   crosshead: {c}")
         for c in a["captions"]:  # type: ignore[attr-defined]
