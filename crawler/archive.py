@@ -75,7 +75,6 @@ KIND_HEADER = "WARC-Epaper-Kind"
 OTHER_GROUP = "_other"  # responses that belong to no paper (robots.txt)
 # headers describing the transfer, not the stored body (the body is stored de-chunked)
 HOP_HEADERS = frozenset({"transfer-encoding", "content-length"})
-FILE_RE = re.compile(r"^(?P<group>.+)-(?P<stamp>\d{8}T\d{6}Z)-(?P<pid>\d+)-(?P<serial>\d{5})\.warc\.gz$")
 SOFTWARE = "epaper-archive (Scrapy + warcio)"
 MEDIA_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".pdf")
 

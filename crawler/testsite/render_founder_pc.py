@@ -14,7 +14,6 @@ from html import escape
 
 from crawler.testsite.model import SiteArticle, SiteEdition, SitePage, SiteSpec
 
-SKINS = ("newslist", "resultlist", "articlelist")
 WEEKDAYS = "一二三四五六日"
 
 
