@@ -51,7 +51,7 @@ EPAPER_MAX_POLYGON_COORDINATES = 20000  # numbers in one hotspot polygon (x and 
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 
-# --- per-response overheads that matter at e-paper scale (DESIGN.md §7)
+# --- per-response overheads that matter at e-paper scale (millions of small pages: benchmarks/crawl.py)
 CONCURRENT_ITEMS = 1
 WARN_ON_GENERATOR_RETURN_VALUE = False
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
-from typing import Any
+from typing import Any, cast
 
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
@@ -49,6 +49,7 @@ class StorePipeline:
 
     def open_spider(self) -> None:
         spider = self.crawler.spider
+        assert spider is not None  # Scrapy opens the pipelines once the crawler has its spider
         try:
             self.store = Store.open(self.url, batch_size=self.batch_size)
             for paper in getattr(spider, "papers", []):
@@ -85,9 +86,11 @@ class StorePipeline:
             engine = self.crawler.engine
             if engine is not None:
                 from twisted.internet import reactor
+                from twisted.internet.base import ReactorBase
 
                 # on the next turn of the reactor: this may be called while the engine is still opening the spider
-                reactor.callLater(0, _close, engine)  # type: ignore[attr-defined]
+                # (the module `reactor` is typed as a zope interface, whose methods mypy reads without `self`)
+                cast(ReactorBase, reactor).callLater(0, _close, engine)
         if self.store is not None:
             self.store.discard()
 

@@ -33,19 +33,30 @@ from sqlalchemy import Engine, and_, case, delete, exists, func, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from schema.models import Article, Byline, CrawlRun, Edition, Failure, Image, Newspaper, Page, RunCoverage
+from schema.models import (
+    Article,
+    Byline,
+    CrawlRun,
+    Edition,
+    Failure,
+    Image,
+    Newspaper,
+    Page,
+    RunCoverage,
+    table_of,
+)
 
 logger = logging.getLogger(__name__)
 
-ARTICLE = Article.__table__
-EDITION = Edition.__table__
-PAGE = Page.__table__
-BYLINE = Byline.__table__
-IMAGE = Image.__table__
-FAILURE = Failure.__table__
-NEWSPAPER = Newspaper.__table__
-CRAWL_RUN = CrawlRun.__table__
-RUN_COVERAGE = RunCoverage.__table__
+ARTICLE = table_of(Article)
+EDITION = table_of(Edition)
+PAGE = table_of(Page)
+BYLINE = table_of(Byline)
+IMAGE = table_of(Image)
+FAILURE = table_of(Failure)
+NEWSPAPER = table_of(Newspaper)
+CRAWL_RUN = table_of(CrawlRun)
+RUN_COVERAGE = table_of(RunCoverage)
 
 DRIFT_EXIT = 3  # exit status of a run (and of `epaper status --health`) with a finding: drift or U+FFFD text
 REPLACEMENT = "\ufffd"

@@ -1,4 +1,4 @@
-"""The SQL store: crawl items in, rows of DESIGN.md §4 out, idempotently and in batches.
+"""The SQL store: crawl items in, rows of the researchers' tables (docs/schema.md) out, idempotently and in batches.
 
 Items are buffered and written one transaction per batch, in dependency order (edition → page → article →
 children → failure), with Core `INSERT … ON CONFLICT DO UPDATE` on each table's natural key, so that a
@@ -28,7 +28,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError, StatementError
 
 from schema.db import make_engine, upgrade
 from schema.models import Article, ArticlePart, Byline, CrawlRun, Edition, Failure, Image, Newspaper, Page
-from schema.records import ArticleItem, CoordinateSpace, EditionItem, FailureItem, PageItem
+from schema.records import ArticleItem, Caption, CoordinateSpace, EditionItem, FailureItem, PageItem
 from schema.stories import PART_SEQ_STRIDE, join_continued
 
 NEWSPAPER: Table = Newspaper.__table__  # type: ignore[assignment]
@@ -180,16 +180,16 @@ def article_rows(item: ArticleItem) -> ArticleRows:
             "joins": text.joins,
             "script": text.script,
         }
-        by_url: dict[str, list[Any]] = {}
+        by_url: dict[str, list[Caption]] = {}
         for caption in text.captions:
             by_url.setdefault(caption.image_url or "", []).append(caption)
         used: set[int] = set()
         for image in record.images:
             matches = by_url.get(image.url or "") if image.url else None
-            caption = next((c for c in matches or [] if id(c) not in used), None)
-            if caption is not None:
-                used.add(id(caption))
-                images.append({"url": image.url, "caption": caption.text, "credit": caption.credit})
+            found = next((c for c in matches or [] if id(c) not in used), None)
+            if found is not None:
+                used.add(id(found))
+                images.append({"url": image.url, "caption": found.text, "credit": found.credit})
             else:
                 images.append({"url": image.url, "caption": image.caption, "credit": image.credit})
         for caption in text.captions:  # captions printed without a picture (or for one we did not see)
@@ -386,7 +386,9 @@ class Store:
             result = conn.execute(
                 CRAWL_RUN.insert().values(args=args, started_at=utcnow(), status="running", counters={})
             )
-            return int(result.inserted_primary_key[0])
+            key = result.inserted_primary_key
+            assert key is not None  # an INSERT of one row always has its primary key
+            return int(key[0])
 
     def record_progress(self, run_id: int, counters: dict[str, Any]) -> None:
         """The counters of a run still going (status stays `running`), so that `epaper status --runs` shows it."""
@@ -787,7 +789,10 @@ class Store:
             {key: value[0] for key, value in self._article_ids(conn, new_keys, with_hash=False).items()}
         )
 
-        parts, replaced, images, bylines = [], [], [], []
+        parts: list[dict[str, Any]] = []
+        replaced: list[int] = []
+        images: list[dict[str, Any]] = []
+        bylines: list[dict[str, Any]] = []
         for r in rows:
             key = (r.values["edition_id"], r.values["source_key"])
             article_id = ids[key]
@@ -978,7 +983,7 @@ class Store:
                 stats[0] += 1
                 if stored < promised:
                     stats[2] += 1
-        article_counts = dict(
+        article_counts: dict[int, int] = dict(
             conn.execute(
                 select(ARTICLE.c.edition_id, func.count())
                 .where(ARTICLE.c.edition_id.in_(edition_ids))
@@ -986,7 +991,7 @@ class Store:
             ).all()
         )
         self._resolve_answered_entries(conn, edition_ids, now)
-        failure_counts = dict(
+        failure_counts: dict[int, int] = dict(
             conn.execute(
                 select(FAILURE.c.edition_id, func.count())
                 .where(FAILURE.c.edition_id.in_(edition_ids), OPEN_FAILURE)
