@@ -82,7 +82,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_parse(args: argparse.Namespace) -> int:
     from crawler.families import parse_file
-    from crawler.families.base import ParseError
+    from crawler.families.contract import ParseError
 
     try:
         if args.text:
