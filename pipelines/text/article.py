@@ -59,6 +59,18 @@ def make_blocks(raw_paragraphs: list[str], continuations: list[Continuation]) ->
     return [Block(text, "body", (None if ind > 0 else False) if mixed else None) for text, ind in pieces]
 
 
+@dataclass
+class _Draft:
+    """What assemble() builds up for one story while its steps run."""
+
+    text: ArticleText
+    hant: bool
+    works: list[str | None] = field(default_factory=list)
+    inline_credit: str | None = None  # reporters printed inside the dateline bracket: 本报讯(记者 乔植)
+    byline_lines: list[str] = field(default_factory=list)
+    body_captions: list[Caption] = field(default_factory=list)
+
+
 def assemble(
     blocks: list[Block],
     hant: bool,
@@ -68,22 +80,48 @@ def assemble(
     first_is_lead: bool = True,
     photo_items: bool = True,
 ) -> Assembled:
-    """Roles, dateline, bylines, editors, crossheads, captions and joins for one story's blocks."""
-    head = dict(head or {})
-    text = ArticleText(
-        kicker=head.get("kicker"),
-        title=head.get("title"),
-        subtitle=head.get("subtitle"),
-        section=head.get("section"),
-        continuations=list(continuations or []),
-        script="hant" if hant else "hans",
-    )
-    works: list[str | None] = []
-    inline_credit: str | None = None  # reporters printed inside the dateline bracket: 本报讯(记者 乔植)
-    byline_lines: list[str] = []
-    body_captions: list[Caption] = []
+    """Roles, dateline, bylines, editors, crossheads, captions and joins for one story's blocks.
 
-    # split blocks that carry two roles, then classify
+    The steps, in order (a new text rule goes into the step whose blocks or fields it reads):
+    type_blocks → head_from_body → lead_dateline → rejoin_blocks → read_roles → end_credit → photo_item
+    (or photo_credit_tail) → attach_captions.
+    """
+    head = dict(head or {})
+    draft = _Draft(
+        ArticleText(
+            kicker=head.get("kicker"),
+            title=head.get("title"),
+            subtitle=head.get("subtitle"),
+            section=head.get("section"),
+            continuations=list(continuations or []),
+            script="hant" if hant else "hans",
+        ),
+        hant,
+    )
+    typed = _type_blocks(blocks, hant)
+    _head_from_body(draft.text, typed)
+    _lead_dateline(draft, typed, first_is_lead)
+    # joins first (they may cross captions, bylines, crossheads), then read the non-body roles
+    joined, draft.text.joins = rejoin_blocks([b for b in typed if b.role != "used"])
+    _read_roles(draft, joined)
+    _end_credit(draft)
+    text = draft.text
+    if (
+        photo_items
+        and not text.paragraphs
+        and draft.body_captions
+        and not any(b.role in ("body",) for b in joined)
+    ):
+        _photo_item(draft)
+    elif text.paragraphs:
+        _photo_credit_tail(text, hant, draft.works, images or [])
+    text.captions = attach_captions(draft.body_captions, images or [], hant)
+    text.byline_text = " / ".join(draft.byline_lines) or draft.inline_credit
+    return Assembled(text, draft.works)
+
+
+def _type_blocks(blocks: list[Block], hant: bool) -> list[Block]:
+    """Split blocks that carry two roles (body with a glued caption), then classify each."""
     typed: list[Block] = []
     for block in blocks:
         if block.role == "fragment":  # known body (e.g. it carried a continuation marker)
@@ -103,8 +141,11 @@ def assemble(
             typed.append(Block(rest, classify_role(rest, hant), block.indented))
         else:
             typed.append(Block(block.text, role, block.indented))
+    return typed
 
-    # the head may arrive inside the body (subtitle as first paragraph, kicker before the title)
+
+def _head_from_body(text: ArticleText, typed: list[Block]) -> None:
+    """The head may arrive inside the body (subtitle as first paragraph, kicker before the title)."""
     seen_body = False
     for block in typed:
         if block.role in ("body", "dateline"):
@@ -119,7 +160,10 @@ def assemble(
             text.section = text.section or block.text.strip("【】")
             block.role = "used"
 
-    # dateline: only the story's first body paragraph opens with one
+
+def _lead_dateline(draft: _Draft, typed: list[Block], first_is_lead: bool) -> None:
+    """Only the story's first body paragraph opens with a dateline (and its bracketed reporters)."""
+    text, hant = draft.text, draft.hant
     first_body = next((b for b in typed if b.role in ("body", "dateline")), None)
     for block in typed:
         if block.role == "dateline" and block is not first_body:
@@ -129,16 +173,18 @@ def assemble(
         text.dateline = dateline
         if bylines and dateline is not None:  # the reporters as printed in the dateline's bracket
             printed = first_body.text[: len(first_body.text) - len(rest)]
-            inline_credit = printed[len(dateline.text) :].strip(" \u3000()（）[]【】〔〕:：") or None
+            draft.inline_credit = printed[len(dateline.text) :].strip(" \u3000()（）[]【】〔〕:：") or None
         text.bylines.extend(bylines)
-        works.extend([None] * len(bylines))
+        draft.works.extend([None] * len(bylines))
         first_body.text = rest
         first_body.role = "body" if rest else "used"
     elif first_body is not None and first_body.role == "dateline":
         first_body.role = "body"
 
-    # joins first (they may cross captions, bylines, crossheads), then read the non-body roles
-    joined, text.joins = rejoin_blocks([b for b in typed if b.role != "used"])
+
+def _read_roles(draft: _Draft, joined: list[Block]) -> None:
+    """Joined blocks → paragraphs, crossheads, bylines, editors and body captions, in print order."""
+    text = draft.text
     pending_heads: list[str] = []
 
     def flush_heads() -> None:
@@ -170,52 +216,61 @@ def assemble(
         elif block.role == "heading":
             pending_heads.append(block.text)
         elif block.role in ("byline", "editor"):
-            credits = parse_byline_line(block.text, hant)
-            if credits is None:
-                continue
-            text.bylines.extend(credits.bylines)
-            works.extend([credits.work] * len(credits.bylines))
-            text.editors.extend(credits.editors)
-            if credits.bylines:  # an editor credit (责任编辑：…) is not a byline
-                byline_lines.append(block.text.strip())
+            _read_credit_line(draft, block.text)
         elif block.role in ("caption", "credit"):
-            cap = split_caption(block.text, hant)
-            if cap is None:
-                continue
-            if not cap.text and body_captions and body_captions[-1].credit is None:
-                body_captions[-1].credit = cap.credit  # C6: a credit line under its caption
-            elif cap.text:
-                body_captions.append(cap)
+            _read_caption(draft, block.text)
     flush_heads()
 
-    # body + end credit (…（編輯：陳承功）1151002)
-    if text.paragraphs:
-        last, editors, end_bylines = split_end_credit(text.paragraphs[-1], hant)
-        if editors or end_bylines:
-            text.editors.extend(editors)
-            text.bylines.extend(end_bylines)
-            works.extend([None] * len(end_bylines))
-            if last:
-                text.paragraphs[-1] = last
-            else:
-                text.paragraphs.pop()
 
-    # a photo-news item: the caption is the article (C2) — body = caption text, credit = 摄影 byline
-    if photo_items and not text.paragraphs and body_captions and not any(b.role in ("body",) for b in joined):
-        lead = body_captions[0]
-        if not lead.text.startswith(("▲", "△", "▼", "↑")):
-            text.paragraphs.append(lead.text)
-            if lead.credit:
-                credits = parse_byline_line(lead.credit, hant)
-                if credits:
-                    text.bylines.extend(b for b in credits.bylines if b.role == "摄影")
-                    works.extend([None] * sum(1 for b in credits.bylines if b.role == "摄影"))
-    elif text.paragraphs:
-        _photo_credit_tail(text, hant, works, images or [])
+def _read_credit_line(draft: _Draft, line: str) -> None:
+    credits = parse_byline_line(line, draft.hant)
+    if credits is None:
+        return
+    draft.text.bylines.extend(credits.bylines)
+    draft.works.extend([credits.work] * len(credits.bylines))
+    draft.text.editors.extend(credits.editors)
+    if credits.bylines:  # an editor credit (责任编辑：…) is not a byline
+        draft.byline_lines.append(line.strip())
 
-    text.captions = attach_captions(body_captions, images or [], hant)
-    text.byline_text = " / ".join(byline_lines) or inline_credit
-    return Assembled(text, works)
+
+def _read_caption(draft: _Draft, line: str) -> None:
+    cap = split_caption(line, draft.hant)
+    if cap is None:
+        return
+    captions = draft.body_captions
+    if not cap.text and captions and captions[-1].credit is None:
+        captions[-1].credit = cap.credit  # C6: a credit line under its caption
+    elif cap.text:
+        captions.append(cap)
+
+
+def _end_credit(draft: _Draft) -> None:
+    """Body + end credit (…（編輯：陳承功）1151002): the credits leave the last paragraph."""
+    text = draft.text
+    if not text.paragraphs:
+        return
+    last, editors, end_bylines = split_end_credit(text.paragraphs[-1], draft.hant)
+    if editors or end_bylines:
+        text.editors.extend(editors)
+        text.bylines.extend(end_bylines)
+        draft.works.extend([None] * len(end_bylines))
+        if last:
+            text.paragraphs[-1] = last
+        else:
+            text.paragraphs.pop()
+
+
+def _photo_item(draft: _Draft) -> None:
+    """A photo-news item: the caption is the article (C2) — body = caption text, credit = 摄影 byline."""
+    text, hant = draft.text, draft.hant
+    lead = draft.body_captions[0]
+    if not lead.text.startswith(("▲", "△", "▼", "↑")):
+        text.paragraphs.append(lead.text)
+        if lead.credit:
+            credits = parse_byline_line(lead.credit, hant)
+            if credits:
+                text.bylines.extend(b for b in credits.bylines if b.role == "摄影")
+                draft.works.extend([None] * sum(1 for b in credits.bylines if b.role == "摄影"))
 
 
 def _photo_credit_tail(
