@@ -21,7 +21,7 @@ from pipelines.text.headings import (
 from pipelines.text.rejoin import Block, classify_role, rejoin_blocks
 from pipelines.text.script import detect_script, to_simplified
 from pipelines.text.sentence import is_terminal
-from schema.records import ArticleText, Byline, Caption, Continuation, ImageRef
+from schema.records import ArticleText, Byline, Caption, Continuation, Dateline, ImageRef
 
 
 @dataclass
@@ -60,15 +60,37 @@ def make_blocks(raw_paragraphs: list[str], continuations: list[Continuation]) ->
 
 
 @dataclass
-class _Draft:
-    """What assemble() builds up for one story while its steps run."""
+class Draft:
+    """One story's text while the steps run: the ArticleText so far and what a later step reads."""
 
     text: ArticleText
     hant: bool
     works: list[str | None] = field(default_factory=list)
+    joined: list[Block] = field(default_factory=list)  # the blocks after the column-break joins
+    lead: tuple[Dateline | None, list[Byline]] = (
+        None,
+        [],
+    )  # the dateline cut off the lead, with its reporters
     inline_credit: str | None = None  # reporters printed inside the dateline bracket: 本报讯(记者 乔植)
+    credit_lines: list[str] = field(default_factory=list)  # byline and editor lines, in print order
+    caption_lines: list[str] = field(default_factory=list)  # caption and credit lines, in print order
     byline_lines: list[str] = field(default_factory=list)
     body_captions: list[Caption] = field(default_factory=list)
+
+
+def start_draft(
+    head: dict[str, str | None] | None, continuations: list[Continuation] | None, hant: bool
+) -> Draft:
+    head = dict(head or {})
+    text = ArticleText(
+        kicker=head.get("kicker"),
+        title=head.get("title"),
+        subtitle=head.get("subtitle"),
+        section=head.get("section"),
+        continuations=list(continuations or []),
+        script="hant" if hant else "hans",
+    )
+    return Draft(text, hant)
 
 
 def assemble(
@@ -82,42 +104,58 @@ def assemble(
 ) -> Assembled:
     """Roles, dateline, bylines, editors, crossheads, captions and joins for one story's blocks.
 
-    The steps, in order (a new text rule goes into the step whose blocks or fields it reads):
-    type_blocks → head_from_body → lead_dateline → rejoin_blocks → read_roles → end_credit → photo_item
-    (or photo_credit_tail) → attach_captions.
+    Three steps, the same the Scrapy stages run one by one (pipelines/stages.py); a new text rule goes
+    into the step whose blocks or fields it reads:
+    - rejoin_step: block roles, the head inside the body, the lead's dateline cut off, column-break
+      joins, paragraphs and crossheads;
+    - attribution_step: the dateline and its reporters, byline and editor lines, the body's end credit;
+    - caption_step: captions and their credits, photo items and photo credits, captions on images.
     """
-    head = dict(head or {})
-    draft = _Draft(
-        ArticleText(
-            kicker=head.get("kicker"),
-            title=head.get("title"),
-            subtitle=head.get("subtitle"),
-            section=head.get("section"),
-            continuations=list(continuations or []),
-            script="hant" if hant else "hans",
-        ),
-        hant,
-    )
-    typed = _type_blocks(blocks, hant)
+    draft = start_draft(head, continuations, hant)
+    rejoin_step(draft, blocks, first_is_lead)
+    attribution_step(draft)
+    caption_step(draft, images, photo_items)
+    return Assembled(draft.text, draft.works)
+
+
+def rejoin_step(draft: Draft, blocks: list[Block], first_is_lead: bool = True) -> None:
+    """Roles, the head inside the body, the lead's dateline cut off, joins, paragraphs and crossheads."""
+    typed = _type_blocks(blocks, draft.hant)
     _head_from_body(draft.text, typed)
-    _lead_dateline(draft, typed, first_is_lead)
+    _cut_lead_dateline(draft, typed, first_is_lead)
     # joins first (they may cross captions, bylines, crossheads), then read the non-body roles
-    joined, draft.text.joins = rejoin_blocks([b for b in typed if b.role != "used"])
-    _read_roles(draft, joined)
+    draft.joined, draft.text.joins = rejoin_blocks([b for b in typed if b.role != "used"])
+    _read_roles(draft)
+
+
+def attribution_step(draft: Draft) -> None:
+    """The dateline and its reporters, bylines and editors of the credit lines, the body's end credit."""
+    text = draft.text
+    dateline, bylines = draft.lead
+    text.dateline = dateline
+    text.bylines.extend(bylines)
+    draft.works.extend([None] * len(bylines))
+    for line in draft.credit_lines:
+        _read_credit_line(draft, line)
     _end_credit(draft)
+    text.byline_text = " / ".join(draft.byline_lines) or draft.inline_credit
+
+
+def caption_step(draft: Draft, images: list[ImageRef] | None, photo_items: bool = True) -> None:
+    """Captions with their credits, a photo item's caption as its body, captions attached to images."""
+    for line in draft.caption_lines:
+        _read_caption(draft, line)
     text = draft.text
     if (
         photo_items
         and not text.paragraphs
         and draft.body_captions
-        and not any(b.role in ("body",) for b in joined)
+        and not any(b.role in ("body",) for b in draft.joined)
     ):
         _photo_item(draft)
     elif text.paragraphs:
-        _photo_credit_tail(text, hant, draft.works, images or [])
-    text.captions = attach_captions(draft.body_captions, images or [], hant)
-    text.byline_text = " / ".join(draft.byline_lines) or draft.inline_credit
-    return Assembled(text, draft.works)
+        _photo_credit_tail(text, draft.hant, draft.works, images or [])
+    text.captions = attach_captions(draft.body_captions, images or [], draft.hant)
 
 
 def _type_blocks(blocks: list[Block], hant: bool) -> list[Block]:
@@ -161,30 +199,29 @@ def _head_from_body(text: ArticleText, typed: list[Block]) -> None:
             block.role = "used"
 
 
-def _lead_dateline(draft: _Draft, typed: list[Block], first_is_lead: bool) -> None:
-    """Only the story's first body paragraph opens with a dateline (and its bracketed reporters)."""
-    text, hant = draft.text, draft.hant
+def _cut_lead_dateline(draft: Draft, typed: list[Block], first_is_lead: bool) -> None:
+    """Only the story's first body paragraph opens with a dateline (and its bracketed reporters): it is
+    cut off here, before the joins, and kept on the draft for attribution_step."""
+    hant = draft.hant
     first_body = next((b for b in typed if b.role in ("body", "dateline")), None)
     for block in typed:
         if block.role == "dateline" and block is not first_body:
             block.role = "body"
     if first_body is not None and first_body.role == "dateline" and first_is_lead:
         dateline, bylines, rest = parse_dateline(first_body.text, hant)
-        text.dateline = dateline
+        draft.lead = (dateline, bylines)
         if bylines and dateline is not None:  # the reporters as printed in the dateline's bracket
             printed = first_body.text[: len(first_body.text) - len(rest)]
             draft.inline_credit = printed[len(dateline.text) :].strip(" \u3000()（）[]【】〔〕:：") or None
-        text.bylines.extend(bylines)
-        draft.works.extend([None] * len(bylines))
         first_body.text = rest
         first_body.role = "body" if rest else "used"
     elif first_body is not None and first_body.role == "dateline":
         first_body.role = "body"
 
 
-def _read_roles(draft: _Draft, joined: list[Block]) -> None:
-    """Joined blocks → paragraphs, crossheads, bylines, editors and body captions, in print order."""
-    text = draft.text
+def _read_roles(draft: Draft) -> None:
+    """Joined blocks → paragraphs and crossheads; credit and caption lines kept for the later steps."""
+    text, joined = draft.text, draft.joined
     pending_heads: list[str] = []
 
     def flush_heads() -> None:
@@ -216,13 +253,13 @@ def _read_roles(draft: _Draft, joined: list[Block]) -> None:
         elif block.role == "heading":
             pending_heads.append(block.text)
         elif block.role in ("byline", "editor"):
-            _read_credit_line(draft, block.text)
+            draft.credit_lines.append(block.text)
         elif block.role in ("caption", "credit"):
-            _read_caption(draft, block.text)
+            draft.caption_lines.append(block.text)
     flush_heads()
 
 
-def _read_credit_line(draft: _Draft, line: str) -> None:
+def _read_credit_line(draft: Draft, line: str) -> None:
     credits = parse_byline_line(line, draft.hant)
     if credits is None:
         return
@@ -233,7 +270,7 @@ def _read_credit_line(draft: _Draft, line: str) -> None:
         draft.byline_lines.append(line.strip())
 
 
-def _read_caption(draft: _Draft, line: str) -> None:
+def _read_caption(draft: Draft, line: str) -> None:
     cap = split_caption(line, draft.hant)
     if cap is None:
         return
@@ -244,7 +281,7 @@ def _read_caption(draft: _Draft, line: str) -> None:
         captions.append(cap)
 
 
-def _end_credit(draft: _Draft) -> None:
+def _end_credit(draft: Draft) -> None:
     """Body + end credit (…（編輯：陳承功）1151002): the credits leave the last paragraph."""
     text = draft.text
     if not text.paragraphs:
@@ -260,7 +297,7 @@ def _end_credit(draft: _Draft) -> None:
             text.paragraphs.pop()
 
 
-def _photo_item(draft: _Draft) -> None:
+def _photo_item(draft: Draft) -> None:
     """A photo-news item: the caption is the article (C2) — body = caption text, credit = 摄影 byline."""
     text, hant = draft.text, draft.hant
     lead = draft.body_captions[0]
