@@ -104,54 +104,52 @@ def split_foreign_runs(stories: list[Story]) -> None:
 
 def repair_order(stories: list[Story]) -> None:
     """Attach an orphan tail to the one dangling story that it reads on from (in place)."""
-    results = [s.result for s in stories]
-    if any(r is None for r in results):
+    if any(s.result is None for s in stories):
         return
-    doc_freq: dict[str, int] = {}
-    for s in stories:
-        for g in _bigrams(" ".join(s.result.text.paragraphs)):  # type: ignore[union-attr]
-            doc_freq[g] = doc_freq.get(g, 0) + 1
-
-    def dangling(s: Story) -> bool:
-        paras = s.result.text.paragraphs  # type: ignore[union-attr]
-        return (
-            bool(paras)
-            and not is_terminal(paras[-1])
-            and not any(c.direction == "to" for c in s.result.text.continuations)
-        )  # type: ignore[union-attr]
-
+    freq = _page_freq(stories)
     used: set[int] = set()
     for oi, orphan in enumerate(stories):
         if not orphan.orphan or not orphan.result.text.paragraphs:  # type: ignore[union-attr]
             continue
-        first = orphan.result.text.paragraphs[0]  # type: ignore[union-attr]
-        orphan_text = " ".join(orphan.result.text.paragraphs)  # type: ignore[union-attr]
-        candidates = []
-        for di, story in enumerate(stories):
-            if di == oi or di in used or story.orphan or not dangling(story):
-                continue
-            if di < oi:
-                continue  # head after tail: the story's start comes later on the page
-            last = story.result.text.paragraphs[-1]  # type: ignore[union-attr]
-            cohesion = _cohesion(" ".join(story.result.text.paragraphs), orphan_text, doc_freq)  # type: ignore[union-attr]
-            if (strong_join(last, first) and cohesion >= 1) or (
-                # the page opens with the tail: a cut sentence that reads on (should_join) is evidence
-                # enough when the two texts also share two page-rare words (names, topic words)
-                oi == 0 and should_join(last, first) and cohesion >= 2
-            ):
-                candidates.append(di)
+        candidates = _tail_targets(stories, oi, used, freq)
         if len(candidates) != 1:
             continue
-        target = stories[candidates[0]]
-        t, o = target.result.text, orphan.result.text  # type: ignore[union-attr]
-        t.paragraphs[-1] = glue(t.paragraphs[-1], o.paragraphs[0])
-        t.paragraphs.extend(o.paragraphs[1:])
-        t.joins += 1 + o.joins
-        t.captions.extend(o.captions)
-        t.crossheads.extend(o.crossheads)
-        t.continuations.extend(o.continuations)
-        target.result.works.extend(orphan.result.works)  # type: ignore[union-attr]
-        t.bylines.extend(o.bylines)
+        _attach_tail(stories[candidates[0]], orphan)
         used.add(candidates[0])
-        orphan.result = None
     stories[:] = [s for s in stories if s.result is not None]
+
+
+def _tail_targets(stories: list[Story], oi: int, used: set[int], freq: dict[str, int]) -> list[int]:
+    """The dangling stories after orphan oi whose last paragraph reads on into it, on shared rare words."""
+    orphan = stories[oi].result.text  # type: ignore[union-attr]
+    first = orphan.paragraphs[0]
+    orphan_text = " ".join(orphan.paragraphs)
+    candidates = []
+    for di, story in enumerate(stories):
+        if di == oi or di in used or story.orphan or not _is_dangling(story):
+            continue
+        if di < oi:
+            continue  # head after tail: the story's start comes later on the page
+        last = story.result.text.paragraphs[-1]  # type: ignore[union-attr]
+        cohesion = _cohesion(" ".join(story.result.text.paragraphs), orphan_text, freq)  # type: ignore[union-attr]
+        if (strong_join(last, first) and cohesion >= 1) or (
+            # the page opens with the tail: a cut sentence that reads on (should_join) is evidence
+            # enough when the two texts also share two page-rare words (names, topic words)
+            oi == 0 and should_join(last, first) and cohesion >= 2
+        ):
+            candidates.append(di)
+    return candidates
+
+
+def _attach_tail(target: Story, orphan: Story) -> None:
+    """The orphan's text reads on from the target's last paragraph: glue it on, keep its credits."""
+    t, o = target.result.text, orphan.result.text  # type: ignore[union-attr]
+    t.paragraphs[-1] = glue(t.paragraphs[-1], o.paragraphs[0])
+    t.paragraphs.extend(o.paragraphs[1:])
+    t.joins += 1 + o.joins
+    t.captions.extend(o.captions)
+    t.crossheads.extend(o.crossheads)
+    t.continuations.extend(o.continuations)
+    target.result.works.extend(orphan.result.works)  # type: ignore[union-attr]
+    t.bylines.extend(o.bylines)
+    orphan.result = None
