@@ -48,7 +48,7 @@ def _engine(url: str | None) -> Any:
 
 def cmd_parse(args: argparse.Namespace) -> int:
     from crawler.families import parse_file
-    from crawler.families.base import ParseError
+    from crawler.families.contract import ParseError
 
     try:
         if args.text:

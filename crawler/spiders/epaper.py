@@ -23,7 +23,7 @@ from twisted.python.failure import Failure
 from crawler.config import resolve
 from crawler.distributed import frontier_url
 from crawler.families import get_family
-from crawler.families.base import Family, ParseError
+from crawler.families.contract import Family, ParseError
 from crawler.limits import PageCaps, PaperLimits, cap_page, paper_limits, summary
 from crawler.promises import Promises, origin_url
 from crawler.registry import Paper, RegistryError, load_registry, select_papers

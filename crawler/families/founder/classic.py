@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from crawler.families.base import Document, FounderFamily, Selectors, element_text
+from crawler.families.founder.common import FounderFamily
+from crawler.families.markup import Document, Selectors, element_text
 
 PAGE_SKINS: dict[str, Selectors] = {
     "table": {

@@ -2,14 +2,15 @@
 
 Three common skins: "newslist" (Chunkiconbox/Chunkiconlist + div#ScroLeft div.newslist),
 "resultlist" (div.nav-list a.btn-block + li.resultList h4) and "articlelist" (ul#layoutlist + ul#articlelist),
-plus the pad twin's `font#main-title` article skin. Skins are tried in turn; see base.FounderFamily.
+plus the pad twin's `font#main-title` article skin. Skins are tried in turn; see common.FounderFamily.
 """
 
 from __future__ import annotations
 
 import re
 
-from crawler.families.base import FounderFamily, Selectors
+from crawler.families.founder.common import FounderFamily
+from crawler.families.markup import Selectors
 
 _NEWSDETATIT = "//div[contains(concat(' ', normalize-space(@class), ' '), ' newsdetatit ')]"
 
