@@ -155,7 +155,7 @@ MUTATIONS: tuple[Mutation, ...] = (
         BYLINES,
         "a run of five or six Han characters is taken for a name",
     ),
-    # natural keys (crawler/families/base.py, schema/store.py)
+    # natural keys (crawler/families/contract.py, schema/store.py)
     Mutation(
         "key-store-full-url",
         "schema/store.py",
@@ -166,7 +166,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     ),
     Mutation(
         "key-family-full-url",
-        "crawler/families/base.py",
+        "crawler/families/contract.py",
         "            return stem\n        return urlsplit(url).path\n",
         "            return stem\n        return url\n",
         KEYS + ("tests/families",),
@@ -174,7 +174,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     ),
     Mutation(
         "key-family-always-full-url",
-        "crawler/families/base.py",
+        "crawler/families/contract.py",
         '        if stem.startswith("content_"):\n            return stem\n        return urlsplit(url).path\n',
         "        return url\n",
         ("tests/crawl/test_site_move.py",),

@@ -6,7 +6,7 @@ scrapy-redis's scheduler and dupefilter on keys under a per-deployment prefix (E
 default `epaper`), so that every worker that reaches the same Redis and database drains one queue and every
 request is made once:
 
-- `epaper seed` (crawler/distributed_cli.py, `seed_frontier` below) builds the spider exactly as a crawl does
+- `epaper seed` (crawler/cli/distributed.py, `seed_frontier` below) builds the spider exactly as a crawl does
   and pushes its start requests (one entry request per edition) into the shared queue, serialised as the
   scheduler serialises them. Each edition is seeded once: a Redis set remembers `paper/date`, so a repeated
   seed adds nothing. The edition items of the start plan are stored in the database at once (the entry page
@@ -43,6 +43,8 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.http import Request
+
+from crawler.config import resolve
 
 logger = logging.getLogger(__name__)
 
@@ -170,7 +172,7 @@ class DistributedAddon:
             settings.set(name, value, priority="addon")
         settings.set_in_component_priority_dict("SPIDER_MIDDLEWARES", SharedFrontierMiddleware, 10)
         settings.set_in_component_priority_dict("EXTENSIONS", WorkerExtension, 100)
-        db = str(settings.get("EPAPER_DATABASE_URL") or os.environ.get("EPAPER_DATABASE_URL") or "sqlite")
+        db = resolve(settings).database_url
         if db.startswith("sqlite"):
             logger.warning(
                 "epaper: a shared frontier with a SQLite database works on one machine only; "
@@ -480,9 +482,8 @@ def seed_frontier(
 def _store_items(spider: Any, settings: Any, items: Iterable[Any]) -> None:
     """Record the seeded editions (status pending) and verdicts made without a request (no layout)."""
     from pipelines.joining import JoiningStore
-    from schema.db import database_url
 
-    store = JoiningStore.open(database_url(settings=settings))
+    store = JoiningStore.open(resolve(settings).database_url)
     try:
         for paper in getattr(spider, "papers", []):
             store.ensure_newspaper(paper.key, paper.name, paper.region, paper.script, paper.homepage)
@@ -519,10 +520,10 @@ def frontier_status(redis_url: str, settings: Any = None, db_url: str | None = N
         "workers": workers,
         "runs": [],
     }
-    from schema.db import database_url, make_engine
+    from schema.db import make_engine
     from schema.status import runs as latest_runs
 
-    engine = make_engine(database_url(db_url, settings=settings))
+    engine = make_engine(resolve(settings, db=db_url).database_url)
     try:
         status["runs"] = latest_runs(engine, limit=runs)
     except Exception as exc:  # noqa: BLE001 - an empty or unreachable database still shows the frontier

@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from crawler.config import resolve
 from crawler.errors import UserError, first_line
-from crawler.registry import DEFAULT_FIXTURE_URL, Paper
+from crawler.registry import Paper
 
 DEMO_SERVER_HINT = "start it with `python -m crawler.testsite --site demo` (port 8765), or run `epaper demo`"
 
@@ -27,7 +28,7 @@ def check_run(settings: Any, spider_args: Mapping[str, str]) -> list[Paper]:
     except ValueError as exc:  # RegistryError included: unknown paper, no paper
         raise UserError(str(exc)) from exc
     check_database(settings)
-    check_fixture_site(papers, settings.get("EPAPER_FIXTURE_URL") or DEFAULT_FIXTURE_URL)
+    check_fixture_site(papers, resolve(settings).fixture_url)
     return papers
 
 
@@ -35,9 +36,9 @@ def check_database(settings: Any) -> str:
     """The run's database URL, when it parses and (for a server database) accepts a connection."""
     from sqlalchemy.exc import DBAPIError
 
-    from schema.db import check_database_url, database_url, make_engine, sqlite_file
+    from schema.db import check_database_url, make_engine, sqlite_file
 
-    url = check_database_url(database_url(settings=settings))
+    url = check_database_url(resolve(settings).database_url)
     if sqlite_file(url) is not None:
         return url  # the store creates the file and its folder
     engine = make_engine(url)

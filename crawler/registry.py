@@ -107,7 +107,7 @@ class Field:
             return f"must be {self.kind}, not {_describe(value)}"
         if not isinstance(value, self.types):
             return f"must be {self.kind}, not {_describe(value)}"
-        if self.items is not None:
+        if self.items is not None and isinstance(value, list):  # items= is given for list fields only
             for item in value:
                 if not isinstance(item, self.items) or isinstance(item, bool):
                     return f"must hold only strings, not {_describe(item)}"

@@ -130,10 +130,14 @@ class RunLedger:
         coverage = [] if self.database_error is not None else self._coverage()
         if exit_status == 0 and any(c.drift for c in coverage):
             exit_status, run_status = DRIFT_EXIT, "drift"
+        elif exit_status == 0 and any(c.replacement for c in coverage):
+            exit_status = DRIFT_EXIT  # stored text with U+FFFD: the run is fine, what it stored is not whole
         counters = run_counters(all_stats, rows, failures, store.rejected)
         counters["exit_status"] = exit_status
         if any(c.drift for c in coverage):
             counters["drift"] = sorted(c.paper for c in coverage if c.drift)
+        if any(c.replacement for c in coverage):
+            counters["replacement"] = sorted(c.paper for c in coverage if c.replacement)
         if locked:
             counters["locked"] = locked
         if self.database_error is not None:
@@ -243,6 +247,8 @@ def summary_line(run_id: int | None, status: str, scope: str, counters: dict[str
         parts.append("locked: " + ",".join(counters["locked"]))
     if counters.get("drift"):
         parts.append("drift: " + ",".join(counters["drift"]))
+    if counters.get("replacement"):
+        parts.append("U+FFFD: " + ",".join(counters["replacement"]))
     if counters.get("error"):
         parts.append(str(counters["error"]))
     return f"epaper run {run_id} {status}: {scope}: " + ", ".join(parts) + f"; exit {counters.get('exit_status')}"

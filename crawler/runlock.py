@@ -31,18 +31,8 @@ from typing import IO, Any
 logger = logging.getLogger(__name__)
 
 LOCKED_EXIT = 75  # EX_TEMPFAIL (sysexits.h): another run holds the lock; try again later
-LOCK_DIR_SETTING = "EPAPER_LOCK_DIR"
 JOB_LOCK_NAME = "epaper.lock"
 JOB_STATE_FILES = ("requests.seen", "requests.queue")  # Scrapy's own JOBDIR state (scheduler and dupefilter)
-
-
-def default_lock_dir() -> Path:
-    """$EPAPER_LOCK_DIR, else data/locks of the project (schema.db.project_data_dir)."""
-    if os.environ.get(LOCK_DIR_SETTING):
-        return Path(os.environ[LOCK_DIR_SETTING])
-    from schema.db import project_data_dir
-
-    return project_data_dir() / "locks"
 
 
 def lock_path(lock_dir: Path, paper: str, db_url: str) -> Path:
@@ -113,9 +103,7 @@ def _now() -> str:
 
 def _holder_note(spider: Any) -> str:
     args = " ".join(
-        f"{k.removesuffix('_arg')}={v}"
-        for k, v in vars(spider).items()
-        if k.endswith("_arg") and v is not None
+        f"{k.removesuffix('_arg')}={v}" for k, v in vars(spider).items() if k.endswith("_arg") and v is not None
     )
     return f"pid {os.getpid()} since {_now()} ({args})".replace("  ", " ")
 
@@ -140,9 +128,12 @@ class RunGuard:
         """Take the locks, drop busy papers from `spider.papers`, repair a killed JOBDIR, hook the release."""
         from scrapy import signals
 
+        from crawler.config import resolve
+
         guard = cls()
         settings = crawler.settings
-        lock_dir = Path(settings.get(LOCK_DIR_SETTING) or default_lock_dir())
+        config = resolve(settings)
+        lock_dir = config.lock_dir
         note = _holder_note(spider)
         jobdir = settings.get("JOBDIR")
         if jobdir:
@@ -152,14 +143,10 @@ class RunGuard:
             except Busy as busy:
                 guard.busy["JOBDIR"] = str(busy)
         if not guard.busy:
-            from schema.db import database_url
-
-            db_url = database_url(settings=settings)
+            db_url = config.database_url
             for paper in spider.papers:
                 try:
-                    guard.paper_locks[paper.key] = FileLock(lock_path(lock_dir, paper.key, db_url)).acquire(
-                        note
-                    )
+                    guard.paper_locks[paper.key] = FileLock(lock_path(lock_dir, paper.key, db_url)).acquire(note)
                 except Busy as busy:
                     guard.busy[paper.key] = str(busy)
             spider.papers = [p for p in spider.papers if p.key in guard.paper_locks]
@@ -207,3 +194,5 @@ class RunGuard:
                 shutil.rmtree(target, ignore_errors=True)
             elif target.exists():
                 target.unlink()
+
+

@@ -1,14 +1,13 @@
-"""Scheduled crawls: `epaper daily` and a scrapyd egg (the run locks they rely on are crawler/runlock.py).
+"""Scheduled crawls: `epaper daily` and a scrapyd egg (run locks and job directories: crawler/runlock.py).
 
-- **`epaper daily --paper KEY`**: today's editions and yesterday's gaps (`-a start=yesterday -a end=today
-  -a only=gaps`) in the paper's own timezone; the cron/systemd entry point (docs/operations.md).
-- **`python -m crawler.schedule egg`** builds the project egg that scrapyd's addversion.json takes
+- **`epaper daily --paper KEY`** (crawler/cli/crawl.py): today's editions and yesterday's gaps in the paper's
+  own timezone; the cron/systemd entry point (docs/operations.md).
+- **`epaper egg`** (crawler/cli/schedule.py) builds the project egg that scrapyd's addversion.json takes
   (build_egg explains why it is thin by default).
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import logging
 import shutil
@@ -16,29 +15,8 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
 
 logger = logging.getLogger(__name__)
-
-# --------------------------------------------------------------------------- epaper daily
-
-
-def daily_spider_args(paper: str) -> dict[str, str]:
-    """Today's editions plus yesterday's gaps, each paper in its own timezone (the spider resolves the words)."""
-    return {"paper": paper, "start": "yesterday", "end": "today", "only": "gaps"}
-
-
-def cmd_daily(args: argparse.Namespace) -> int:
-    from crawler.cli import run_crawl
-
-    overrides: dict[str, Any] = {}
-    if args.db:
-        overrides["EPAPER_DATABASE_URL"] = args.db
-    for item in args.set or []:
-        key, _, value = item.partition("=")
-        overrides[key] = value
-    return run_crawl(daily_spider_args(args.paper), overrides)
-
 
 # --------------------------------------------------------------------------- scrapyd egg
 
@@ -105,46 +83,7 @@ def build_egg(out_dir: Path, version: str | None = None, kind: str = "thin", pyt
     return eggs[-1]
 
 
-def cmd_egg(args: argparse.Namespace) -> int:
-    print(build_egg(Path(args.out), args.version, args.kind))
-    return 0
+if __name__ == "__main__":  # pragma: no cover - `python -m crawler.schedule daily|egg` (crontabs call it so)
+    from crawler.cli.schedule import main
 
-
-# --------------------------------------------------------------------------- CLI
-
-
-def register(subparsers: Any) -> None:
-    """Add `daily` and `egg` to the `epaper` command (crawler.cli EXTENSION_MODULES)."""
-    daily = subparsers.add_parser(
-        "daily",
-        help="crawl today's editions and retry yesterday's gaps (for cron/systemd; exit 75 if already running)",
-    )
-    daily.add_argument("--paper", required=True, help="KEY, KEY,KEY or all")
-    daily.add_argument("--db", help="SQLAlchemy URL (default: $EPAPER_DATABASE_URL or sqlite data/epaper.db)")
-    daily.add_argument("--set", "-s", action="append", metavar="NAME=VALUE", help="a Scrapy setting (repeatable)")
-    daily.set_defaults(func=cmd_daily)
-
-    egg = subparsers.add_parser("egg", help="build the project egg for scrapyd's addversion.json")
-    egg.add_argument("--out", default="dist", help="output folder (default: dist)")
-    egg.add_argument("--version", help="egg version (default: a UTC timestamp)")
-    egg.add_argument("--kind", choices=EGG_KINDS, default="thin",
-                     help="thin: settings only, code from the installed package (default); full: code too")
-    egg.set_defaults(func=cmd_egg)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m crawler.schedule", description=__doc__.splitlines()[0])
-    register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    from crawler.cli import check_arguments
-    from crawler.errors import guarded
-
-    def run() -> int:
-        check_arguments(args)
-        return int(args.func(args) or 0)
-
-    return guarded(f"{parser.prog} {args.command}", run)
-
-
-if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -1,9 +1,9 @@
 """Scrapy settings of the e-paper crawler. Our own settings are namespaced EPAPER_*; all our components are
-enabled here, in one place. Any of them can be overridden with `-s NAME=VALUE` or environment variables."""
+enabled here, in one place. Any of them can be overridden with `-s NAME=VALUE`. The locations below are read
+from the environment at the edges, not here: crawler/config.py `resolve` takes a setting over its environment
+variable over the default beside the project."""
 
 from __future__ import annotations
-
-import os
 
 from scrapy.settings import default_settings
 
@@ -53,7 +53,7 @@ EPAPER_MAX_POLYGON_COORDINATES = 20000  # numbers in one hotspot polygon (x and 
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 
-# --- per-response overheads that matter at e-paper scale (DESIGN.md §7)
+# --- per-response overheads that matter at e-paper scale (millions of small pages: benchmarks/crawl.py)
 CONCURRENT_ITEMS = 1
 WARN_ON_GENERATOR_RETURN_VALUE = False
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
@@ -73,9 +73,9 @@ ITEM_PIPELINES = {**TEXT_STAGES, "pipelines.store.StorePipeline": 900}
 # the run's books (crawl_run row, exit status, summary: crawler/run_ledger.py) on the store stage's signals; in the
 # base dict, so that `-s EXTENSIONS=…` adds extensions to a crawl without losing its exit status
 EXTENSIONS_BASE = {**default_settings.EXTENSIONS_BASE, "crawler.run_ledger.RunLedger": 510}
-EPAPER_DATABASE_URL = os.environ.get("EPAPER_DATABASE_URL")  # None → data/epaper.db (SQLite)
-EPAPER_PAPERS = os.environ.get("EPAPER_PAPERS")  # an extra registry file whose entries add to/override ours
-EPAPER_FIXTURE_URL = os.environ.get("EPAPER_FIXTURE_URL")  # where {fixture} base URLs point (the demo server)
+EPAPER_DATABASE_URL = None  # None → $EPAPER_DATABASE_URL, else data/epaper.db (SQLite)
+EPAPER_PAPERS = None  # an extra registry file whose entries add to/override ours (None → $EPAPER_PAPERS)
+EPAPER_FIXTURE_URL = None  # where {fixture} base URLs point (None → $EPAPER_FIXTURE_URL, else the demo server)
 EPAPER_STORE_BATCH = 500
 
 # --- layout-drift monitor (schema/coverage.py): field coverage per run and paper against its healthy history
@@ -87,14 +87,14 @@ EPAPER_DRIFT_MIN_PAGES = 4  # ... nor on articles per page with fewer pages
 EPAPER_DRIFT_MAX_DROP = 0.25  # a share this far (absolute) below the baseline is drift
 EPAPER_DRIFT_PER_PAGE_DROP = 0.5  # articles per page this much (relative) below the baseline is drift
 
-# --- raw archive (crawler/archive.py): WARC files under data/archive/<paper>/, rotated by size
+# --- raw archive (crawler/archive/): WARC files under data/archive/<paper>/, rotated by size
 EPAPER_ARCHIVE_ENABLED = True
-EPAPER_ARCHIVE_DIR = os.environ.get("EPAPER_ARCHIVE_DIR")  # None → data/archive
+EPAPER_ARCHIVE_DIR = None  # None → $EPAPER_ARCHIVE_DIR, else data/archive
 EPAPER_ARCHIVE_MAX_BYTES = 1 << 30
 EPAPER_ARCHIVE_MEDIA = False  # also archive page PDFs and images
 
 # --- scheduling (crawler/runlock.py): one run per paper and database at a time
-EPAPER_LOCK_DIR = os.environ.get("EPAPER_LOCK_DIR")  # None → data/locks
+EPAPER_LOCK_DIR = None  # None → $EPAPER_LOCK_DIR, else data/locks
 
 # --- scale-out (crawler/distributed.py): a shared Redis frontier when EPAPER_DISTRIBUTED=redis://… is set
 ADDONS = {"crawler.distributed.DistributedAddon": 0}

@@ -9,7 +9,7 @@ their credits) and continuation markers, exactly as the store writes them.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from scrapy.exceptions import DropItem
 from scrapy.utils.misc import load_object
@@ -19,7 +19,9 @@ from schema.records import ArticleItem, ArticleRecord, ArticleRef
 from schema.store.rows import article_rows
 
 
-def article_item(record: ArticleRecord, script: str | None = None, region: str | None = None) -> ArticleItem:
+def article_item(
+    record: ArticleRecord, script: Literal["hans", "hant"] | None = None, region: str | None = None
+) -> ArticleItem:
     """The crawl item for a record parsed on its own; the script is detected from the text when None."""
     return ArticleItem(
         paper="",
@@ -29,7 +31,7 @@ def article_item(record: ArticleRecord, script: str | None = None, region: str |
         seq=1,
         ref=ArticleRef(url=record.url, title=record.title),
         article=record,
-        script=script,  # type: ignore[arg-type] - None: ScriptStage detects it, as for a mixed paper
+        script=script,
         region=region or "mainland",
     )
 
@@ -42,7 +44,7 @@ def run_text_stages(item: ArticleItem) -> ArticleItem:
 
 
 def stored_article(
-    record: ArticleRecord, script: str | None = None, region: str | None = None
+    record: ArticleRecord, script: Literal["hans", "hant"] | None = None, region: str | None = None
 ) -> dict[str, Any]:
     """What the store would write for this record: {article, bylines, images, continuations}.
 

@@ -1,9 +1,10 @@
 """Thin Scrapy item pipelines, one per text stage, over the pure functions in pipelines/text/.
 
-Each stage acts on ArticleItem only and keeps its state in `item.text` (an ArticleText made from
-item.article by the first stage). The stages run the same functions, in the same order, as
-`pipelines.text.article.process_article`, so the crawl and `epaper reparse` give the same text.
-Stats are namespaced `epaper/text/...`.
+Each stage acts on ArticleItem only and runs its own step of `pipelines.text.article`, in the order
+`process_article` runs them, so the crawl and `epaper reparse` give the same text: clean (prepare) →
+script (resolve_script) → rejoin (rejoin_step) → attribution (attribution_step) → caption (caption_step,
+fill_simplified) → validate. The working state travels on the item between stages; the result is the
+ArticleText in item.text. Stats are namespaced `epaper/text/...`.
 
 Enable with `ITEM_PIPELINES = {**TEXT_STAGES, ...}`.
 """
@@ -15,7 +16,16 @@ from typing import Any
 
 from scrapy.exceptions import DropItem
 
-from pipelines.text.article import assemble, fill_simplified, prepare, resolve_script
+from pipelines.text.article import (
+    Draft,
+    attribution_step,
+    caption_step,
+    fill_simplified,
+    prepare,
+    rejoin_step,
+    resolve_script,
+    start_draft,
+)
 from pipelines.text.rejoin import Block
 from schema.records import ArticleItem, ArticleText
 
@@ -52,25 +62,37 @@ class _Stage:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
-        if item.text is None and self.name != "clean":
-            CleanStage(self.stats, self.region_of).process_item(item)
         self.apply(item)
         return item
 
     def apply(self, item: ArticleItem) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
 
+    def state_of(self, item: ArticleItem) -> dict[str, Any]:
+        """The working state: head, blocks, continuations, script and, after rejoin, the draft.
 
-# The working state (blocks, head, continuations) lives in a private attribute of the item between
+        It starts from the cleaned article. CleanStage starts it; a pipeline that leaves CleanStage out
+        gets it started by the first stage that needs it, with the same clean step (no stage runs twice)."""
+        state = getattr(item, _STATE, None)
+        if state is None:
+            state = _start_state(item, self)
+        return state
+
+
+# The working state (blocks, head, continuations, draft) lives in a private attribute of the item between
 # stages; the final result is the ArticleText in item.text.
 _STATE = "_text_state"
 
 
-def _state(item: ArticleItem) -> dict[str, Any]:
-    state = getattr(item, _STATE, None)
-    if state is None:
-        state = {}
-        setattr(item, _STATE, state)
+def _start_state(item: ArticleItem, stage: _Stage) -> dict[str, Any]:
+    """The clean step: head fields and body blocks cleaned, continuation markers taken out, item.text begun."""
+    art = item.article
+    head, blocks, continuations = prepare(art.kicker, art.title, art.subtitle, art.paragraphs)
+    item.text = ArticleText(kicker=head["kicker"], title=head["title"], subtitle=head["subtitle"])
+    state: dict[str, Any] = {"head": head, "blocks": blocks, "continuations": continuations, "hant": False}
+    setattr(item, _STATE, state)
+    stage.inc("continuations", len(continuations))
+    stage.inc("cleaned")
     return state
 
 
@@ -80,13 +102,7 @@ class CleanStage(_Stage):
     name = "clean"
 
     def apply(self, item: ArticleItem) -> None:
-        art = item.article
-        head, blocks, continuations = prepare(art.kicker, art.title, art.subtitle, art.paragraphs)
-        item.text = ArticleText(kicker=head["kicker"], title=head["title"], subtitle=head["subtitle"])
-        state = _state(item)
-        state.update(head=head, blocks=blocks, continuations=continuations, hant=False)
-        self.inc("continuations", len(continuations))
-        self.inc("cleaned")
+        _start_state(item, self)
 
 
 class ScriptStage(_Stage):
@@ -95,7 +111,7 @@ class ScriptStage(_Stage):
     name = "script"
 
     def apply(self, item: ArticleItem) -> None:
-        state = _state(item)
+        state = self.state_of(item)
         sample = (item.text.title or "") + "".join(b.text for b in state.get("blocks", [])[:3])  # type: ignore[union-attr]
         script = resolve_script(item.script, sample)
         state["hant"] = script == "hant"
@@ -104,35 +120,32 @@ class ScriptStage(_Stage):
 
 
 class RejoinStage(_Stage):
-    """Roles, column-break joins, dateline, bylines, crossheads: the shared assemble() core."""
+    """Block roles, the lead's dateline cut off, column-break joins, paragraphs and crossheads."""
 
     name = "rejoin"
 
     def apply(self, item: ArticleItem) -> None:
-        state = _state(item)
-        blocks: list[Block] = state.get("blocks", [])
-        result = assemble(
-            [Block(b.text, b.role, b.indented) for b in blocks],
-            state.get("hant", False),
-            state.get("head"),
-            item.article.images,
-            state.get("continuations"),
-        )
-        result.text.script = item.text.script  # type: ignore[union-attr]
-        state["assembled"] = result
-        item.text = result.text
-        self.inc("joins", result.text.joins)
+        state = self.state_of(item)
+        blocks: list[Block] = state["blocks"]
+        draft = start_draft(state["head"], state["continuations"], state["hant"])
+        rejoin_step(draft, [Block(b.text, b.role, b.indented) for b in blocks])
+        draft.text.script = item.text.script  # type: ignore[union-attr]
+        state["draft"] = draft
+        item.text = draft.text
+        self.inc("joins", draft.text.joins)
 
 
 class AttributionStage(_Stage):
-    """Datelines and bylines were parsed by the shared core; count them and keep byline_text."""
+    """The dateline and its reporters, bylines and editors (credit lines, the body's end credit); counted."""
 
     name = "attribution"
 
     def apply(self, item: ArticleItem) -> None:
-        text = item.text
-        if text is None:
-            return
+        draft: Draft | None = self.state_of(item).get("draft")
+        if draft is None:
+            return  # nothing rejoined (RejoinStage left out of the pipeline): nothing to attribute
+        attribution_step(draft)
+        text = draft.text
         self.inc("bylines", len(text.bylines))
         self.inc("editors", len(text.editors))
         if text.dateline is not None:
@@ -140,14 +153,18 @@ class AttributionStage(_Stage):
 
 
 class CaptionStage(_Stage):
-    """Captions were split and attached to images by the shared core; fill simplified text; count."""
+    """Captions split from their credits and attached to images, photo items; simplified text; counted."""
 
     name = "caption"
 
     def apply(self, item: ArticleItem) -> None:
-        text = item.text
-        if text is None:
-            return
+        draft: Draft | None = self.state_of(item).get("draft")
+        if draft is None:
+            return  # nothing rejoined (RejoinStage left out of the pipeline): no captions read
+        text = draft.text
+        bylines = len(text.bylines)
+        caption_step(draft, item.article.images)
+        self.inc("bylines", len(text.bylines) - bylines)  # a photo item's 摄影 credit is a byline too
         fill_simplified(text, self.region_of.get(item.paper, item.region))
         self.inc("captions", len(text.captions))
 

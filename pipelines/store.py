@@ -42,11 +42,12 @@ class StorePipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
         settings = crawler.settings
-        url = database_url(settings.get("EPAPER_DATABASE_URL"))
+        url = database_url(settings=settings)
         return cls(crawler, url, settings.getint("EPAPER_STORE_BATCH", 500))
 
     def open_spider(self) -> None:
         spider = self.crawler.spider
+        assert spider is not None  # Scrapy opens the pipelines once the crawler has its spider
         try:
             self.store = JoiningStore.open(self.url, batch_size=self.batch_size)
             for paper in getattr(spider, "papers", []):

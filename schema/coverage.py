@@ -15,8 +15,9 @@ Measured per run and paper (shares are of the stored articles):
 - `parsed`: articles stored out of articles stored plus article pages that failed to parse;
 - `per_page`: articles per stored page (judged by relative drop: an emptied page list shows here).
 
-U+FFFD is also counted per article; any article with one is a `replacement` finding (a flag, not drift:
-the edition stays complete and the exit status unchanged) listing the worst articles.
+U+FFFD is also counted per article; any article with one is a `replacement` finding listing the worst
+articles: not drift (the edition stays complete, the run `finished`), but a health finding all the same, so
+the run exits DRIFT_EXIT and cron hears that stored text lost characters.
 """
 
 from __future__ import annotations
@@ -32,21 +33,32 @@ from sqlalchemy import Engine, and_, case, delete, exists, func, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from schema.models import Article, Byline, CrawlRun, Edition, Failure, Image, Newspaper, Page, RunCoverage
+from schema.models import (
+    Article,
+    Byline,
+    CrawlRun,
+    Edition,
+    Failure,
+    Image,
+    Newspaper,
+    Page,
+    RunCoverage,
+    table_of,
+)
 
 logger = logging.getLogger(__name__)
 
-ARTICLE = Article.__table__
-EDITION = Edition.__table__
-PAGE = Page.__table__
-BYLINE = Byline.__table__
-IMAGE = Image.__table__
-FAILURE = Failure.__table__
-NEWSPAPER = Newspaper.__table__
-CRAWL_RUN = CrawlRun.__table__
-RUN_COVERAGE = RunCoverage.__table__
+ARTICLE = table_of(Article)
+EDITION = table_of(Edition)
+PAGE = table_of(Page)
+BYLINE = table_of(Byline)
+IMAGE = table_of(Image)
+FAILURE = table_of(Failure)
+NEWSPAPER = table_of(Newspaper)
+CRAWL_RUN = table_of(CrawlRun)
+RUN_COVERAGE = table_of(RunCoverage)
 
-DRIFT_EXIT = 3  # exit status of a run (and of `epaper status --health`) with a drift finding
+DRIFT_EXIT = 3  # exit status of a run (and of `epaper status --health`) with a finding: drift or U+FFFD text
 REPLACEMENT = "\ufffd"
 SHARES = ("title", "body", "byline", "image", "clean", "parsed")  # higher is better; judged by absolute drop
 PER_PAGE = "per_page"  # judged by relative drop
@@ -91,6 +103,10 @@ class PaperCoverage:
     @property
     def drift(self) -> bool:
         return any(f["kind"] == "drift" for f in self.findings)
+
+    @property
+    def replacement(self) -> bool:
+        return any(f["kind"] == "replacement" for f in self.findings)
 
 
 def _chunks(values: Sequence[Any], size: int = IN_CHUNK) -> Iterable[Sequence[Any]]:
@@ -394,11 +410,11 @@ def _short(finding: Mapping[str, Any]) -> str:
     return f"drift:{finding['measure']}" if finding["kind"] == "drift" else str(finding["kind"])
 
 
-def latest_drift(report: Mapping[str, Sequence[Mapping[str, Any]]]) -> list[str]:
-    """Papers whose latest measured run has a drift finding."""
-    return [
-        p for p, rows in report.items() if rows and any(f["kind"] == "drift" for f in rows[0]["_findings"])
-    ]
+def latest_drift(
+    report: Mapping[str, Sequence[Mapping[str, Any]]], kinds: tuple[str, ...] = ("drift",)
+) -> list[str]:
+    """Papers whose latest measured run has a finding of one of `kinds` (drift by default)."""
+    return [p for p, rows in report.items() if rows and any(f["kind"] in kinds for f in rows[0]["_findings"])]
 
 
 def format_health(report: Mapping[str, Sequence[Mapping[str, Any]]]) -> str:

@@ -40,19 +40,30 @@ def project_data_dir() -> Path:
     return Path.cwd() / "data"
 
 
-def database_url(explicit: str | None = None, settings: Mapping[str, Any] | Any | None = None) -> str:
-    """The database URL: explicit argument, else Scrapy setting / environment variable, else the default file."""
+def database_url(
+    explicit: str | None = None,
+    settings: Mapping[str, Any] | Any | None = None,
+    env: Mapping[str, str] | None = None,
+) -> str:
+    """The database URL: explicit argument, else Scrapy setting, else environment variable (`env`, default
+    os.environ), else the default file. The one rule; crawler/config.py `resolve` applies it with the others."""
     if explicit:
         return explicit
     if settings is not None:
         value = settings.get(SETTING)
         if value:
             return str(value)
-    value = os.environ.get(ENV_VAR)
+    value = (os.environ if env is None else env).get(ENV_VAR)
     if value:
         return value
-    # no mkdir here: a read command must be able to tell that the database does not exist (make_engine creates
-    # the folder for the commands that write)
+    return default_database_url()
+
+
+def default_database_url() -> str:
+    """SQLite `data/epaper.db` of the project.
+
+    No mkdir here: a read command must be able to tell that the database does not exist (make_engine creates
+    the folder for the commands that write)."""
     return f"sqlite:///{project_data_dir() / 'epaper.db'}"
 
 

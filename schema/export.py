@@ -147,11 +147,6 @@ def iter_story_chunks(
             yield chunk
 
 
-def iter_stories(engine: Engine, **filters: Any) -> Iterator[dict[str, Any]]:
-    for chunk in iter_story_chunks(engine, **filters):
-        yield from chunk
-
-
 # --------------------------------------------------------------------------- writers
 
 

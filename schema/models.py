@@ -1,4 +1,4 @@
-"""The tables researchers query (DESIGN.md §4), as typed SQLAlchemy 2.x models.
+"""The tables researchers query (docs/schema.md), as typed SQLAlchemy 2.x models.
 
 Table and column names are a public contract: add columns through a new Alembic revision, never rename.
 Constraint names come from the metadata naming convention so migrations can address them by name.
@@ -21,6 +21,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -73,6 +74,11 @@ class UtcDateTime(TypeDecorator[dt.datetime]):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table of a model, typed as one: `Model.__table__` is declared as any FromClause."""
+    return Base.metadata.tables[model.__tablename__]
 
 
 class Newspaper(Base):

@@ -3,7 +3,7 @@
 Parsers (crawler/families) return PageRecord / ArticleRecord from raw bytes. The spider wraps them in
 items (EditionItem, PageItem, ArticleItem, FailureItem) that carry the crawl context (paper, edition
 date, page). Text stages (pipelines/) fill ArticleItem.text (an ArticleText). The store
-(schema/store/) maps items to the tables of DESIGN.md §4.
+(schema/store/) maps items to the tables of docs/schema.md.
 
 Records are plain dataclasses so that they pickle (JOBDIR), compare in tests and serialise to JSON with
 `to_json()` without any framework.
@@ -83,7 +83,7 @@ class PageRecord:
     parser_version: str = ""
 
     def to_json(self) -> dict[str, Any]:
-        """The `epaper parse` JSON shape for a page (issue 2 §9)."""
+        """The `epaper parse` JSON shape for a page (README, "Layout families")."""
         return {
             "kind": "page",
             "url": self.url,
@@ -136,7 +136,7 @@ class ArticleRecord:
     parser_version: str = ""
 
     def to_json(self) -> dict[str, Any]:
-        """The `epaper parse` JSON shape for an article (issue 2 §9)."""
+        """The `epaper parse` JSON shape for an article (README, "Layout families")."""
         return {
             "kind": "article",
             "url": self.url,
@@ -255,7 +255,8 @@ class ArticleItem:
     ref: ArticleRef
     article: ArticleRecord
     text: ArticleText | None = None  # filled by the text stages
-    script: Literal["hans", "hant"] = "hans"  # the paper's script from the registry
+    # the paper's script from the registry; None: detected from the article's text (ScriptStage), as for a mixed paper
+    script: Literal["hans", "hant"] | None = "hans"
     region: str = "mainland"  # the paper's OpenCC region ("mainland", "hk", "tw") from the registry
 
 

@@ -43,7 +43,19 @@ from functools import cache
 from typing import Any
 
 import opencc
-from sqlalchemy import ColumnElement, Engine, and_, exists, func, literal_column, or_, select, text
+from sqlalchemy import (
+    ColumnClause,
+    ColumnElement,
+    Engine,
+    Select,
+    and_,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    text,
+)
 
 from schema.models import Article, Byline, Edition, Newspaper, Page
 
@@ -141,7 +153,7 @@ def _sqlite_term(term: str) -> ColumnElement[bool]:
     if not uses_index(term):
         return _sqlite_scan_term(term)
     match = " OR ".join(_fts_phrase(v) for v in spellings(term))
-    fts_ids = (
+    fts_ids: Select[Any] = (
         select(literal_column("rowid"))
         .select_from(text(FTS_TABLE))
         .where(literal_column(FTS_TABLE).op("MATCH")(match))
@@ -150,7 +162,7 @@ def _sqlite_term(term: str) -> ColumnElement[bool]:
 
 
 def _pg_term(term: str) -> ColumnElement[bool]:
-    indexed = literal_column(f"({PG_EXPRESSION})")
+    indexed: ColumnClause[Any] = literal_column(f"({PG_EXPRESSION})")
     conditions = []
     for variant in spellings(term):
         # ILIKE folds case like FTS5 does, but costs a lower-casing pass over every text it checks: use it
@@ -388,7 +400,7 @@ def search(
         "page_name": page_name,
         "byline": byline,
     }
-    rows: list[Any] = []
+    rows: Sequence[Any] = []
     done = False
     if strategy == "scan" and terms:
         rows, done = _scan_newest_first(engine, query, limit, **filters)

@@ -6,7 +6,7 @@ import datetime as dt
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, Select, and_, func, select
 from sqlalchemy.exc import OperationalError, ProgrammingError
@@ -16,9 +16,10 @@ from schema.models import Article, CrawlRun, Edition, Failure, Newspaper, Page
 PENDING = "pending"  # an edition seen by a crawl that has not been finalised
 
 
-def _filtered(
-    query: Select[Any], paper: str | None, date_from: dt.date | None, date_to: dt.date | None
-) -> Select[Any]:
+Query = TypeVar("Query", bound=Select)  # a select of any columns; filtering keeps its row type
+
+
+def _filtered(query: Query, paper: str | None, date_from: dt.date | None, date_to: dt.date | None) -> Query:
     if paper is not None:
         query = query.where(Newspaper.key == paper)
     if date_from is not None:
@@ -77,7 +78,7 @@ def summary(
 ) -> dict[str, Any]:
     """Totals over the selected editions: editions by status, stored pages, articles, failures."""
 
-    def scoped(query: Select[Any]) -> Select[Any]:
+    def scoped(query: Query) -> Query:
         return _filtered(
             query.join(Newspaper, Newspaper.id == Edition.newspaper_id), paper, date_from, date_to
         )

@@ -22,8 +22,8 @@ except ModuleNotFoundError:  # Python < 3.11
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("crawler", "pipelines", "schema")
 LOCAL = {*PACKAGES, "tests", "benchmarks"}
-# modules that run something when imported: a package's __main__, and alembic's env.py (needs a migration context)
-NOT_IMPORTABLE = {"crawler.testsite.__main__", "schema.migrations.env"}
+# modules that run something when imported: alembic's env.py (needs a migration context), and every __main__
+NOT_IMPORTABLE = {"schema.migrations.env"}
 
 
 def _name(requirement: str) -> str:
@@ -80,7 +80,7 @@ def project_modules() -> list[str]:
             if parts[-1] == "__init__":
                 parts.pop()
             name = ".".join(parts)
-            if name not in NOT_IMPORTABLE and "versions" not in parts:
+            if name not in NOT_IMPORTABLE and "versions" not in parts and parts[-1] != "__main__":
                 modules.append(name)
     return modules
 

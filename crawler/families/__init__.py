@@ -6,9 +6,10 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from crawler.families.base import Family, FounderFamily, ParseError
-from crawler.families.founder_classic import FounderClassic
-from crawler.families.founder_pc import FounderPC
+from crawler.families.contract import Family, ParseError
+from crawler.families.founder.classic import FounderClassic
+from crawler.families.founder.common import FounderFamily
+from crawler.families.founder.pc import FounderPC
 from schema.records import ArticleRecord
 
 FAMILIES: dict[str, Family] = {f.key: f for f in (FounderPC(), FounderClassic())}

@@ -1,6 +1,6 @@
 """Decode an e-paper payload to text without trusting byte-frequency guessing.
 
-Sparse 版面 pages fool statistical detectors (layouts.md §10: `apparent_encoding` said MacCyrillic), and
+Sparse 版面 pages fool statistical detectors (on a real GBK page, `apparent_encoding` said MacCyrillic), and
 servers send `ISO-8859-1` headers on GBK or UTF-8 bodies. So the rules are: a BOM wins; otherwise decode
 STRICTLY with the candidates (HTTP header, `<meta>` charset, UTF-8, GB18030) and keep the first one that
 yields real CJK text. A strict UTF-8 decode of a body with multi-byte sequences is near-certain evidence
@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Mapping
+from typing import Any
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -64,20 +65,18 @@ def normalize_charset(label: str | None) -> str | None:
         return None
 
 
-def header_charset(headers: Mapping[str, str] | None) -> str | None:
+def header_charset(headers: Mapping[Any, Any] | None) -> str | None:
     """The charset parameter of a Content-Type header (any key case; str or bytes, Scrapy lists too)."""
     if not headers:
         return None
     for key, value in headers.items():
-        if isinstance(key, bytes):
-            key = key.decode("latin-1")
-        if key.lower() != "content-type":
+        name = key.decode("latin-1") if isinstance(key, bytes) else str(key)
+        if name.lower() != "content-type":
             continue
         if isinstance(value, list | tuple):
             value = value[0] if value else ""
-        if isinstance(value, str):
-            value = value.encode("latin-1", "replace")
-        m = _CHARSET_RE.search(value)
+        raw: bytes = value.encode("latin-1", "replace") if isinstance(value, str) else value
+        m = _CHARSET_RE.search(raw)
         return m.group(1).decode("ascii") if m else None
     return None
 
@@ -122,19 +121,18 @@ def _strict(body: bytes, codec: str) -> str | None:
 
 def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> tuple[str, str]:
     """Return (text, codec used). Never raises on bad bytes: the last resort decodes with replacement."""
-    for bom, codec in _BOMS:
+    for bom, bom_codec in _BOMS:
         if body.startswith(bom):
-            text = body.decode(codec, errors="replace")
-            return text, "utf-8" if codec == "utf-8-sig" else codec
+            return body.decode(bom_codec, errors="replace"), "utf-8" if bom_codec == "utf-8-sig" else bom_codec
     if not any(b > 127 for b in body):
-        declared = normalize_charset(header_charset(headers)) or normalize_charset(meta_charset(body))
-        return body.decode("ascii"), declared or "ascii"
+        labelled = normalize_charset(header_charset(headers)) or normalize_charset(meta_charset(body))
+        return body.decode("ascii"), labelled or "ascii"
 
     declared: list[str] = []
     untrusted: list[str] = []
     for label in (header_charset(headers), meta_charset(body)):
         codec = normalize_charset(label)
-        if codec is None:
+        if label is None or codec is None:
             continue
         target = (
             untrusted if label.lower() in _UNTRUSTED or codec in {"latin-1", "cp1252", "ascii"} else declared

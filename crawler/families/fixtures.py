@@ -9,7 +9,6 @@ expected files from the current parsers so that a parser change shows up as a re
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import sys
@@ -96,22 +95,7 @@ def case_dirs(roots: list[Path]) -> list[Path]:
     return sorted(found)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m crawler.families.fixtures")
-    sub = parser.add_subparsers(dest="command", required=True)
-    refresh = sub.add_parser("refresh", help="rewrite expected.json of fixture dirs from the current parsers")
-    refresh.add_argument("dirs", nargs="*", type=Path, help=f"fixture dirs or roots (default {DEFAULT_ROOT})")
-    args = parser.parse_args(argv)
-    changed = 0
-    for case in case_dirs(args.dirs or [DEFAULT_ROOT]):
-        if refresh_expected(case):
-            changed += 1
-            print(f"changed  {case}")
-        else:
-            print(f"same     {case}")
-    print(f"{changed} expected file(s) changed; review with `git diff`")
-    return 0
+if __name__ == "__main__":  # pragma: no cover - `python -m crawler.families.fixtures refresh`: crawler/cli/fixtures.py
+    from crawler.cli.fixtures import main
 
-
-if __name__ == "__main__":
     sys.exit(main())

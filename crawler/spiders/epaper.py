@@ -20,13 +20,14 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from crawler.config import resolve
 from crawler.families import get_family
-from crawler.families.base import Family, ParseError
+from crawler.families.contract import Family, ParseError
 from crawler.limits import PageCaps, PaperLimits, cap_page, paper_limits, summary
 from crawler.promises import Promises, origin_url
 from crawler.registry import Paper, RegistryError, load_registry, select_papers
 from crawler.runlock import RunGuard
-from schema.db import database_url, make_engine
+from schema.db import make_engine
 from schema.records import ArticleItem, ArticleRef, EditionItem, FailureItem, PageItem, PageRecord
 from schema.status import DONE, EditionState, edition_states
 
@@ -147,7 +148,8 @@ class EpaperSpider(scrapy.Spider):
     def select(self, settings: Any) -> None:
         """Resolve the paper keys against the registry and every date argument now (ValueError), before the
         run is recorded or a request made: a bad argument must not become a `finished` run of nothing."""
-        registry = load_registry(settings.get("EPAPER_PAPERS"), settings.get("EPAPER_FIXTURE_URL"))
+        config = resolve(settings)
+        registry = load_registry(config.registry_path, config.fixture_url)
         try:
             self.papers = select_papers(registry, self.paper_spec)
         except RegistryError as exc:
@@ -197,7 +199,7 @@ class EpaperSpider(scrapy.Spider):
         if self.refresh or not days:
             return {}
         settings = self.crawler.settings if getattr(self, "crawler", None) else None
-        engine = make_engine(database_url(settings=settings))
+        engine = make_engine(resolve(settings).database_url)
         try:
             return edition_states(engine, paper.key, min(days), max(days))
         finally:

@@ -25,7 +25,6 @@ DateLike = dt.date | str
 V = TypeVar("V")
 
 # wrong_charset modes: what the Content-Type header says about a body in its real encoding
-CHARSET_LATIN1 = "iso-8859-1"  # header claims Latin-1
 CHARSET_NONE = "none"  # header has no charset at all: "text/html"
 CHARSET_UTF8_ON_GBK = "utf-8"  # body (and its <meta>) in GBK, header claims UTF-8
 

@@ -1,6 +1,6 @@
 """Render a SiteEdition as a Founder classic (`html/YYYY-MM/DD/node_N.htm`) e-paper, table skin.
 
-Modelled on the 江西日报 / 纪检监察报 pages of ../shared/research/layouts.md §2: an `id=pageLink` page list
+Modelled on the real 江西日报 / 纪检监察报 pages the founder-classic parser reads: an `id=pageLink` page list
 (twice: pop-up `DIV id=pgn` and the table with PDFs), a `td.px12` current-page header, an upper-case
 `MAP NAME="pagepicmap"` with `<Area>` hotspots (with `?div=` duplicates), unquoted attributes, a nested
 `<body>`, `td.font01`/`td.font02` title cells, `<founder-content>` with `<!--enpcontent-->` markers, and the

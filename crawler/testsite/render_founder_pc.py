@@ -1,6 +1,6 @@
 """Render a SiteEdition as a Founder "pc/layout" (founder-pc) e-paper, in one of three skins.
 
-The markup follows the structures recorded in ../shared/research/layouts.md §4 (Chunkiconlist/newslist,
+The markup follows the structures of real founder-pc pages, as its parser reads them (Chunkiconlist/newslist,
 nav-list/resultList, layoutlist/articlelist) with the quirks the parsers must survive: polygon hotspots in a
 `PagePicMap` with `?div=` duplicates and mixed-case tags, relative `../../../` links, footer links to other
 dates, `<!--enpcontent-->` markers and `<!--enpproperty-->` trailers. The text is the model's own text.
@@ -14,7 +14,6 @@ from html import escape
 
 from crawler.testsite.model import SiteArticle, SiteEdition, SitePage, SiteSpec
 
-SKINS = ("newslist", "resultlist", "articlelist")
 WEEKDAYS = "一二三四五六日"
 
 

@@ -21,7 +21,7 @@ from pipelines.text.headings import (
 from pipelines.text.rejoin import Block, classify_role, rejoin_blocks
 from pipelines.text.script import detect_script, to_simplified
 from pipelines.text.sentence import is_terminal
-from schema.records import ArticleText, Byline, Caption, Continuation, ImageRef
+from schema.records import ArticleText, Byline, Caption, Continuation, Dateline, ImageRef
 
 
 @dataclass
@@ -59,16 +59,28 @@ def make_blocks(raw_paragraphs: list[str], continuations: list[Continuation]) ->
     return [Block(text, "body", (None if ind > 0 else False) if mixed else None) for text, ind in pieces]
 
 
-def assemble(
-    blocks: list[Block],
-    hant: bool,
-    head: dict[str, str | None] | None = None,
-    images: list[ImageRef] | None = None,
-    continuations: list[Continuation] | None = None,
-    first_is_lead: bool = True,
-    photo_items: bool = True,
-) -> Assembled:
-    """Roles, dateline, bylines, editors, crossheads, captions and joins for one story's blocks."""
+@dataclass
+class Draft:
+    """One story's text while the steps run: the ArticleText so far and what a later step reads."""
+
+    text: ArticleText
+    hant: bool
+    works: list[str | None] = field(default_factory=list)
+    joined: list[Block] = field(default_factory=list)  # the blocks after the column-break joins
+    lead: tuple[Dateline | None, list[Byline]] = (
+        None,
+        [],
+    )  # the dateline cut off the lead, with its reporters
+    inline_credit: str | None = None  # reporters printed inside the dateline bracket: 本报讯(记者 乔植)
+    credit_lines: list[str] = field(default_factory=list)  # byline and editor lines, in print order
+    caption_lines: list[str] = field(default_factory=list)  # caption and credit lines, in print order
+    byline_lines: list[str] = field(default_factory=list)
+    body_captions: list[Caption] = field(default_factory=list)
+
+
+def start_draft(
+    head: dict[str, str | None] | None, continuations: list[Continuation] | None, hant: bool
+) -> Draft:
     head = dict(head or {})
     text = ArticleText(
         kicker=head.get("kicker"),
@@ -78,12 +90,76 @@ def assemble(
         continuations=list(continuations or []),
         script="hant" if hant else "hans",
     )
-    works: list[str | None] = []
-    inline_credit: str | None = None  # reporters printed inside the dateline bracket: 本报讯(记者 乔植)
-    byline_lines: list[str] = []
-    body_captions: list[Caption] = []
+    return Draft(text, hant)
 
-    # split blocks that carry two roles, then classify
+
+def assemble(
+    blocks: list[Block],
+    hant: bool,
+    head: dict[str, str | None] | None = None,
+    images: list[ImageRef] | None = None,
+    continuations: list[Continuation] | None = None,
+    first_is_lead: bool = True,
+    photo_items: bool = True,
+) -> Assembled:
+    """Roles, dateline, bylines, editors, crossheads, captions and joins for one story's blocks.
+
+    Three steps, the same the Scrapy stages run one by one (pipelines/stages.py); a new text rule goes
+    into the step whose blocks or fields it reads:
+    - rejoin_step: block roles, the head inside the body, the lead's dateline cut off, column-break
+      joins, paragraphs and crossheads;
+    - attribution_step: the dateline and its reporters, byline and editor lines, the body's end credit;
+    - caption_step: captions and their credits, photo items and photo credits, captions on images.
+    """
+    draft = start_draft(head, continuations, hant)
+    rejoin_step(draft, blocks, first_is_lead)
+    attribution_step(draft)
+    caption_step(draft, images, photo_items)
+    return Assembled(draft.text, draft.works)
+
+
+def rejoin_step(draft: Draft, blocks: list[Block], first_is_lead: bool = True) -> None:
+    """Roles, the head inside the body, the lead's dateline cut off, joins, paragraphs and crossheads."""
+    typed = _type_blocks(blocks, draft.hant)
+    _head_from_body(draft.text, typed)
+    _cut_lead_dateline(draft, typed, first_is_lead)
+    # joins first (they may cross captions, bylines, crossheads), then read the non-body roles
+    draft.joined, draft.text.joins = rejoin_blocks([b for b in typed if b.role != "used"])
+    _read_roles(draft)
+
+
+def attribution_step(draft: Draft) -> None:
+    """The dateline and its reporters, bylines and editors of the credit lines, the body's end credit."""
+    text = draft.text
+    dateline, bylines = draft.lead
+    text.dateline = dateline
+    text.bylines.extend(bylines)
+    draft.works.extend([None] * len(bylines))
+    for line in draft.credit_lines:
+        _read_credit_line(draft, line)
+    _end_credit(draft)
+    text.byline_text = " / ".join(draft.byline_lines) or draft.inline_credit
+
+
+def caption_step(draft: Draft, images: list[ImageRef] | None, photo_items: bool = True) -> None:
+    """Captions with their credits, a photo item's caption as its body, captions attached to images."""
+    for line in draft.caption_lines:
+        _read_caption(draft, line)
+    text = draft.text
+    if (
+        photo_items
+        and not text.paragraphs
+        and draft.body_captions
+        and not any(b.role in ("body",) for b in draft.joined)
+    ):
+        _photo_item(draft)
+    elif text.paragraphs:
+        _photo_credit_tail(text, draft.hant, draft.works, images or [])
+    text.captions = attach_captions(draft.body_captions, images or [], draft.hant)
+
+
+def _type_blocks(blocks: list[Block], hant: bool) -> list[Block]:
+    """Split blocks that carry two roles (body with a glued caption), then classify each."""
     typed: list[Block] = []
     for block in blocks:
         if block.role == "fragment":  # known body (e.g. it carried a continuation marker)
@@ -103,8 +179,11 @@ def assemble(
             typed.append(Block(rest, classify_role(rest, hant), block.indented))
         else:
             typed.append(Block(block.text, role, block.indented))
+    return typed
 
-    # the head may arrive inside the body (subtitle as first paragraph, kicker before the title)
+
+def _head_from_body(text: ArticleText, typed: list[Block]) -> None:
+    """The head may arrive inside the body (subtitle as first paragraph, kicker before the title)."""
     seen_body = False
     for block in typed:
         if block.role in ("body", "dateline"):
@@ -119,26 +198,30 @@ def assemble(
             text.section = text.section or block.text.strip("【】")
             block.role = "used"
 
-    # dateline: only the story's first body paragraph opens with one
+
+def _cut_lead_dateline(draft: Draft, typed: list[Block], first_is_lead: bool) -> None:
+    """Only the story's first body paragraph opens with a dateline (and its bracketed reporters): it is
+    cut off here, before the joins, and kept on the draft for attribution_step."""
+    hant = draft.hant
     first_body = next((b for b in typed if b.role in ("body", "dateline")), None)
     for block in typed:
         if block.role == "dateline" and block is not first_body:
             block.role = "body"
     if first_body is not None and first_body.role == "dateline" and first_is_lead:
         dateline, bylines, rest = parse_dateline(first_body.text, hant)
-        text.dateline = dateline
+        draft.lead = (dateline, bylines)
         if bylines and dateline is not None:  # the reporters as printed in the dateline's bracket
             printed = first_body.text[: len(first_body.text) - len(rest)]
-            inline_credit = printed[len(dateline.text) :].strip(" \u3000()（）[]【】〔〕:：") or None
-        text.bylines.extend(bylines)
-        works.extend([None] * len(bylines))
+            draft.inline_credit = printed[len(dateline.text) :].strip(" \u3000()（）[]【】〔〕:：") or None
         first_body.text = rest
         first_body.role = "body" if rest else "used"
     elif first_body is not None and first_body.role == "dateline":
         first_body.role = "body"
 
-    # joins first (they may cross captions, bylines, crossheads), then read the non-body roles
-    joined, text.joins = rejoin_blocks([b for b in typed if b.role != "used"])
+
+def _read_roles(draft: Draft) -> None:
+    """Joined blocks → paragraphs and crossheads; credit and caption lines kept for the later steps."""
+    text, joined = draft.text, draft.joined
     pending_heads: list[str] = []
 
     def flush_heads() -> None:
@@ -170,52 +253,61 @@ def assemble(
         elif block.role == "heading":
             pending_heads.append(block.text)
         elif block.role in ("byline", "editor"):
-            credits = parse_byline_line(block.text, hant)
-            if credits is None:
-                continue
-            text.bylines.extend(credits.bylines)
-            works.extend([credits.work] * len(credits.bylines))
-            text.editors.extend(credits.editors)
-            if credits.bylines:  # an editor credit (责任编辑：…) is not a byline
-                byline_lines.append(block.text.strip())
+            draft.credit_lines.append(block.text)
         elif block.role in ("caption", "credit"):
-            cap = split_caption(block.text, hant)
-            if cap is None:
-                continue
-            if not cap.text and body_captions and body_captions[-1].credit is None:
-                body_captions[-1].credit = cap.credit  # C6: a credit line under its caption
-            elif cap.text:
-                body_captions.append(cap)
+            draft.caption_lines.append(block.text)
     flush_heads()
 
-    # body + end credit (…（編輯：陳承功）1151002)
-    if text.paragraphs:
-        last, editors, end_bylines = split_end_credit(text.paragraphs[-1], hant)
-        if editors or end_bylines:
-            text.editors.extend(editors)
-            text.bylines.extend(end_bylines)
-            works.extend([None] * len(end_bylines))
-            if last:
-                text.paragraphs[-1] = last
-            else:
-                text.paragraphs.pop()
 
-    # a photo-news item: the caption is the article (C2) — body = caption text, credit = 摄影 byline
-    if photo_items and not text.paragraphs and body_captions and not any(b.role in ("body",) for b in joined):
-        lead = body_captions[0]
-        if not lead.text.startswith(("▲", "△", "▼", "↑")):
-            text.paragraphs.append(lead.text)
-            if lead.credit:
-                credits = parse_byline_line(lead.credit, hant)
-                if credits:
-                    text.bylines.extend(b for b in credits.bylines if b.role == "摄影")
-                    works.extend([None] * sum(1 for b in credits.bylines if b.role == "摄影"))
-    elif text.paragraphs:
-        _photo_credit_tail(text, hant, works, images or [])
+def _read_credit_line(draft: Draft, line: str) -> None:
+    credits = parse_byline_line(line, draft.hant)
+    if credits is None:
+        return
+    draft.text.bylines.extend(credits.bylines)
+    draft.works.extend([credits.work] * len(credits.bylines))
+    draft.text.editors.extend(credits.editors)
+    if credits.bylines:  # an editor credit (责任编辑：…) is not a byline
+        draft.byline_lines.append(line.strip())
 
-    text.captions = attach_captions(body_captions, images or [], hant)
-    text.byline_text = " / ".join(byline_lines) or inline_credit
-    return Assembled(text, works)
+
+def _read_caption(draft: Draft, line: str) -> None:
+    cap = split_caption(line, draft.hant)
+    if cap is None:
+        return
+    captions = draft.body_captions
+    if not cap.text and captions and captions[-1].credit is None:
+        captions[-1].credit = cap.credit  # C6: a credit line under its caption
+    elif cap.text:
+        captions.append(cap)
+
+
+def _end_credit(draft: Draft) -> None:
+    """Body + end credit (…（編輯：陳承功）1151002): the credits leave the last paragraph."""
+    text = draft.text
+    if not text.paragraphs:
+        return
+    last, editors, end_bylines = split_end_credit(text.paragraphs[-1], draft.hant)
+    if editors or end_bylines:
+        text.editors.extend(editors)
+        text.bylines.extend(end_bylines)
+        draft.works.extend([None] * len(end_bylines))
+        if last:
+            text.paragraphs[-1] = last
+        else:
+            text.paragraphs.pop()
+
+
+def _photo_item(draft: Draft) -> None:
+    """A photo-news item: the caption is the article (C2) — body = caption text, credit = 摄影 byline."""
+    text, hant = draft.text, draft.hant
+    lead = draft.body_captions[0]
+    if not lead.text.startswith(("▲", "△", "▼", "↑")):
+        text.paragraphs.append(lead.text)
+        if lead.credit:
+            credits = parse_byline_line(lead.credit, hant)
+            if credits:
+                text.bylines.extend(b for b in credits.bylines if b.role == "摄影")
+                draft.works.extend([None] * sum(1 for b in credits.bylines if b.role == "摄影"))
 
 
 def _photo_credit_tail(

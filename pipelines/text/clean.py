@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Literal
 
 from pipelines.text.lexicon import CN_DIGITS
 from schema.records import Continuation
@@ -120,7 +121,7 @@ def extract_continuations(text: str) -> tuple[str, list[Continuation]]:
     found: list[tuple[int, Continuation]] = []
 
     def take(match: re.Match[str]) -> str:
-        direction = "from" if match.group("dir") in _FROM else "to"
+        direction: Literal["to", "from"] = "from" if match.group("dir") in _FROM else "to"
         found.append(
             (
                 match.start(),

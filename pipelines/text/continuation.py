@@ -2,7 +2,7 @@
 
 A story cut on page 1 with `（下转第2版）` goes on in a piece on page 2 that opens with `（上接第1版）`, often under
 the same or a shortened title. The text stages remove the markers and keep them as Continuation records; this
-module decides, for a whole edition, which pieces belong together (conventions.md §4.5):
+module decides, for a whole edition, which pieces belong together:
 
 1. For a head H on page p that says "to X": candidates are the pieces on page X that say "from p".
    One candidate → linked. Several → the one whose title matches H's (equal after normalising, or one a prefix
@@ -132,8 +132,8 @@ def link_parts(parts: Sequence[Part]) -> Links:
                 f"part {part.key} (page {part.page}) continues page(s) "
                 f"{', '.join(part.from_pages())}: no head found"
             )
-    for head in (p.key for p in parts if p.key in next_of and p.key not in tails):
-        chain, seen = [head], {head}
+    for first in (p.key for p in parts if p.key in next_of and p.key not in tails):
+        chain, seen = [first], {first}
         while chain[-1] in next_of and next_of[chain[-1]] not in seen:
             seen.add(next_of[chain[-1]])
             chain.append(next_of[chain[-1]])

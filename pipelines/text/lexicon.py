@@ -8,6 +8,7 @@ single spaces. Shadow text has the same length as the original, so a match's spa
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 # --------------------------------------------------------------------------- characters
 
@@ -44,9 +45,7 @@ OPENERS = (
     "截至目前",
     "记者了解到",
 )
-PRONOUN_START = ("她", "他", "他们", "她们", "它", "该", "此", "其")
 BULLETS = "■□●◆◇"
-DASHES = ("——", "──", "--", "—", "－－")
 
 # --------------------------------------------------------------------------- roles and organisations
 
@@ -98,15 +97,6 @@ PAPER_SUFFIXES = ("都市报", "特区报", "日报", "晚报", "时报", "商�
 NON_NAMES = frozenset(
     "了解 获悉 看到 发现 采访 走访 调查 注意 表示 介绍 观察 统计 询问 从中 一行 来到 跟随 随机 现场".split()
 )
-WORK_CREDITS = {
-    "文/图": "文/图",
-    "图/文": "文/图",
-    "文图": "文/图",
-    "摄": "摄",
-    "摄影": "摄",
-    "报道": "报道",
-    "报导": "报道",
-}
 
 # `label：value` lines of notices (联系人：贺先生) — never headings
 FORM_LABELS = (
@@ -219,8 +209,6 @@ CN_DIGITS = {
     "八": 8,
     "九": 9,
 }
-CONTINUATION_TO = ("下转", "转至", "转")
-CONTINUATION_FROM = ("上接", "接上", "承接", "接")
 
 # --------------------------------------------------------------------------- shadow text
 
@@ -258,9 +246,9 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
-def alternation(words: object) -> str:
+def alternation(words: Iterable[str]) -> str:
     """A regex alternation of words, longest first, escaped."""
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))  # type: ignore[arg-type]
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 ROLE_RE = alternation(ROLES)

@@ -1,4 +1,4 @@
-"""Paragraph roles first, then column-break joins between body paragraphs only (conventions §4.2–4.3).
+"""Paragraph roles first, then column-break joins between body paragraphs only.
 
 Captions, bylines and credits end without sentence punctuation, so joining before classifying would
 glue them into the body. A join may cross an interleaved caption, byline or crosshead (which keeps its
@@ -50,7 +50,7 @@ class Block:
 
 
 def classify_role(text: str, hant: bool = False) -> str:
-    """Role of one cleaned paragraph (first match wins, conventions §4.2)."""
+    """Role of one cleaned paragraph (first match wins)."""
     t = text.strip()
     if not t:
         return "empty"

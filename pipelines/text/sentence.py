@@ -19,8 +19,3 @@ def core_end(text: str) -> str:
 def is_terminal(text: str) -> bool:
     """Ends a sentence (。！？!?…；;：:), possibly inside closing quotes."""
     return core_end(text) in SENTENCE_END
-
-
-def hard_terminal(text: str) -> bool:
-    """Ends a sentence for sure: 。！？!?… (not ；： which may also end a list item's lead)."""
-    return core_end(text) in "。！？!?…"

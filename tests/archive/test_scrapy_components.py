@@ -17,8 +17,8 @@ from scrapy.utils.project import get_project_settings
 from scrapy.utils.test import get_crawler
 
 from crawler.archive import ArchiveMiddleware
-from crawler.reparse import (
-    ArchiveIndex,
+from crawler.archive.reader import ArchiveIndex
+from crawler.archive.replay import (
     ArchiveMissFilter,
     ArchiveReplayMiddleware,
     NotInArchive,

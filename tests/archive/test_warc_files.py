@@ -9,18 +9,9 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.archive import (
-    TRUNCATED,
-    Exchange,
-    WarcFileWriter,
-    archive_dir,
-    read_at,
-    safe_group,
-    scan_file,
-    should_archive,
-    warc_files,
-)
-from crawler.reparse import ArchiveIndex, truncated_message
+from crawler.archive.reader import TRUNCATED, ArchiveIndex, read_at, scan_file, truncated_message, warc_files
+from crawler.archive.writer import Exchange, WarcFileWriter, safe_group, should_archive
+from crawler.config import archive_dir
 
 DAY = dt.date(2025, 4, 25)
 PAGE = ("<html><body><h1>河东日报</h1>" + "<p>汾河岸边的新苗圃今日开园。</p>" * 200 + "</body></html>").encode()

@@ -30,7 +30,8 @@ from .conftest import FAST_SETTINGS, PROJECT_ROOT, CrawlResult, registry_for, ru
 D = dt.date
 SITE = SITES["pc-newslist"]  # editions on 03-03, 03-04 and 03-06; none on 03-05
 RANGE = {"start": "2025-03-03", "end": "2025-03-06"}
-BOILERPLATE = ("Enabled downloader middlewares", "Overridden settings", "Versions:", "Telnet console")
+# (no "Telnet console" line: the console is off by default, crawler/settings.py)
+BOILERPLATE = ("Enabled downloader middlewares", "Overridden settings", "Versions:", "Enabled extensions")
 
 # ------------------------------------------------------------------ pure parts
 

@@ -103,8 +103,11 @@ def test_a_gb18030_body_with_invalid_bytes_is_stored_with_fffd_counted_and_flagg
             date="2025-03-03",
             registry=registry_for(tmp_path / "r.toml", site),
         )
-    assert result.returncode == 0, result.log[-3000:]
+    assert result.returncode == DRIFT_EXIT, result.log[-3000:]  # a health finding: cron hears of it
+    summary = [line for line in result.log.splitlines() if "epaper run " in line][-1]
+    assert summary.endswith("U+FFFD: badbytes; exit 3"), summary
     assert result.rows("select status from edition") == [("complete",)]
+    assert result.rows("select status from crawl_run") == [("finished",)]
     bodies = result.rows("select url, body from article where body like :fffd", fffd="%\ufffd%")
     assert (
         len(bodies) == 1
@@ -112,6 +115,6 @@ def test_a_gb18030_body_with_invalid_bytes_is_stored_with_fffd_counted_and_flagg
         and bodies[0][1].count("\ufffd") == 2
     )
     shown = _status_health(db_url, "badbytes")
-    assert shown.returncode == 0 and "Traceback" not in shown.stderr, shown.stdout + shown.stderr
+    assert shown.returncode == DRIFT_EXIT and "Traceback" not in shown.stderr, shown.stdout + shown.stderr
     assert "  replacement: 1 article with U+FFFD (2 chars): article " in shown.stdout
     assert shown.stdout.splitlines()[3].split()[-2:] == ["1", "replacement"]  # the fffd and findings columns

@@ -1,4 +1,4 @@
-"""decode_html: BOM, header, meta, wrong headers and sparse pages (layouts.md §10)."""
+"""decode_html: BOM, header, meta, wrong headers and sparse pages (crawler/families/encoding.py says why)."""
 
 from __future__ import annotations
 

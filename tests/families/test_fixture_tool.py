@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from crawler.families.fixtures import main, record_fixture, refresh_expected
+from crawler.cli.fixtures import main
+from crawler.families.fixtures import record_fixture, refresh_expected
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from crawler.families import FAMILIES, ParseError, get_family, infer_family, parse_file
-from crawler.families.base import parse_coords, parse_label
-from crawler.families.founder_classic import FounderClassic
+from crawler.families.founder.classic import FounderClassic
+from crawler.families.markup import parse_coords, parse_label
 
 CLASSIC = get_family("founder-classic")
 PC = get_family("founder-pc")

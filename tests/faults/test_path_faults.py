@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.archive import WarcFileWriter
+from crawler.archive.writer import WarcFileWriter
 from crawler.paths import PathEscape, confined
 from crawler.plots import PageView, page_image
 from crawler.runlock import lock_path
@@ -72,6 +72,14 @@ def test_plot_default_file_name_stays_in_the_working_directory(tmp_path: Path) -
     work = tmp_path / "work"
     work.mkdir()
     key = "/../../../../../../../../" + str(tmp_path / "evil").lstrip("/")
+    # an archive that holds the hostile key (a registry refuses it, an old database might not): the plot gets
+    # past "unknown paper" and must still keep its default file name inside the working directory
+    db = f"sqlite:///{tmp_path / 'data' / 'epaper.db'}"
+    from schema.store import Store
+
+    store = Store.open(db)
+    store.ensure_newspaper(key, "evil", None, "hans", None)
+    store.close()
     env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
     proc = subprocess.run(
         [
@@ -85,7 +93,7 @@ def test_plot_default_file_name_stays_in_the_working_directory(tmp_path: Path) -
             "--year",
             "2025",
             "--db",
-            f"sqlite:///{tmp_path / 'data' / 'epaper.db'}",
+            db,
         ],
         cwd=work,
         env=env,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
-from schema import docs
+from crawler.cli import docs
 from schema.export import COLUMN_NAMES
 from schema.models import Base
 

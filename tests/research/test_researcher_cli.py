@@ -198,7 +198,7 @@ def test_parse_text_of_an_empty_article_says_it_would_be_dropped(tmp_path: Path)
 
 
 def test_search_help_states_the_term_limit() -> None:
-    from crawler import research_cli
+    from crawler.cli import research as research_cli
 
     assert research_cli.MAX_TERMS == MAX_TERMS  # the help text's copy of the limit
     run = epaper("search", "--help")

@@ -9,7 +9,8 @@ from __future__ import annotations
 from pipelines.text.attribution import parse_dateline
 from pipelines.text.headings import is_heading_like, is_notice_line
 from pipelines.text.rejoin import Block, classify_role, rejoin, rejoin_blocks
-from pipelines.text.segment import is_furniture, segment_page
+from pipelines.text.segment import segment_page
+from pipelines.text.units import is_furniture
 
 
 def _titles(articles: list[dict]) -> list[str | None]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from pipelines.text.segment import segment_command, segment_page
+from crawler.cli.research import segment_command
+from pipelines.text.segment import segment_page
 
 PAGE = """聚焦
 

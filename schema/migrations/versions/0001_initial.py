@@ -1,4 +1,4 @@
-"""Initial schema: the tables of DESIGN.md §4.
+"""Initial schema: the tables researchers query (docs/schema.md).
 
 Revision ID: 0001
 Revises:

@@ -1,4 +1,4 @@
-"""The researchers' commands of `epaper`: search, export, serve, plot (registered by crawler/cli.py).
+"""The researchers' commands of `epaper`: parse, segment, search, export, serve, plot.
 
 Each command imports its machinery lazily, so that a missing optional dependency (Datasette, matplotlib,
 pyarrow) only affects the command that needs it, with a message saying how to install it.
@@ -13,8 +13,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from crawler.cli.args import add_db, date_arg, positive_int
+
 MAX_TERMS = 50  # schema.search.MAX_TERMS (not imported here: the parser must not load OpenCC and SQLAlchemy)
-DB_HELP = "SQLAlchemy URL (default: $EPAPER_DATABASE_URL or sqlite data/epaper.db)"
 
 SEARCH_DESCRIPTION = """\
 Find articles containing every whitespace-separated term of QUERY in kicker, title, subtitle or body,
@@ -31,28 +32,86 @@ with filters or a longer term.
 """
 
 
-def _date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from exc
-
-
-def _positive(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return number
-
-
 def _first_line(exc: Exception) -> str:
     return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
 
 
 def _engine(url: str | None) -> Any:
-    from schema.db import database_url, make_engine
+    from crawler.config import resolve
+    from schema.db import make_engine
 
-    return make_engine(database_url(url))
+    return make_engine(resolve(db=url).database_url)
+
+
+# --------------------------------------------------------------------------- parse, segment
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    from crawler.families import parse_file
+    from crawler.families.contract import ParseError
+
+    try:
+        if args.text:
+            record = parse_text_file(args.file, args.url, args.family, args.date)
+        else:
+            record = parse_file(args.file, args.url, args.family, args.date)
+    except (ParseError, KeyError, ValueError, OSError) as exc:
+        print(f"epaper parse: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(record, ensure_ascii=False, indent=2))
+    return 0
+
+
+def parse_text_file(path: str, url: str, family: str | None, date: dt.date | None) -> dict[str, Any]:
+    """`epaper parse --text`: the article's record plus what the text stages and the store make of it."""
+    from crawler.families import parse_article_file
+    from pipelines.preview import stored_article
+
+    record = parse_article_file(path, url, family, date)
+    return {**record.to_json(), "stored": stored_article(record)}
+
+
+def segment_command(path: str | Path, as_json: bool = False, script: str | None = None) -> str:
+    """`epaper segment FILE [--json]`: JSON, or a readable outline of each article."""
+    from pipelines.text.segment import segment_page
+
+    p = Path(path)
+    if not p.is_file():
+        raise ValueError(f"no such file: {p}")
+    articles = segment_page(p.read_text(encoding="utf-8"), script)
+    if as_json:
+        return json.dumps(articles, ensure_ascii=False, indent=2)
+    lines: list[str] = []
+    for k, a in enumerate(articles, 1):
+        lines.append(f"#{k} {a['title'] or '(untitled)'}")
+        for key in ("section", "kicker", "subtitle"):
+            if a[key]:
+                lines.append(f"   {key}: {a[key]}")
+        if a["dateline"]:
+            lines.append(f"   dateline: {a['dateline']['text']}")  # type: ignore[index]
+        for b in a["bylines"]:  # type: ignore[attr-defined]
+            work = f" ({b['work']})" if b.get("work") else ""  # type: ignore[union-attr]
+            lines.append(f"   byline: {b['role'] or ''} {b['name'] or ''}".rstrip() + work)
+        for e in a["editors"]:  # type: ignore[attr-defined]
+            lines.append(f"   editor: {e['role'] or ''} {e['name'] or ''}".rstrip())  # type: ignore[index]
+        for c in a["crossheads"]:  # type: ignore[attr-defined]
+            lines.append(f"   crosshead: {c}")
+        for c in a["captions"]:  # type: ignore[attr-defined]
+            lines.append(f"   caption: {c['text']}" + (f" [{c['credit']}]" if c["credit"] else ""))
+        paras = a["paragraphs"]
+        lines.append(f"   paragraphs: {len(paras)}")  # type: ignore[arg-type]
+        for g in a["gaps"]:  # type: ignore[attr-defined]
+            lines.append(f"   gap after paragraph {g['after_paragraph']}: {g['reason']}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def cmd_segment(args: argparse.Namespace) -> int:
+    try:
+        print(segment_command(args.file, args.json))
+    except (ValueError, OSError) as exc:
+        print(f"epaper segment: {exc}", file=sys.stderr)
+        return 2
+    return 0
 
 
 # --------------------------------------------------------------------------- search
@@ -143,11 +202,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from crawler.config import resolve
     from crawler.serve import serve
-    from schema.db import database_url
 
     try:
-        return serve(database_url(args.db), host=args.host, port=args.port)
+        return serve(resolve(db=args.db).database_url, host=args.host, port=args.port)
     except (ValueError, RuntimeError) as exc:
         print(f"epaper serve: {exc}", file=sys.stderr)
         return 2
@@ -178,6 +237,26 @@ def cmd_plot(args: argparse.Namespace) -> int:
     return 0
 
 
+def register_files(subparsers: Any) -> None:
+    """Add parse and segment (files on disk, no database) to the `epaper` parser."""
+    parse = subparsers.add_parser("parse", help="parse a saved page or article file and print the record as JSON")
+    parse.add_argument("file")
+    parse.add_argument("--url", required=True, help="the URL the file was served from (decides page/article)")
+    parse.add_argument("--family", help="layout family key (default: inferred from the URL)")
+    parse.add_argument("--date", type=date_arg, help="edition date (default: from the URL)")
+    parse.add_argument(
+        "--text",
+        action="store_true",
+        help="article only: also run the text stages and print the rows as stored (key 'stored')",
+    )
+    parse.set_defaults(func=cmd_parse)
+
+    segment = subparsers.add_parser("segment", help="split a page's plain text into articles")
+    segment.add_argument("file", help="a UTF-8 text file, blocks separated by blank lines ('-' for stdin)")
+    segment.add_argument("--json", action="store_true", help="print JSON instead of a readable listing")
+    segment.set_defaults(func=cmd_segment)
+
+
 def register(subparsers: Any) -> None:
     """Add search, export, serve and plot to the `epaper` parser."""
     search = subparsers.add_parser(
@@ -189,20 +268,20 @@ def register(subparsers: Any) -> None:
     search.add_argument("query", metavar="QUERY", help="one or more terms, all to be found (AND)")
     search.add_argument("--paper", help="newspaper key, e.g. ycrb")
     search.add_argument(
-        "--from", dest="date_from", type=_date, metavar="D", help="first edition date (YYYY-MM-DD)"
+        "--from", dest="date_from", type=date_arg, metavar="D", help="first edition date (YYYY-MM-DD)"
     )
     search.add_argument(
-        "--to", dest="date_to", type=_date, metavar="D", help="last edition date (YYYY-MM-DD)"
+        "--to", dest="date_to", type=date_arg, metavar="D", help="last edition date (YYYY-MM-DD)"
     )
     search.add_argument("--page-name", help="版名 of the story's first page, e.g. 要闻 (either script)")
     search.add_argument(
         "--byline", metavar="姓名", help="a credited name (byline table) or text of the printed byline"
     )
     search.add_argument(
-        "--limit", type=_positive, default=20, metavar="N", help="at most N results (default 20)"
+        "--limit", type=positive_int, default=20, metavar="N", help="at most N results (default 20)"
     )
     search.add_argument("--format", choices=("table", "json"), default="table")
-    search.add_argument("--db", help=DB_HELP)
+    add_db(search)
     search.set_defaults(func=cmd_search)
 
     export = subparsers.add_parser(
@@ -220,12 +299,12 @@ def register(subparsers: Any) -> None:
         help="CSV for Excel: UTF-8 with a byte order mark (Excel otherwise guesses GBK and garbles Chinese)",
     )
     export.add_argument("--paper", help="newspaper key")
-    export.add_argument("--from", dest="date_from", type=_date, metavar="D")
-    export.add_argument("--to", dest="date_to", type=_date, metavar="D")
+    export.add_argument("--from", dest="date_from", type=date_arg, metavar="D")
+    export.add_argument("--to", dest="date_to", type=date_arg, metavar="D")
     export.add_argument(
         "--out", type=Path, metavar="PATH", help="output file (default: stdout; required for parquet)"
     )
-    export.add_argument("--db", help=DB_HELP)
+    add_db(export)
     export.set_defaults(func=cmd_export)
 
     serve = subparsers.add_parser(
@@ -235,7 +314,7 @@ def register(subparsers: Any) -> None:
         "column descriptions, facets, canned queries, and a search box on `story` and `article` that finds what "
         "`epaper search` finds. Read-only: write requests (POST …) get 405.",
     )
-    serve.add_argument("--db", help=DB_HELP + "; must be a SQLite file")
+    add_db(serve, "; must be a SQLite file")
     serve.add_argument("--port", type=int, default=8001, help="port (default 8001)")
     serve.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
     serve.set_defaults(func=cmd_serve)
@@ -248,14 +327,14 @@ def register(subparsers: Any) -> None:
     coverage.add_argument(
         "--out", type=Path, metavar="PATH", help=".png or .svg (default coverage-KEY-YYYY.png)"
     )
-    coverage.add_argument("--db", help=DB_HELP)
+    add_db(coverage)
     coverage.set_defaults(func=cmd_plot)
     page = kinds.add_parser("page", help="a page with each story's hotspot polygon outlined and labelled")
     page.add_argument("--paper", required=True)
-    page.add_argument("--date", type=_date, required=True, metavar="D")
+    page.add_argument("--date", type=date_arg, required=True, metavar="D")
     page.add_argument(
         "--page", required=True, metavar="N", help="page label as printed (01, A01) or number (1)"
     )
     page.add_argument("--out", type=Path, metavar="PATH", help=".png or .svg (default page-KEY-DATE-N.png)")
-    page.add_argument("--db", help=DB_HELP)
+    add_db(page)
     page.set_defaults(func=cmd_plot)

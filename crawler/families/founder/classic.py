@@ -1,6 +1,6 @@
 """founder-classic: the older Founder e-paper (`html/YYYY-MM/DD/node_N.htm`, `content_N.htm`).
 
-Skins (layouts.md §2.2-§2.5, §3): the table page of 江西日报 / 纪检监察报 (`a id=pageLink` list, `td.px12`
+Skins: the table page of 江西日报 / 纪检监察报 (`a id=pageLink` list, `td.px12`
 or `td.bm01` header, `div id=mp<id>` article titles), the div form (`div.bmname1`, `div.banci`) and the
 People's-Daily `nbs` page (`div#pageList`, `div#titleList` with `document.write(view("…"))` titles).
 Articles: `td.font02`/`td.font01` title cells, `<founder-title>`, `div.text_c` h3/h1/h2, `main-ed` titles;
@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from crawler.families.base import Document, FounderFamily, Selectors, element_text
+from crawler.families.founder.common import FounderFamily
+from crawler.families.markup import Document, Selectors, element_text
 
 PAGE_SKINS: dict[str, Selectors] = {
     "table": {

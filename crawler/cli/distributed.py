@@ -10,22 +10,13 @@ The Redis URL defaults to $EPAPER_DISTRIBUTED, the key prefix to $EPAPER_DISTRIB
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import sys
 from typing import Any
 
+from crawler.cli.args import add_db, add_set, day_arg, setting_overrides
 from crawler.distributed import PREFIX_SETTING, SETTING
-
-
-def _date(value: str) -> str:
-    try:
-        dt.date.fromisoformat(value)
-    except ValueError as exc:
-        if value.strip().lower() not in ("today", "yesterday"):
-            raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD, today, yesterday): {value!r}") from exc
-    return value
 
 
 def _redis_url(args: argparse.Namespace) -> str | None:
@@ -35,14 +26,9 @@ def _redis_url(args: argparse.Namespace) -> str | None:
 def _settings(args: argparse.Namespace) -> Any:
     from crawler.distributed import project_settings
 
-    overrides: dict[str, Any] = {}
-    if getattr(args, "db", None):
-        overrides["EPAPER_DATABASE_URL"] = args.db
-    if getattr(args, "prefix", None):
-        overrides[PREFIX_SETTING] = args.prefix
-    for item in getattr(args, "set", None) or []:
-        key, _, value = item.partition("=")
-        overrides[key] = value
+    overrides = setting_overrides(args)
+    if getattr(args, "prefix", None):  # --set, applied after it, may still override it
+        overrides = {PREFIX_SETTING: args.prefix, **overrides}
     return project_settings(overrides)
 
 
@@ -102,23 +88,23 @@ def cmd_frontier(args: argparse.Namespace) -> int:
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--redis", help=f"Redis URL of the shared frontier (default: ${SETTING})")
     parser.add_argument("--prefix", help=f"key prefix of the deployment (default: ${PREFIX_SETTING} or epaper)")
-    parser.add_argument("--db", help="SQLAlchemy URL (default: $EPAPER_DATABASE_URL or sqlite data/epaper.db)")
+    add_db(parser)
     parser.add_argument("--json", action="store_true", help="print JSON")
 
 
 def register(subparsers: Any) -> None:
-    """Add `seed` and `frontier` to the `epaper` command (crawler.cli EXTENSION_MODULES)."""
+    """Add `seed` and `frontier` to the `epaper` command."""
     seed = subparsers.add_parser(
         "seed", help="push a backfill's editions into the shared Redis frontier that distributed workers drain"
     )
     seed.add_argument("--paper", required=True, help="KEY, KEY,KEY or all")
-    seed.add_argument("--from", dest="date_from", required=True, type=_date)
-    seed.add_argument("--to", dest="date_to", type=_date, help="last date (default: --from)")
+    seed.add_argument("--from", dest="date_from", required=True, type=day_arg)
+    seed.add_argument("--to", dest="date_to", type=day_arg, help="last date (default: --from)")
     seed.add_argument("--only-gaps", action="store_true",
                       help="the sweep after the workers ended: forget the seen-set and re-seed every edition "
                            "that is not complete in the database")
     seed.add_argument("--force", action="store_true", help="sweep even while workers are alive")
-    seed.add_argument("--set", "-s", action="append", metavar="NAME=VALUE", help="a Scrapy setting (repeatable)")
+    add_set(seed)
     _common(seed)
     seed.set_defaults(func=cmd_seed)
 

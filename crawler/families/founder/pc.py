@@ -1,15 +1,16 @@
 """founder-pc: the newer Founder e-paper (`pc/layout/YYYYMM/DD/node_NN.html`, `pc/content/…/content_N.html`).
 
-Three common skins (layouts.md §4.2): "newslist" (Chunkiconbox/Chunkiconlist + div#ScroLeft div.newslist),
+Three common skins: "newslist" (Chunkiconbox/Chunkiconlist + div#ScroLeft div.newslist),
 "resultlist" (div.nav-list a.btn-block + li.resultList h4) and "articlelist" (ul#layoutlist + ul#articlelist),
-plus the pad twin's `font#main-title` article skin (§4.3). Skins are tried in turn; see base.FounderFamily.
+plus the pad twin's `font#main-title` article skin. Skins are tried in turn; see common.FounderFamily.
 """
 
 from __future__ import annotations
 
 import re
 
-from crawler.families.base import FounderFamily, Selectors
+from crawler.families.founder.common import FounderFamily
+from crawler.families.markup import Selectors
 
 _NEWSDETATIT = "//div[contains(concat(' ', normalize-space(@class), ' '), ' newsdetatit ')]"
 
@@ -70,7 +71,7 @@ ARTICLE_SKINS: dict[str, Selectors] = {
         "author": ("founder-author",),
         "page_info": ("p#nowLayout",),
     },
-    "people": {  # 人民日报 new template (layouts.md §4.2)
+    "people": {  # 人民日报 new template
         "kicker": ("div.article > h3",),
         "title": ("div.article > h1",),
         "subtitle": ("div.article > h2",),

@@ -2,7 +2,7 @@
 
 Why WARC: it is the archival standard (ISO 28500), readable by every web-archive tool, and it keeps the request
 and the response together with their headers, so that a parser improved years later can run again on exactly
-what the site sent (`epaper reparse`, crawler/reparse.py) without fetching anything.
+what the site sent (`epaper reparse`, crawler/archive/replay.py) without fetching anything.
 
 Where in Scrapy. `ArchiveMiddleware` is a downloader middleware at 950, above every built-in one (the HTTP
 cache sits at 900 for the same reason): its process_response sees the response as the download handler
@@ -10,7 +10,7 @@ produced it, before decompression (590), redirects (600) and retries (550). So a
 **as received** — still gzip-encoded when the site sent `Content-Encoding: gzip` — with the headers that
 describe it. Only two headers are rewritten, because Twisted has already removed the transfer coding:
 `Transfer-Encoding` is dropped and `Content-Length` is set to the stored body's length. warcio's
-`content_stream()` decodes the stored body as a browser would; the replay (crawler/reparse.py) puts the
+`content_stream()` decodes the stored body as a browser would; the replay (crawler/archive/replay.py) puts the
 response back at the same position, so the decompression, redirect and retry middlewares and the parsers see
 exactly what they saw during the crawl.
 
@@ -45,8 +45,7 @@ import os
 import re
 import socket
 import time
-import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from pathlib import Path
@@ -57,13 +56,11 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
-from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from crawler.config import resolve
 from crawler.paths import confined
-from schema.db import project_data_dir
 
 logger = logging.getLogger(__name__)
 
@@ -75,16 +72,8 @@ KIND_HEADER = "WARC-Epaper-Kind"
 OTHER_GROUP = "_other"  # responses that belong to no paper (robots.txt)
 # headers describing the transfer, not the stored body (the body is stored de-chunked)
 HOP_HEADERS = frozenset({"transfer-encoding", "content-length"})
-FILE_RE = re.compile(r"^(?P<group>.+)-(?P<stamp>\d{8}T\d{6}Z)-(?P<pid>\d+)-(?P<serial>\d{5})\.warc\.gz$")
 SOFTWARE = "epaper-archive (Scrapy + warcio)"
 MEDIA_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".pdf")
-
-
-def archive_dir(value: str | os.PathLike[str] | None = None) -> Path:
-    """The archive directory: the given value, else $EPAPER_ARCHIVE_DIR, else `data/archive/` beside the
-    default database (schema.db.project_data_dir)."""
-    value = value or os.environ.get("EPAPER_ARCHIVE_DIR")
-    return Path(value).expanduser() if value else project_data_dir() / "archive"
 
 
 def should_archive(status: int, headers: Any = None) -> bool:
@@ -299,7 +288,7 @@ class ArchiveMiddleware:
         settings = crawler.settings
         if not settings.getbool("EPAPER_ARCHIVE_ENABLED", True):
             raise NotConfigured("EPAPER_ARCHIVE_ENABLED is off")
-        directory = archive_dir(settings.get("EPAPER_ARCHIVE_DIR"))
+        directory = resolve(settings).archive_dir
         middleware = cls(crawler, directory, settings.getint("EPAPER_ARCHIVE_MAX_BYTES", DEFAULT_MAX_BYTES),
                          settings.getbool("EPAPER_ARCHIVE_MEDIA", False))
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
@@ -353,202 +342,3 @@ class ArchiveMiddleware:
 
 
 # --------------------------------------------------------------------------- reading
-
-
-@dataclass
-class ArchivedResponse:
-    """A response record read back: the body as stored (still content-encoded), headers as stored."""
-
-    url: str
-    status: int
-    headers: list[tuple[str, str]]
-    body: bytes
-    protocol: str
-    date: str
-    paper: str | None
-    day: dt.date | None
-    kind: str | None
-
-
-def _status_of(record: Any) -> int:
-    code = record.http_headers.get_statuscode() if record.http_headers is not None else None
-    try:
-        return int(code)
-    except (TypeError, ValueError):
-        return 0
-
-
-def _day_of(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
-def read_response_record(record: Any) -> ArchivedResponse:
-    """An ArchivedResponse from a warcio response record (its raw payload: what Scrapy received)."""
-    headers = record.rec_headers
-    http = record.http_headers
-    return ArchivedResponse(
-        url=headers.get_header("WARC-Target-URI"),
-        status=_status_of(record),
-        headers=list(http.headers) if http is not None else [],
-        body=record.raw_stream.read(),
-        protocol=(http.protocol if http is not None and http.protocol else "HTTP/1.1"),
-        date=headers.get_header("WARC-Date") or "",
-        paper=headers.get_header(PAPER_HEADER),
-        day=_day_of(headers.get_header(DATE_HEADER)),
-        kind=headers.get_header(KIND_HEADER),
-    )
-
-
-def read_at(handle: BinaryIO, offset: int) -> ArchivedResponse:
-    """The response record that starts at `offset` (digests checked: a damaged record raises)."""
-    handle.seek(offset)
-    iterator = ArchiveIterator(handle, check_digests=True)
-    try:
-        record = next(iterator)
-        if record.rec_type != "response":
-            raise ArchiveLoadFailed(f"record at {offset} is a {record.rec_type} record, not a response")
-        response = read_response_record(record)
-        _check_digest(record)
-        return response
-    finally:
-        iterator.close()
-
-
-def _check_digest(record: Any) -> None:
-    """Raise when the record's block digest failed, or was never reached because the body was cut short."""
-    checker = getattr(record, "digest_checker", None)
-    if checker is not None and checker.passed is False:
-        raise ArchiveLoadFailed("; ".join(checker.problems) or "digest mismatch")
-    has_digest = record.rec_headers.get_header("WARC-Block-Digest") is not None
-    if has_digest and (checker is None or checker.passed is None):
-        raise ArchiveLoadFailed(f"record of {record.rec_headers.get_header('WARC-Target-URI')} is incomplete")
-
-
-@dataclass
-class ScannedRecord:
-    """Where one response record is, with what the index needs to know about it."""
-
-    offset: int
-    length: int
-    url: str
-    status: int
-    date: str
-    paper: str | None
-    day: dt.date | None
-    kind: str | None
-
-
-# scan_file's problem for a file that ends inside a record (a full disk, a killed writer): its intact records
-# are used, and the command reports "truncated WARC file PATH, N records read".
-TRUNCATED = "truncated: the file ends inside a record"
-_CHUNK = 1 << 20
-
-
-def cut_member(path: Path, start: int) -> int | None:
-    """Where the gzip member that the end of the file cuts short begins, or None.
-
-    The members from `start` must decompress cleanly up to the end of the file, where the last one stops before
-    its end: the file was cut short, not altered (a flipped byte fails zlib's check instead, giving None).
-    Streams in chunks and discards the output, so a large file costs time, not memory."""
-    member, member_start, fed = zlib.decompressobj(wbits=31), start, False
-    read = start
-    with open(path, "rb") as handle:
-        handle.seek(start)
-        while chunk := handle.read(_CHUNK):
-            read += len(chunk)
-            while chunk:
-                try:
-                    member.decompress(chunk)
-                except zlib.error:
-                    return None
-                fed = True
-                if not member.eof:
-                    break
-                chunk = member.unused_data
-                member, member_start, fed = zlib.decompressobj(wbits=31), read - len(chunk), False
-    return member_start if fed and not member.eof else None
-
-
-def scan_file(path: Path) -> tuple[list[ScannedRecord], str | None]:
-    """Every intact response record of one WARC file, and the problem that stopped the scan, if any.
-
-    Digests are checked and the records must cover the whole file, so a truncated, altered or foreign file is
-    reported instead of being indexed with short bodies; the records before the damage stay usable. A file
-    cut short inside a record reports TRUNCATED, whatever warcio's reader tripped over at the cut."""
-    found: list[ScannedRecord] = []
-    problem, end, last = _scan(path, found)
-    if problem == NOT_GZIP:
-        return found, problem
-    # after a problem, look from the end of the last intact record; without one, at the last record itself:
-    # warcio accepts a record whose content is whole but whose gzip member lost its last bytes
-    try:
-        cut = cut_member(path, end if problem is not None else last)
-    except OSError:
-        cut = None
-    if cut is not None:
-        # only records whose member is whole: a cut can leave a header block that still parses
-        return [r for r in found if r.offset < cut], TRUNCATED
-    return found, problem
-
-
-NOT_GZIP = "not a gzip-compressed WARC file"
-
-
-def _scan(path: Path, found: list[ScannedRecord]) -> tuple[str | None, int, int]:
-    """Append the file's intact response records to `found`.
-
-    Returns the problem (None when there is none), the end of the last intact record, and its start."""
-    end = last = 0
-    try:
-        size = path.stat().st_size
-        with open(path, "rb") as handle:
-            if handle.read(2) != b"\x1f\x8b":
-                return NOT_GZIP, end, last
-            handle.seek(0)
-            iterator = ArchiveIterator(handle, check_digests=True)
-            for record in iterator:
-                if record.format != "warc" or not record.rec_type or not record.rec_headers.get_header("WARC-Record-ID"):
-                    return f"no complete WARC record at offset {iterator.get_record_offset()}", end, last
-                headers = record.rec_headers
-                record.raw_stream.read()  # the digest is checked while the body is read
-                _check_digest(record)
-                last = iterator.get_record_offset()
-                end = last + iterator.get_record_length()
-                if record.rec_type != "response":
-                    continue
-                found.append(
-                    ScannedRecord(
-                        offset=iterator.get_record_offset(),
-                        length=iterator.get_record_length(),
-                        url=url_key(headers.get_header("WARC-Target-URI") or ""),
-                        status=_status_of(record),
-                        date=headers.get_header("WARC-Date") or "",
-                        paper=headers.get_header(PAPER_HEADER),
-                        day=_day_of(headers.get_header(DATE_HEADER)),
-                        kind=headers.get_header(KIND_HEADER),
-                    )
-                )
-    except Exception as exc:  # noqa: BLE001 - zlib, parser and I/O errors of a damaged file must not stop a reparse
-        return f"{type(exc).__name__}: {exc}"[:300], end, last
-    if end < size:
-        return (f"{size - end} bytes after offset {end} are not complete WARC records (truncated or damaged)",
-                end, last)
-    return None, end, last
-
-
-def warc_files(directory: Path, papers: Iterable[str] | None = None) -> Iterator[Path]:
-    """The archive's WARC files (of some papers), oldest name first."""
-    if not directory.is_dir():
-        return
-    if papers is None:
-        yield from sorted(directory.rglob("*.warc.gz"))
-        return
-    for paper in sorted({safe_group(p) for p in papers}):
-        sub = confined(directory, paper)
-        if sub.is_dir():
-            yield from sorted(sub.glob("*.warc.gz"))

@@ -1,0 +1,133 @@
+"""The layout-family contract: what a family provides so that the spider, `epaper parse` and reparse can use it.
+
+A family turns raw bytes + URL into PageRecord / ArticleRecord (schema/records.py) without any network or
+crawler state, so it can be tested offline and re-run on archived payloads (`epaper reparse`). It provides
+the URL grammar of its entry, page and article URLs, dated parser versions, and parse_entry, parse_page
+and parse_article. The Founder families (crawler/families/founder/) are the implementations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import Any, Literal
+from urllib.parse import urljoin, urlsplit
+
+from schema.records import ArticleRecord, PageRecord
+
+PageKind = Literal["page", "article", "entry"]
+
+
+class ParseError(Exception):
+    """The body is not a (complete) page of the family; `reason` says why in a few words."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Family:
+    """A layout family: URL grammar, dated parser versions and the two parse functions."""
+
+    key: str = ""
+    # (label, last edition date it covers or None for open-ended), oldest first.
+    VERSIONS: tuple[tuple[str, dt.date | None], ...] = (("V1", None),)
+    PAGE_URL_RE: re.Pattern[str]
+    ARTICLE_URL_RE: re.Pattern[str]
+    ENTRY_URL_RE: re.Pattern[str]
+    DATE_URL_RE: re.Pattern[str]
+    DEFAULT_ENTRY: str = ""
+    INDEX_FILE: str = ""
+
+    def parser_version(self, edition_date: dt.date | None) -> str:
+        """`<key>/<label>` of the version that covers the edition date (the newest when no date)."""
+        if edition_date is not None:
+            for label, valid_until in self.VERSIONS:
+                if valid_until is None or edition_date <= valid_until:
+                    return f"{self.key}/{label}"
+        return f"{self.key}/{self.VERSIONS[-1][0]}"
+
+    def page_kind(self, url: str) -> PageKind | None:
+        path = urlsplit(url).path
+        if self.ARTICLE_URL_RE.search(path):
+            return "article"
+        if self.PAGE_URL_RE.search(path):
+            return "page"
+        if self.ENTRY_URL_RE.search(path):
+            return "entry"
+        return None
+
+    def matches_url(self, url: str) -> bool:
+        return self.page_kind(url) is not None
+
+    def date_from_url(self, url: str) -> dt.date | None:
+        m = self.DATE_URL_RE.search(urlsplit(url).path)
+        if not m:
+            return None
+        try:
+            return dt.date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+        except ValueError:
+            return None
+
+    def entry_url(self, base_url: str, date: dt.date, entry: str | None = None) -> str:
+        """The dated first page: `entry` is a per-paper template formatted with `date`."""
+        base = base_url if base_url.endswith("/") else base_url + "/"
+        return urljoin(base, (entry or self.DEFAULT_ENTRY).format(date=date))
+
+    def index_url(self, base_url: str) -> str:
+        base = base_url if base_url.endswith("/") else base_url + "/"
+        return urljoin(base, self.INDEX_FILE)
+
+    def parse_entry(self, body: bytes, url: str, headers: Mapping[str, str] | None = None) -> str | None:
+        raise NotImplementedError
+
+    def parse_page(
+        self,
+        body: bytes,
+        url: str,
+        edition_date: dt.date | None,
+        headers: Mapping[str, str] | None = None,
+        options: Mapping[str, Any] | None = None,
+    ) -> PageRecord:
+        raise NotImplementedError
+
+    def parse_article(
+        self,
+        body: bytes,
+        url: str,
+        edition_date: dt.date | None,
+        headers: Mapping[str, str] | None = None,
+        options: Mapping[str, Any] | None = None,
+    ) -> ArticleRecord:
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ shared URL logic
+
+    def source_id(self, url: str) -> str:
+        """CMS id of an article URL: `content_52014.htm` -> "52014", `content_1_1001.htm` -> "1_1001"."""
+        name = urlsplit(url).path.rsplit("/", 1)[-1]
+        stem = re.sub(r"\.s?html?$", "", name, flags=re.I)
+        m = re.match(r"content_(\w+)$", stem)
+        if m:
+            return m.group(1)
+        m = re.match(r"c(\d+)$", stem)
+        return m.group(1) if m else stem
+
+    def source_key(self, url: str) -> str:
+        """A key unique within an edition: `content_<id>` for CMS articles, else the URL path."""
+        name = urlsplit(url).path.rsplit("/", 1)[-1]
+        stem = re.sub(r"\.s?html?$", "", name, flags=re.I)
+        if stem.startswith("content_"):
+            return stem
+        return urlsplit(url).path
+
+    def same_edition(self, link: str, page_url: str, kind: PageKind) -> bool:
+        """A link of the edition the page belongs to: same host, same date, the expected kind."""
+        a, b = urlsplit(link), urlsplit(page_url)
+        if a.scheme not in {"http", "https", "file", ""} or a.netloc != b.netloc:
+            return False
+        if self.page_kind(link) != kind:
+            return False
+        link_date, page_date = self.date_from_url(link), self.date_from_url(page_url)
+        return link_date == page_date

@@ -1,0 +1,270 @@
+"""HTML helpers the families share: selectors as data, text extraction, labels, dates, decoded documents.
+
+Selectors are CSS or XPath strings (an XPath starts with `/`, `(` or `./`); `Document.load` decodes a
+payload (crawler/families/encoding.py) and refuses what is not a whole HTML page with a ParseError.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import lxml.html
+from lxml import etree
+from lxml.cssselect import CSSSelector
+
+from crawler.families.contract import ParseError
+from crawler.families.encoding import decode_html
+
+Selectors = Mapping[str, Sequence[str]]
+
+BR_MARK = "\u2028"  # stands in for <br> while text is extracted
+BLOCK_TAGS = frozenset(
+    "p div table tbody thead tr td th li ul ol h1 h2 h3 h4 h5 h6 section article blockquote center "
+    "founder-content dl dt dd".split()
+)
+SKIP_TAGS = frozenset({"script", "style", "noscript", "template"})
+ENPPROPERTY_RE = re.compile(r"<!--\s*enpproperty\b(.*?)/enpproperty\s*-->", re.S | re.I)
+PROPERTY_FIELD_RE = re.compile(r"<([A-Za-z][\w:-]*)>(.*?)</\1>", re.S)
+LABEL_RE = re.compile(
+    r"^\s*第?\s*(?P<num>[A-Za-z]{0,4}\d{1,3}[A-Za-z]?)\s*版?\s*(?:[:：]\s*|\s+|$)(?P<name>.*)$", re.S
+)
+PAGE_INFO_RES = (
+    re.compile(r"版\s*次\s*[:：]\s*第?\s*([A-Za-z]{0,4}\d{1,3}[A-Za-z]?)"),
+    re.compile(r"第\s*([A-Za-z]{0,4}\d{1,3}[A-Za-z]?)\s*版"),
+    re.compile(r"^\s*([A-Za-z]{0,4}\d{1,3}[A-Za-z]?)\s*版"),
+    re.compile(r"^\s*([A-Za-z]{0,4}\d{1,3}[A-Za-z]?)\s*$"),
+)
+CN_DATE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+ISO_DATE_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+@lru_cache(maxsize=512)
+def _compile(selector: str) -> etree.XPath:
+    if selector.startswith(("/", "(", "./")):
+        return etree.XPath(selector)
+    return CSSSelector(selector, translator="html")
+
+
+def select(root: Any, selectors: Iterable[str]) -> list[Any]:
+    """Elements matched by the first selector of `selectors` that matches anything."""
+    for sel in selectors:
+        found = [el for el in _compile(sel)(root) if isinstance(getattr(el, "tag", None), str)]
+        if found:
+            return found
+    return []
+
+
+def select_all(root: Any, selectors: Iterable[str]) -> list[Any]:
+    """Elements matched by any of `selectors`, in document order, without repeats."""
+    seen: set[int] = set()
+    hits: list[Any] = []
+    for sel in selectors:
+        for el in _compile(sel)(root):
+            if isinstance(getattr(el, "tag", None), str) and id(el) not in seen:
+                seen.add(id(el))
+                hits.append(el)
+    everything = list(root.iter())  # held so that the proxies' ids stay unique while sorting
+    order = {id(el): i for i, el in enumerate(everything)}
+    return sorted(hits, key=lambda el: order.get(id(el), 0))
+
+
+def clean_space(text: str) -> str:
+    """Collapse ASCII whitespace runs (source line breaks) to one space and strip all surrounding space."""
+    text = text.replace("\xa0", " ").replace("\r", "")
+    text = re.sub(r"[ \t\n\f\v]+", " ", text)
+    return text.strip()
+
+
+def element_text(el: Any, *, br: str = " ") -> str:
+    """Visible text of an element (scripts and comments skipped); <br> becomes `br`."""
+    parts: list[str] = []
+
+    def walk(node: Any) -> None:
+        tag = node.tag if isinstance(node.tag, str) else None
+        if tag is None or tag.lower() in SKIP_TAGS:
+            return
+        if tag.lower() == "br":
+            parts.append(BR_MARK)
+        if node.text:
+            parts.append(node.text)
+        for child in node:
+            walk(child)
+            if child.tail:
+                parts.append(child.tail)
+
+    walk(el)
+    return clean_space("".join(parts).replace(BR_MARK, br))
+
+
+def first_text(root: Any, selectors: Iterable[str]) -> str | None:
+    """The first non-empty text among the elements the selectors match (tried in order)."""
+    for sel in selectors:
+        for el in _compile(sel)(root):
+            if not isinstance(getattr(el, "tag", None), str):
+                continue
+            text = element_text(el)
+            if text:
+                return text
+    return None
+
+
+def squeeze(text: str) -> str:
+    """Remove every space, ideographic and non-breaking ones included (`综 合` -> `综合`)."""
+    return re.sub(r"\s+", "", text)
+
+
+def parse_label(text: str) -> tuple[str, str]:
+    """Split a page label like `第A01版：头版`, `A01： 头版`, `01版:要闻` into (number, name without spaces)."""
+    text = clean_space(text)
+    m = LABEL_RE.match(text)
+    if not m:
+        return "", squeeze(text)
+    return m.group("num"), squeeze(m.group("name"))
+
+
+def page_number_from_info(text: str) -> str | None:
+    for pattern in PAGE_INFO_RES:
+        m = pattern.search(text)
+        if m:
+            return m.group(1)
+    return None
+
+
+def strip_query(url: str) -> str:
+    """The URL without query and fragment (`content_1.htm?div=-1` -> `content_1.htm`)."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+
+
+def strip_fragment(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
+
+
+def parse_coords(coords: str, shape: str | None = None) -> list[float]:
+    """Flat [x, y, ...] of an <area>; rectangles become 4-vertex polygons; circles and odd lists give []."""
+    values = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", coords or "")]
+    shape = (shape or "").lower()
+    if shape in {"rect", "rectangle"} and len(values) == 4:
+        x1, y1, x2, y2 = values
+        return [x1, y1, x2, y1, x2, y2, x1, y2]
+    if shape in {"circle", "circ"}:
+        return []
+    if len(values) % 2:
+        values = values[:-1]
+    return values if len(values) >= 6 else []
+
+
+def int_attr(value: str | None) -> int | None:
+    m = re.match(r"\s*(\d+)", value or "")
+    return int(m.group(1)) if m else None
+
+
+def enpproperty_fields(text: str) -> dict[str, str]:
+    """Non-empty `<!--enpproperty <k>v</k>… /enpproperty-->` fields of all trailers (first value wins)."""
+    fields: dict[str, str] = {}
+    for block in ENPPROPERTY_RE.findall(text):
+        for key, value in PROPERTY_FIELD_RE.findall(block):
+            value = clean_space(html.unescape(re.sub(r"<[^>]+>", "", value)))
+            if value and key not in fields:
+                fields[key] = value
+    return fields
+
+
+def date_from_text(text: str | None) -> dt.date | None:
+    if not text:
+        return None
+    for pattern in (ISO_DATE_RE, CN_DATE_RE):
+        m = pattern.search(text)
+        if m:
+            try:
+                return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                continue
+    return None
+
+
+# --------------------------------------------------------------------------- the parsed document
+
+
+# What a payload that is not a web page starts with (a PDF or image saved or served in its place).
+BINARY_SIGNATURES = {
+    b"%PDF": "a PDF file",
+    b"\x89PNG": "a PNG image",
+    b"GIF8": "a GIF image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"PK\x03\x04": "a ZIP archive",
+    b"\x1f\x8b": "gzip data",
+}
+HTML_TAG_RE = re.compile(r"<\s*(?:!doctype|html|head|body|meta|title|div|table|p|a|span|br|script)\b", re.I)
+
+
+def _not_html(body: bytes) -> str | None:
+    """What the body is instead of HTML (a known signature, or binary data), or None when it may be HTML.
+
+    Said first, so that a binary file is "not an HTML document" rather than "truncated"."""
+    head = body.lstrip()[:8]
+    for signature, what in BINARY_SIGNATURES.items():
+        if head.startswith(signature):
+            return what
+    sample = body[:4096]
+    if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):  # NULs outside UTF-16
+        return "binary data"
+    controls = sum(1 for byte in sample if byte < 32 and byte not in (9, 10, 12, 13))
+    if sample and controls / len(sample) > 0.05:
+        return "binary data"
+    return None
+
+
+@dataclass
+class Document:
+    """A decoded payload: raw text (for comments and trailers) and an lxml tree (comments removed)."""
+
+    url: str
+    text: str
+    encoding: str
+    root: Any
+    metadata: dict[str, str]
+
+    @classmethod
+    def load(cls, body: bytes, url: str, headers: Mapping[str, str] | None) -> Document:
+        if not body or not body.strip():
+            raise ParseError("empty body")
+        not_html = _not_html(body)
+        if not_html:
+            raise ParseError(f"not an HTML document ({not_html})")
+        text, encoding = decode_html(body, headers)
+        markup = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+        if not markup.strip():
+            raise ParseError("empty body")
+        if not HTML_TAG_RE.search(markup):
+            raise ParseError("not an HTML document (no HTML tags)")
+        # huge_tree: without it libxml2 silently drops a text node over 10 MB and the article is stored empty
+        parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
+        try:
+            root = lxml.html.document_fromstring(markup, parser=parser)
+        except (etree.ParserError, ValueError) as exc:
+            raise ParseError(f"not HTML: {exc}") from exc
+        return cls(url=url, text=text, encoding=encoding, root=root, metadata=enpproperty_fields(text))
+
+    def is_truncated(self) -> bool:
+        """A complete Founder page ends its markup; a cut-off download does not."""
+        tail = self.text.lower()
+        return "</html" not in tail and "</body" not in tail
+
+
+def load_whole(
+    body: bytes, url: str, headers: Mapping[str, str] | None, options: Mapping[str, Any]
+) -> Document:
+    """Decode and parse a page; a body cut short in transit is an error, not a page with fewer articles."""
+    doc = Document.load(body, url, headers)
+    if doc.is_truncated() and not options.get("allow_truncated"):
+        raise ParseError("truncated document: no closing </body> or </html>")
+    return doc
