@@ -36,9 +36,13 @@ def _project_module(name: str) -> str | None:
 
 
 def imported_names(module: str, path: Path) -> Iterator[str]:
-    """Every dotted name the module imports, absolute, wherever in the module the import statement stands."""
+    """Every dotted name the module imports, absolute, wherever in the module the import statement stands, but
+    for a script guard (`if __name__ == "__main__":`): that code runs only as a command, never as the module that
+    others import, so a `python -m schema.docs` that hands over to crawler/cli is not a door up a layer."""
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    tree.body = [node for node in tree.body if not _is_main_guard(node)]
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             yield from (alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -49,6 +53,16 @@ def imported_names(module: str, path: Path) -> Iterator[str]:
                 source = node.module or ""
             for alias in node.names:  # `from package import module` imports the module
                 yield f"{source}.{alias.name}" if f"{source}.{alias.name}" in project_modules() else source
+
+
+def _is_main_guard(node: ast.stmt) -> bool:
+    test = node.test if isinstance(node, ast.If) else None
+    return (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and test.left.id == "__name__"
+        and any(isinstance(c, ast.Constant) and c.value == "__main__" for c in test.comparators)
+    )
 
 
 @cache

@@ -1,4 +1,4 @@
-"""The SQL store: crawl items in, rows of DESIGN.md §4 out, idempotently and in batches.
+"""The SQL store: crawl items in, rows of the researchers' tables (docs/schema.md) out, idempotently and in batches.
 
 Items are buffered and written one transaction per batch, in dependency order (edition → page → article →
 children → failure), with Core `INSERT … ON CONFLICT DO UPDATE` on each table's natural key, so that a
