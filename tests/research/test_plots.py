@@ -11,11 +11,20 @@ from tests.services import require_module, unavailable
 
 require_module("matplotlib", "matplotlib not installed (the research extra)")
 
-from PIL import Image  # noqa: E402 - matplotlib depends on Pillow
+import numpy as np  # noqa: E402 - matplotlib's own dependency
+from matplotlib import image as mpimg  # noqa: E402
 
 from crawler import plots  # noqa: E402
 from crawler.cli import main  # noqa: E402
 from tests.research import corpus  # noqa: E402
+
+
+def rgb_pixels(path: Path) -> np.ndarray:
+    """A PNG's pixels as height × width × RGB bytes (matplotlib reads PNG as floats in 0..1)."""
+    pixels = mpimg.imread(path)
+    if pixels.dtype != np.uint8:
+        pixels = np.rint(pixels * 255).astype(np.uint8)
+    return pixels[..., :3]
 
 
 @pytest.fixture(autouse=True)
@@ -32,9 +41,9 @@ def test_coverage_png_and_svg(sqlite_archive: tuple[Engine, str], tmp_path: Path
     assert (
         main(["plot", "coverage", "--paper", "hyrb", "--year", "2024", "--out", str(png), "--db", url]) == 0
     )
-    with Image.open(png) as image:
-        assert image.size == (1400, 600)
-        colours = {c for _, c in image.convert("RGB").getcolors(maxcolors=1 << 20)}
+    pixels = rgb_pixels(png)
+    assert pixels.shape[:2] == (600, 1400)  # height × width
+    colours = {tuple(int(v) for v in c) for c in np.unique(pixels.reshape(-1, 3), axis=0)}
     assert (0x2E, 0x7D, 0x32) in colours  # complete editions drawn in their colour
     assert (0xB0, 0xBE, 0xC5) in colours  # and the not_published day
     svg = tmp_path / "coverage.svg"
@@ -81,13 +90,12 @@ def test_page_on_a_blank_page(sqlite_archive: tuple[Engine, str], tmp_path: Path
     assert [(s.seq, s.title) for s in view.stories] == [(1, "市图书馆延长开放时间"), (2, "春耕备耕有序推进")]
     assert (view.width, view.height) == (600, 900) and view.continued_here == []
     assert plots.load_page(engine, "hyrb", corpus.D1, "2").continued_here == ["春耕备耕有序推进"]
-    with Image.open(out) as image:
-        assert image.size == plots.page_size_pixels(view) == (800, 1200)
-        rgb = image.convert("RGB")
-        # the first story's outline (blue) runs along y = 40 of the 600×900 space
-        assert any(
-            rgb.getpixel((x, y)) == (0x15, 0x65, 0xC0) for x in range(300, 500) for y in range(100, 130)
-        )
+    rgb = rgb_pixels(out)
+    assert (rgb.shape[1], rgb.shape[0]) == plots.page_size_pixels(view) == (800, 1200)
+    # the first story's outline (blue) runs along y = 40 of the 600×900 space
+    assert any(
+        tuple(int(v) for v in rgb[y, x]) == (0x15, 0x65, 0xC0) for x in range(300, 500) for y in range(100, 130)
+    )
 
 
 def test_page_over_an_archived_image(sqlite_archive: tuple[Engine, str], tmp_path: Path) -> None:
@@ -98,7 +106,7 @@ def test_page_over_an_archived_image(sqlite_archive: tuple[Engine, str], tmp_pat
     assert found is None
     target = root / "127.0.0.1:9" / "hyrb/pic/20240301/p1.jpg"
     target.parent.mkdir(parents=True)
-    Image.new("RGB", (600, 900), (250, 200, 40)).save(target, format="JPEG")
+    mpimg.imsave(target, np.full((900, 600, 3), (250, 200, 40), dtype=np.uint8), format="jpeg")
     assert plots.page_image(view, root) == target
     out = plots.page_map(
         engine,
@@ -108,8 +116,7 @@ def test_page_over_an_archived_image(sqlite_archive: tuple[Engine, str], tmp_pat
         tmp_path / "over.png",
         image_finder=lambda v: plots.page_image(v, root),
     )
-    with Image.open(out) as image:
-        r, g, b = image.convert("RGB").getpixel((400, 1100))  # below the stories: the page image itself
+    r, g, b = (int(v) for v in rgb_pixels(out)[1100, 400])  # below the stories: the page image itself
     assert abs(r - 250) < 12 and abs(g - 200) < 12 and abs(b - 40) < 12
 
 
