@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
 
@@ -25,6 +25,27 @@ class ParseError(Exception):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
+
+
+class NeedsDocuments(Exception):
+    """Not an error: the payload names other documents of the edition that its parse needs first.
+
+    Some platforms keep a page's list of pages in a separate file (`YYYYMMDD_plist.htm`) or fill the page from a
+    data file (`data.js`, a JSON API). The parser then raises NeedsDocuments with the absolute URLs it needs;
+    the caller (the spider, reparse, `epaper parse --document URL=FILE`) fetches them and calls the same parser
+    again with `options["documents"] = {url: bytes}`. A parser that was given every document it named and still
+    cannot parse raises ParseError, never NeedsDocuments again for the same URL.
+    """
+
+    def __init__(self, urls: Sequence[str], reason: str):
+        super().__init__(f"{reason}: needs {', '.join(urls)}")
+        self.urls = tuple(urls)
+        self.reason = reason
+
+
+def documents_of(options: Mapping[str, Any] | None) -> Mapping[str, bytes]:
+    """The companion documents a caller passed to a parser (see NeedsDocuments); {} when none."""
+    return (options or {}).get("documents") or {}
 
 
 class Family:
@@ -81,6 +102,12 @@ class Family:
 
     def parse_entry(self, body: bytes, url: str, headers: Mapping[str, str] | None = None) -> str | None:
         raise NotImplementedError
+
+    def evidence(self, body: bytes, url: str) -> list[str]:
+        """What in this payload marks it as the family's: one short line per hit ("div.pageList: 8 links",
+        "URL matches pc/layout/YYYYMM/DD/node_N.html"); [] when nothing does. `epaper probe` prints it and ranks
+        families by it, and `epaper parse` uses it when the URL alone does not tell the family."""
+        return []
 
     def parse_page(
         self,
