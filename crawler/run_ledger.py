@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
+from typing import Any, cast
 
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
@@ -56,6 +56,7 @@ class RunLedger:
         """The run's crawl_run row, with the spider's arguments."""
         self.stage = stage
         spider = self.crawler.spider
+        assert spider is not None  # the store stage opens with the spider
         args = {"spider": spider.name, **{k: v for k, v in vars(spider).items() if k.endswith("_arg") or k == "paper_spec"}}
         assert stage.store is not None
         try:
@@ -75,7 +76,7 @@ class RunLedger:
             from twisted.internet import reactor
 
             # on the next turn of the reactor: this may be called while the engine is still opening the spider
-            reactor.callLater(0, _close, engine)  # type: ignore[attr-defined]
+            cast(Any, reactor).callLater(0, _close, engine)  # the installed reactor, typed as a module
 
     def _closing_rows(self) -> list[dict[str, Any]]:
         """Read back the run's editions, finalised by the store stage."""

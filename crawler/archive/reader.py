@@ -54,6 +54,8 @@ class ArchivedResponse:
 
 def _status_of(record: Any) -> int:
     code = record.http_headers.get_statuscode() if record.http_headers is not None else None
+    if code is None:
+        return 0
     try:
         return int(code)
     except (TypeError, ValueError):

@@ -90,10 +90,10 @@ def segment_command(path: str | Path, as_json: bool = False, script: str | None 
         if a["dateline"]:
             lines.append(f"   dateline: {a['dateline']['text']}")  # type: ignore[index]
         for b in a["bylines"]:  # type: ignore[attr-defined]
-            work = f" ({b['work']})" if b.get("work") else ""  # type: ignore[union-attr]
+            work = f" ({b['work']})" if b.get("work") else ""
             lines.append(f"   byline: {b['role'] or ''} {b['name'] or ''}".rstrip() + work)
         for e in a["editors"]:  # type: ignore[attr-defined]
-            lines.append(f"   editor: {e['role'] or ''} {e['name'] or ''}".rstrip())  # type: ignore[index]
+            lines.append(f"   editor: {e['role'] or ''} {e['name'] or ''}".rstrip())
         for c in a["crossheads"]:  # type: ignore[attr-defined]
             lines.append(f"   crosshead: {c}")
         for c in a["captions"]:  # type: ignore[attr-defined]

@@ -164,7 +164,7 @@ class Finalizer:
                 stats[0] += 1
                 if stored < promised:
                     stats[2] += 1
-        article_counts = dict(
+        article_counts: dict[int, int] = dict(
             conn.execute(
                 select(ARTICLE.c.edition_id, func.count())
                 .where(ARTICLE.c.edition_id.in_(edition_ids))
@@ -172,7 +172,7 @@ class Finalizer:
             ).all()
         )
         self._resolve_answered_entries(conn, edition_ids, now)
-        failure_counts = dict(
+        failure_counts: dict[int, int] = dict(
             conn.execute(
                 select(FAILURE.c.edition_id, func.count())
                 .where(FAILURE.c.edition_id.in_(edition_ids), OPEN_FAILURE)

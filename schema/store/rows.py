@@ -114,10 +114,10 @@ def article_rows(item: ArticleItem) -> ArticleRows:
         used: set[int] = set()
         for image in record.images:
             matches = by_url.get(image.url or "") if image.url else None
-            caption = next((c for c in matches or [] if id(c) not in used), None)
-            if caption is not None:
-                used.add(id(caption))
-                images.append({"url": image.url, "caption": caption.text, "credit": caption.credit})
+            match = next((c for c in matches or [] if id(c) not in used), None)
+            if match is not None:
+                used.add(id(match))
+                images.append({"url": image.url, "caption": match.text, "credit": match.credit})
             else:
                 images.append({"url": image.url, "caption": image.caption, "credit": image.credit})
         for caption in text.captions:  # captions printed without a picture (or for one we did not see)

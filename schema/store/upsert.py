@@ -327,6 +327,10 @@ class Upserts:
             {key: value[0] for key, value in self._article_ids(conn, new_keys, with_hash=False).items()}
         )
 
+        parts: list[Any]
+        replaced: list[Any]
+        images: list[Any]
+        bylines: list[Any]
         parts, replaced, images, bylines = [], [], [], []
         for r in rows:
             key = (r.values["edition_id"], r.values["source_key"])

@@ -102,7 +102,9 @@ class Store(Upserts, Finalizer):
             result = conn.execute(
                 CRAWL_RUN.insert().values(args=args, started_at=utcnow(), status="running", counters={})
             )
-            return int(result.inserted_primary_key[0])
+            key = result.inserted_primary_key
+            assert key is not None  # an INSERT of one row always has one
+            return int(key[0])
 
     def record_progress(self, run_id: int, counters: dict[str, Any]) -> None:
         """The counters of a run still going (status stays `running`), so that `epaper status --runs` shows it."""
