@@ -96,5 +96,5 @@ EPAPER_ARCHIVE_MEDIA = False  # also archive page PDFs and images
 # --- scheduling (crawler/runlock.py): one run per paper and database at a time
 EPAPER_LOCK_DIR = None  # None → $EPAPER_LOCK_DIR, else data/locks
 
-# --- scale-out (crawler/distributed.py): a shared Redis frontier when EPAPER_DISTRIBUTED=redis://… is set
+# --- scale-out (crawler/distributed/): a shared Redis frontier when EPAPER_DISTRIBUTED=redis://… is set
 ADDONS = {"crawler.distributed.DistributedAddon": 0}

@@ -1,4 +1,4 @@
-"""`epaper seed` and `epaper frontier`: feed and watch the shared Redis frontier (crawler/distributed.py).
+"""`epaper seed` and `epaper frontier`: feed and watch the shared Redis frontier (crawler/distributed/).
 
     epaper seed --paper ycrb,ycwb --from 2015-01-01 --to 2024-12-31 [--redis URL] [--db URL]
     epaper seed --paper ycrb,ycwb --from 2015-01-01 --to 2024-12-31 --only-gaps   # the sweep, after workers end

@@ -134,7 +134,7 @@ class EpaperSpider(scrapy.Spider):
         settings = crawler.settings
         spider.caps = PageCaps.from_settings(settings)
         # a shared frontier hands requests to other workers: only the worker that made a request could account it;
-        # the distributed add-on (crawler/distributed.py) sets EPAPER_DISTRIBUTED when a crawl shares its frontier
+        # the distributed add-on (crawler/distributed/runtime.py) sets EPAPER_DISTRIBUTED when a crawl shares its frontier
         distributed = bool(settings.get("EPAPER_DISTRIBUTED"))
         spider.track_promises = not distributed
         if spider.track_promises:
