@@ -6,13 +6,16 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from crawler.families.catalogue.family import LayoutCatalogue
 from crawler.families.contract import Family, ParseError
 from crawler.families.founder.classic import FounderClassic
 from crawler.families.founder.common import FounderFamily
 from crawler.families.founder.pc import FounderPC
+from crawler.families.indexhtm.family import IndexHtm
+from crawler.families.shtml.family import Shtml
 from schema.records import ArticleRecord
 
-FAMILIES: dict[str, Family] = {f.key: f for f in (FounderPC(), FounderClassic())}
+FAMILIES: dict[str, Family] = {f.key: f for f in (FounderPC(), FounderClassic(), LayoutCatalogue(), IndexHtm(), Shtml())}
 
 __all__ = [
     "FAMILIES",
