@@ -11,6 +11,7 @@ of crawler/families/markup.py.
 
 from __future__ import annotations
 
+import copy as copy_module
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
@@ -43,6 +44,7 @@ Roles = Mapping[str, Sequence[str]]
 DASHES_RE = re.compile(r"^[\s—–\-－─━]+")
 META_REFRESH_URL_RE = re.compile(r"""url\s*=\s*['"]?\s*([^'">\s]+)""", re.I)
 ICON_RE = re.compile(r"(?:^|/)(?:images?/(?:icon|btn|bg)|static/img)/|\.gif$|spacer|blank\.|logo", re.I)
+NOT_ARTICLE_RE = re.compile(r"^\s*本版(?:责编|编辑|责任编辑|美编|校对)")
 # A body that holds a script but almost no text: the page list is filled in by JavaScript in the browser.
 SHELL_TEXT_LIMIT = 80
 
@@ -89,6 +91,20 @@ def paragraphs_of(container: Any, skip: set[int]) -> list[str]:
     walk(container)
     flush()
     return out
+
+
+def label_text(el: Any) -> str:
+    """Text of a page header without its links to files (a "下载PDF" link inside the header)."""
+    copy = copy_module.deepcopy(el)
+    for a in list(copy.iter("a")):
+        if re.search(r"\.pdf(?:$|\?)", (a.get("href") or "").strip(), re.I):
+            a.drop_tree()
+    return element_text(copy)
+
+
+def not_an_article(title: str | None) -> bool:
+    """List entries that name the page's editors (本版责编 …), not an article."""
+    return bool(title and NOT_ARTICLE_RE.match(title))
 
 
 class ListingFamily(Family):
@@ -165,25 +181,27 @@ class ListingFamily(Family):
             and self.same_edition(urljoin(doc.url, a.get("href").strip()), doc.url, "page")
         ]
 
-    def _entry_pdf(self, anchor: Any, roles: Roles, base: str) -> str | None:
-        """The PDF link of a page-list entry: inside the entry element that holds the anchor."""
+    def _entry_pdf(self, anchor: Any, roles: Roles, others: set[int], base: str) -> str | None:
+        """The PDF link of a page-list entry: in the element holding the anchor, before it holds another entry."""
         node = anchor.getparent()
-        while node is not None and not any(True for _ in select(node, roles.get("pdf_in_entry", ()))):
-            if node.tag in {"ul", "ol", "table", "body"}:
+        for _ in range(2):
+            if node is None or any(id(a) in others and a is not anchor for a in node.iter("a")):
                 return None
+            hits = select(node, roles.get("pdf_in_entry", ()))
+            href = (hits[0].get("href") or "").strip() if hits else ""
+            if href:
+                return urljoin(base, href)
             node = node.getparent()
-        if node is None:
-            return None
-        hits = select(node, roles.get("pdf_in_entry", ()))
-        href = (hits[0].get("href") or "").strip() if hits else ""
-        return urljoin(base, href) if href else None
+        return None
 
     def _page_list(self, doc: Document, roles: Roles) -> list[PageRef]:
         refs: dict[str, PageRef] = {}
-        for a in self._page_anchors(doc, roles):
+        anchors = self._page_anchors(doc, roles)
+        ids = {id(a) for a in anchors}  # `anchors` keeps the proxies alive, so the ids are stable
+        for a in anchors:
             url = strip_fragment(urljoin(doc.url, a.get("href").strip()))
             number, name = parse_label(element_text(a) or a.get("title") or "")
-            pdf = self._entry_pdf(a, roles, doc.url)
+            pdf = self._entry_pdf(a, roles, ids, doc.url)
             ref = refs.get(strip_query(url))
             if ref is None:
                 refs[strip_query(url)] = PageRef(number=number, name=name, url=url, pdf_url=pdf)
@@ -195,7 +213,7 @@ class ListingFamily(Family):
     def _current_label(self, doc: Document, roles: Roles, pages: list[PageRef]) -> tuple[str, str]:
         number = name = ""
         for el in select_all(doc.root, roles.get("current_label", ())):
-            number, name = parse_label(element_text(el))
+            number, name = parse_label(label_text(el))
             if number:
                 break
             name = ""
@@ -232,6 +250,8 @@ class ListingFamily(Family):
                 continue
             key = strip_query(url)
             title = element_text(a) or clean_space(a.get("title") or "") or None
+            if not_an_article(title):
+                continue
             if key not in refs:
                 refs[key] = ArticleRef(url=key, title=title, source_key=self.source_key(key))
             elif not refs[key].title:
@@ -382,7 +402,7 @@ class ListingFamily(Family):
             paragraphs=paragraphs,
             images=images,
             author=re.sub(r"^\s*(?:作\s*者|记\s*者)\s*[:：]\s*", "", author) or None if author else None,
-            page_number=page_number_from_info(page_info) if page_info else None,
+            page_number=(page_number_from_info(page_info) or parse_label(page_info)[0] or None) if page_info else None,
             metadata={},
             parser_version=self.parser_version(date),
         )
