@@ -92,6 +92,7 @@ class Shtml(ListingFamily):
         ("div.page a.selectBox", "hotspot boxes div.page a.selectBox"),
         ("h2.detConTit", "article title h2.detConTit"),
         ("div.details", "article body div.details"),
+        ("div.article-head h1", "article heads div.article-head"),
     )
     URL_EVIDENCE = "shtml/<paper>/YYYYMMDD/vNN.shtml or NNNNN.shtml"
 
