@@ -162,14 +162,19 @@ class ListingFamily(Family):
 
     def _article_roles(self, doc: Document, options: Mapping[str, Any]) -> dict[str, list[str]]:
         names = [options["skin"]] if options.get("skin") in self.ARTICLE_SKINS else list(self.ARTICLE_SKINS)
+        titled: list[str] = []
         for name in names:
             roles = {k: list(v) for k, v in self.ARTICLE_SKINS[name].items()}
-            if first_text(doc.root, roles.get("title", ())) and select(doc.root, roles.get("body", ())):
-                return roles
+            if first_text(doc.root, roles.get("title", ())):
+                if select(doc.root, roles.get("body", ())):
+                    return roles
+                titled.append(name)
+        if titled:
+            raise ParseError(f"{self.key} article title ({', '.join(titled)} skin) but no body container")
         reason = js_shell_reason(doc)
         if reason:
             raise ParseError(f"{reason}: not a {self.key} article as served")
-        raise ParseError(f"no article title and body: not a {self.key} article")
+        raise ParseError(f"no article title: not a {self.key} article")
 
     # ------------------------------------------------------------------ pages
 

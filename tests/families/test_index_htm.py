@@ -129,3 +129,10 @@ def test_evidence_on_own_fixtures(case: str) -> None:
 @pytest.mark.parametrize(("name", "body", "url"), founder_payloads(), ids=lambda v: v if isinstance(v, str) else "")
 def test_no_evidence_on_founder_fixtures(name: str, body: bytes, url: str) -> None:
     assert FAM.evidence(body, url) == []
+
+
+def test_article_with_a_title_but_no_body_says_so() -> None:
+    body, meta = load_case(KEY, "article")
+    cut = body.replace(b'<div id="zoom">', b'<div id="zoomed">')
+    with pytest.raises(ParseError, match="title .* but no body container"):
+        FAM.parse_article(cut, meta["url"], None)
