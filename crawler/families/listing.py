@@ -45,18 +45,27 @@ DASHES_RE = re.compile(r"^[\s—–\-－─━]+")
 META_REFRESH_URL_RE = re.compile(r"""url\s*=\s*['"]?\s*([^'">\s]+)""", re.I)
 ICON_RE = re.compile(r"(?:^|/)(?:images?/(?:icon|btn|bg)|static/img)/|\.gif$|spacer|blank\.|logo", re.I)
 NOT_ARTICLE_RE = re.compile(r"^\s*本版(?:责编|编辑|责任编辑|美编|校对)")
+JS_REDIRECT_RE = re.compile(
+    r"""(?:window\.|document\.|top\.|self\.)?location(?:\.href)?\s*(?:=|\.replace\(|\.assign\()\s*['"]([^'"]+)['"]""",
+    re.I,
+)
 # A body that holds a script but almost no text: the page list is filled in by JavaScript in the browser.
 SHELL_TEXT_LIMIT = 80
 
 
 def js_shell_reason(doc: Document) -> str | None:
-    """Why the page is only a JavaScript shell (scripts, hardly any visible text), or None when it is not."""
-    scripts = [s for s in doc.root.iter("script")]
+    """Why the page is only a JavaScript shell or a JavaScript redirect (scripts, hardly any visible text), or
+    None when it is not: such a page says nothing about the edition, so it is an error that says so."""
+    scripts = list(doc.root.iter("script"))
     body = doc.root.find("body")
     visible = element_text(body) if body is not None else ""
-    if scripts and len(visible) < SHELL_TEXT_LIMIT:
-        return f"JavaScript shell: {len(scripts)} script(s) and {len(visible)} characters of text, no page list"
-    return None
+    if not scripts or len(visible) >= SHELL_TEXT_LIMIT:
+        return None
+    for script in scripts:
+        m = JS_REDIRECT_RE.search(script.text or "")
+        if m:  # an anti-bot or "jump" interstitial: the real page comes after the browser runs it
+            return f"JavaScript redirect page (interstitial) to {urljoin(doc.url, m.group(1).strip())}"
+    return f"JavaScript shell: {len(scripts)} script(s) and {len(visible)} characters of text, no page list"
 
 
 def paragraphs_of(container: Any, skip: set[int]) -> list[str]:
@@ -371,7 +380,9 @@ class ListingFamily(Family):
     def _paragraphs(self, doc: Document, roles: Roles, exclude: list[Any]) -> list[str]:
         skip = {id(el) for el in exclude}
         containers = select(doc.root, roles.get("body", ()))
-        chosen = [c for c in containers if not any(o is not c and c in o.iterdescendants() for o in containers)]
+        chosen = [
+            c for c in containers if not any(o is not c and c in o.iterdescendants() for o in containers)
+        ]
         paragraphs: list[str] = []
         for container in chosen:
             paragraphs.extend(paragraphs_of(container, skip))
@@ -407,7 +418,9 @@ class ListingFamily(Family):
             paragraphs=paragraphs,
             images=images,
             author=re.sub(r"^\s*(?:作\s*者|记\s*者)\s*[:：]\s*", "", author) or None if author else None,
-            page_number=(page_number_from_info(page_info) or parse_label(page_info)[0] or None) if page_info else None,
+            page_number=(page_number_from_info(page_info) or parse_label(page_info)[0] or None)
+            if page_info
+            else None,
             metadata={},
             parser_version=self.parser_version(date),
         )

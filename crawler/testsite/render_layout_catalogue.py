@@ -56,7 +56,8 @@ def render_page(spec: SiteSpec, edition: SiteEdition, page: SitePage) -> str:
         for p in edition.pages
     )
     news = "\n".join(
-        f'<li class="news-item"><a href="content_{a.id}.htm">{escape(a.title)}</a></li>' for a in page.articles
+        f'<li class="news-item"><a href="content_{a.id}.htm">{escape(a.title)}</a></li>'
+        for a in page.articles
     )
     body = (
         "<body>\n"
@@ -86,7 +87,7 @@ def render_article(spec: SiteSpec, edition: SiteEdition, page: SitePage, article
     )
     return (
         head(f"{article.title}-{spec.name}", page.charset)
-        + "<body>\n<div class=\"info\">\n"
+        + '<body>\n<div class="info">\n'
         + f'<p class="layout-info">第{escape(page.number)}版：{escape(page.name)}</p>\n'
         + (f'<p class="pre-title">{escape(article.kicker)}</p>\n' if article.kicker else "")
         + f"<h1>{escape(article.title)}</h1>\n"

@@ -63,7 +63,9 @@ def _boxes(spec: SiteSpec, edition: SiteEdition, page: SitePage) -> str:
                 f"width:{max(xs) - min(xs)}px; height:{max(ys) - min(ys)}px;"
             )
             href = _abs(spec, article_path(spec, edition.date, article))
-            out.append(f'<a class="selectBox" href="{href}" title="{escape(article.title)}" style="{style}"></a>')
+            out.append(
+                f'<a class="selectBox" href="{href}" title="{escape(article.title)}" style="{style}"></a>'
+            )
     return "\n".join(out)
 
 
@@ -76,7 +78,8 @@ def _page_conrlist(spec: SiteSpec, edition: SiteEdition, page: SitePage) -> str:
         for p in edition.pages
     )
     items = "\n".join(
-        f'<li><a href="{_abs(spec, article_path(spec, date, a))}">{escape(a.title)}</a></li>' for a in page.articles
+        f'<li><a href="{_abs(spec, article_path(spec, date, a))}">{escape(a.title)}</a></li>'
+        for a in page.articles
     )
     return (
         f'<div class="conTop"><div class="paperName">{escape(spec.name)}</div>'
@@ -126,7 +129,7 @@ def render_page(spec: SiteSpec, edition: SiteEdition, page: SitePage) -> str:
 def _article_detcon(spec: SiteSpec, edition: SiteEdition, page: SitePage, article: SiteArticle) -> str:
     pics = "".join(
         f'<div class="detPic"><img src="{_abs(spec, picture_path(spec, edition.date, im.src))}" />'
-        f'<p>{escape(im.caption or "")}</p></div>\n'
+        f"<p>{escape(im.caption or '')}</p></div>\n"
         for im in article.images
     )
     return (
@@ -149,8 +152,8 @@ def _article_ozoom(spec: SiteSpec, edition: SiteEdition, page: SitePage, article
     return (
         '<div class="article">\n<div class="article-head">\n'
         f'<p class="banci">{escape(page.number)}：{escape(page.name)}</p>\n'
-        f'<h3>{escape(article.kicker or "")}</h3>\n<h1>{escape(article.title)}</h1>\n'
-        f'<h2>{escape(article.subtitle or "")}</h2>\n'
+        f"<h3>{escape(article.kicker or '')}</h3>\n<h1>{escape(article.title)}</h1>\n"
+        f"<h2>{escape(article.subtitle or '')}</h2>\n"
         + (f'<p class="author">{escape(article.author)}</p>\n' if article.author else "")
         + "</div>\n"
         + pics

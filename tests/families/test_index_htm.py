@@ -24,12 +24,20 @@ def test_index_file_is_the_first_page_without_a_header() -> None:
     body, meta = load_case(KEY, "index_page")
     body = body.replace("第01版：要闻</div>".encode(), b"</div>")
     page = FAM.parse_page(body, meta["url"], None)
-    assert (page.number, page.name) == ("01", "要闻")  # from the first page-list entry: index.htm shows page 1
+    assert (page.number, page.name) == (
+        "01",
+        "要闻",
+    )  # from the first page-list entry: index.htm shows page 1
 
 
 def test_page_list_with_pdfs() -> None:
     page = parse_fixture(KEY, "index_page")
-    assert [(p.number, p.name) for p in page.pages] == [("01", "要闻"), ("02", "农业科技"), ("03", "乡村振兴"), ("04", "科普园地")]
+    assert [(p.number, p.name) for p in page.pages] == [
+        ("01", "要闻"),
+        ("02", "农业科技"),
+        ("03", "乡村振兴"),
+        ("04", "科普园地"),
+    ]
     assert [p.url for p in page.pages][1] == BASE + "page_02.htm"
     assert page.pages[3].pdf_url == "http://qnkjb.joyhua.example/pdf/20240521/04.pdf"
     assert page.pdf_url == "http://qnkjb.joyhua.example/pdf/20240521/01.pdf"
@@ -47,7 +55,9 @@ def test_article_refs_polygons_and_space() -> None:
 def test_inner_page_articles_stay_in_the_edition() -> None:
     page = parse_fixture(KEY, "inner_page")
     assert [a.url.rsplit("/", 1)[1] for a in page.articles] == [
-        "page_03_content_5131.htm", "page_03_content_5132.htm", "page_03_content_5133.htm"
+        "page_03_content_5131.htm",
+        "page_03_content_5132.htm",
+        "page_03_content_5133.htm",
     ]  # "上期回顾" links to last week's edition
     assert page.articles[0].polygons == [[10, 10, 350, 10, 350, 260, 10, 260]]
     assert page.articles[2].polygons == []  # a two-point area is no polygon
@@ -55,7 +65,11 @@ def test_inner_page_articles_stay_in_the_edition() -> None:
 
 def test_article_heads() -> None:
     art = parse_fixture(KEY, "article")
-    assert (art.kicker, art.title, art.subtitle) == ("把论文写在大地上", "科技特派员扎根山乡十年", "记州农科院高级农艺师陈国华")
+    assert (art.kicker, art.title, art.subtitle) == (
+        "把论文写在大地上",
+        "科技特派员扎根山乡十年",
+        "记州农科院高级农艺师陈国华",
+    )
     assert art.source_id == "5102" and art.page_number == "01" and art.author == "本报记者 罗丹"
 
 
@@ -69,11 +83,16 @@ def test_article_body() -> None:
 def test_images_and_captions() -> None:
     art = parse_fixture(KEY, "article")
     assert [(i.url, i.caption) for i in art.images] == [
-        ("http://qnkjb.joyhua.example/pic/20240521/01/5102_1.jpg", "陈国华（右）向茶农讲解修剪技术。 通讯员 吴明 摄")
+        (
+            "http://qnkjb.joyhua.example/pic/20240521/01/5102_1.jpg",
+            "陈国华（右）向茶农讲解修剪技术。 通讯员 吴明 摄",
+        )
     ]
 
 
-@pytest.mark.parametrize(("name", "body", "url"), founder_payloads(), ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize(
+    ("name", "body", "url"), founder_payloads(), ids=lambda v: v if isinstance(v, str) else ""
+)
 def test_founder_payload_is_not_ours(name: str, body: bytes, url: str) -> None:
     with pytest.raises(ParseError):
         if "article" in name:
@@ -96,7 +115,12 @@ def test_url_grammar_round_trip() -> None:
     entry = FAM.entry_url("http://qnkjb.joyhua.example/qnkjb/", day)
     assert entry == BASE + "index.htm"
     assert FAM.page_kind(entry) == "page" and FAM.date_from_url(entry) == day
-    for name in ("content_5102.htm", "index_content_5102.htm", "page_03_content_5131.htm", "index_2_content_9.htm"):
+    for name in (
+        "content_5102.htm",
+        "index_content_5102.htm",
+        "page_03_content_5131.htm",
+        "index_2_content_9.htm",
+    ):
         assert FAM.page_kind(BASE + name) == "article", name
         assert FAM.date_from_url(BASE + name) == day
     assert FAM.page_kind(BASE + "page_A01.htm") == "page"
@@ -126,7 +150,9 @@ def test_evidence_on_own_fixtures(case: str) -> None:
     assert hits[0].startswith("URL matches") and len(hits) >= 2
 
 
-@pytest.mark.parametrize(("name", "body", "url"), founder_payloads(), ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize(
+    ("name", "body", "url"), founder_payloads(), ids=lambda v: v if isinstance(v, str) else ""
+)
 def test_no_evidence_on_founder_fixtures(name: str, body: bytes, url: str) -> None:
     assert FAM.evidence(body, url) == []
 

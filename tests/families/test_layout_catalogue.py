@@ -23,9 +23,17 @@ def test_page_number_and_name() -> None:
 
 def test_page_list_with_pdf_per_entry() -> None:
     page = parse_fixture(KEY, "first_page")
-    assert [(p.number, p.name) for p in page.pages] == [("01", "要闻"), ("02", "综合新闻"), ("03", "经济"), ("04", "文化周刊")]
+    assert [(p.number, p.name) for p in page.pages] == [
+        ("01", "要闻"),
+        ("02", "综合新闻"),
+        ("03", "经济"),
+        ("04", "文化周刊"),
+    ]
     assert page.pages[2].url == DAHE + "node_3.htm"
-    assert page.pages[3].pdf_url == "https://newpaper.zhongyuan.example/zyrb/images/2024-03/18/04/ZYRB2024031804.pdf"
+    assert (
+        page.pages[3].pdf_url
+        == "https://newpaper.zhongyuan.example/zyrb/images/2024-03/18/04/ZYRB2024031804.pdf"
+    )
     inner = parse_fixture(KEY, "inner_page")
     assert inner.pages[3].pdf_url is None  # an entry without a PDF does not borrow its neighbour's
     assert inner.pdf_url == "https://rb.muye.example/images/2024-03/18/03/MYRB2024031803.pdf"
@@ -34,7 +42,10 @@ def test_page_list_with_pdf_per_entry() -> None:
 def test_article_refs_and_polygons() -> None:
     page = parse_fixture(KEY, "first_page")
     assert [a.url.rsplit("/", 1)[1] for a in page.articles] == [
-        "content_30011.htm", "content_30012.htm", "content_30013.htm", "content_30014.htm"
+        "content_30011.htm",
+        "content_30012.htm",
+        "content_30013.htm",
+        "content_30014.htm",
     ]
     split = page.articles[2]
     assert split.title == "乡村夜校开进田间地头" and len(split.polygons) == 2  # ?div=0 and ?div=-1 merged
@@ -52,7 +63,10 @@ def test_editor_entries_and_other_dates_are_not_articles() -> None:
 
 def test_coordinate_space_is_the_declared_full_image_not_the_displayed_one() -> None:
     first = parse_fixture(KEY, "first_page")
-    assert (first.coordinate_space.width, first.coordinate_space.height) == (1200, 1800)  # img width=440 shown
+    assert (first.coordinate_space.width, first.coordinate_space.height) == (
+        1200,
+        1800,
+    )  # img width=440 shown
     assert first.coordinate_space.image_url == first.image_url
     inner = parse_fixture(KEY, "inner_page")
     assert (inner.coordinate_space.width, inner.coordinate_space.height) == (1000, 1480)  # script variables
@@ -68,7 +82,11 @@ def test_coordinate_space_unknown_when_areas_exceed_the_shown_image() -> None:
 
 def test_article_heads() -> None:
     art = parse_fixture(KEY, "article")
-    assert (art.kicker, art.title, art.subtitle) == ("抓住窗口期 打好主动仗", "小麦返青期田管技术要点", "省农技专家走进田间答疑解惑")
+    assert (art.kicker, art.title, art.subtitle) == (
+        "抓住窗口期 打好主动仗",
+        "小麦返青期田管技术要点",
+        "省农技专家走进田间答疑解惑",
+    )
     assert art.page_number == "01" and art.author == "本报记者 周明远" and art.source_id == "30012"
 
 
@@ -88,7 +106,9 @@ def test_images_and_captions() -> None:
     ]
 
 
-@pytest.mark.parametrize(("name", "body", "url"), founder_payloads(), ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize(
+    ("name", "body", "url"), founder_payloads(), ids=lambda v: v if isinstance(v, str) else ""
+)
 def test_founder_payload_is_not_ours(name: str, body: bytes, url: str) -> None:
     with pytest.raises(ParseError):
         if "article" in name:
@@ -129,6 +149,8 @@ def test_evidence_on_own_fixtures(case: str) -> None:
     assert any("layout-catalogue-list" in h or "div#articleContent" in h or "cms-content" in h for h in hits)
 
 
-@pytest.mark.parametrize(("name", "body", "url"), founder_payloads(), ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize(
+    ("name", "body", "url"), founder_payloads(), ids=lambda v: v if isinstance(v, str) else ""
+)
 def test_no_evidence_on_founder_fixtures(name: str, body: bytes, url: str) -> None:
     assert FAM.evidence(body, url) == []

@@ -15,12 +15,22 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _parse(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "crawler.cli", "parse", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "crawler.cli", "parse", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
 @pytest.mark.parametrize(
-    "case", ["shtml/conrlist_index_gbk", "shtml/ozoom_article", "index-htm/inner_page", "layout-catalogue/inner_page"]
+    "case",
+    [
+        "shtml/conrlist_index_gbk",
+        "shtml/ozoom_article",
+        "index-htm/inner_page",
+        "layout-catalogue/inner_page",
+    ],
 )
 def test_parse_infers_the_family_from_the_url(case: str) -> None:
     meta = json.loads((FIXTURES / case / "meta.json").read_text(encoding="utf-8"))

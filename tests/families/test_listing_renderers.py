@@ -28,7 +28,9 @@ def test_pages_parse_back(key: str) -> None:
         assert (record.number, record.name) == (page.number, page.name.replace(" ", ""))
         assert [p.number for p in record.pages] == [p.number for p in edition.pages]
         assert all(p.pdf_url for p in record.pages)
-        assert [a.url for a in record.articles] == [HOST + spec.root + r.article_path(spec, day, a) for a in page.articles]
+        assert [a.url for a in record.articles] == [
+            HOST + spec.root + r.article_path(spec, day, a) for a in page.articles
+        ]
         for ref, model in zip(record.articles, page.articles, strict=True):
             assert ref.title == model.title
             assert len(ref.polygons) == len(([model.polygon] if model.polygon else []) + model.extra_polygons)
@@ -44,7 +46,9 @@ def test_articles_parse_back(key: str) -> None:
     for page in edition.pages:
         for model in page.articles:
             url = HOST + spec.root + r.article_path(spec, day, model)
-            art = family.parse_article(r.render_article(spec, edition, page, model).encode(page.charset), url, day)
+            art = family.parse_article(
+                r.render_article(spec, edition, page, model).encode(page.charset), url, day
+            )
             assert (art.kicker, art.title) == (model.kicker or None, model.title)
             assert art.subtitle == ((model.subtitle or "").lstrip("—") or None)
             assert art.paragraphs == model.paragraphs
@@ -59,4 +63,6 @@ def test_served_urls_infer_their_family(key: str) -> None:
     site, r, day, edition = _pages(key)
     page = edition.pages[0]
     assert infer_family(HOST + site.root + r.page_path(site.spec, day, page)) is get_family(site.spec.family)
-    assert infer_family(HOST + site.root + r.article_path(site.spec, day, page.articles[0])) is get_family(site.spec.family)
+    assert infer_family(HOST + site.root + r.article_path(site.spec, day, page.articles[0])) is get_family(
+        site.spec.family
+    )

@@ -44,7 +44,12 @@ ARTICLE_SKINS: dict[str, Roles] = {
         "kicker": ("div.info .pre-title", "div.news-head .pre-title"),
         "title": ("div.info h1", "div.news-head h1"),
         "subtitle": ("div.info .sub-title", "div.news-head .sub-title"),
-        "body": ("div.info div#articleContent", "div#articleContent", "div#news_content cms-content", "div#news_content"),
+        "body": (
+            "div.info div#articleContent",
+            "div#articleContent",
+            "div#news_content cms-content",
+            "div#news_content",
+        ),
         "images": ("div#articleContent img", "div#news_content img", "div.news-pic img"),
         "captions": (".pic-desc",),
         "author": ("div.info .author", "div.news-head .author"),
@@ -98,9 +103,7 @@ class LayoutCatalogue(ListingFamily):
         shown_w = int_attr(image.get("width")) if image is not None else None
         shown_h = int_attr(image.get("height")) if image is not None else None
         if shown_w and shown_h:
-            points = [
-                parse_coords(a.get("coords") or "", a.get("shape")) for a in doc.root.iter("area")
-            ]
+            points = [parse_coords(a.get("coords") or "", a.get("shape")) for a in doc.root.iter("area")]
             xs = [v for p in points for v in p[0::2]]
             ys = [v for p in points for v in p[1::2]]
             if all(x <= shown_w for x in xs) and all(y <= shown_h for y in ys):

@@ -49,7 +49,9 @@ class IndexHtm(ListingFamily):
     key = "index-htm"
     VERSIONS = (("V1", None),)
     PAGE_URL_RE = re.compile(r"/\d{8}/m?html/(?:index|page_[A-Za-z]{0,2}\d{1,3})\.htm$")
-    ARTICLE_URL_RE = re.compile(r"/\d{8}/m?html/(?:index_(?:\d+_)?|page_[A-Za-z]{0,2}\d{1,3}_)?content_\w+\.htm$")
+    ARTICLE_URL_RE = re.compile(
+        r"/\d{8}/m?html/(?:index_(?:\d+_)?|page_[A-Za-z]{0,2}\d{1,3}_)?content_\w+\.htm$"
+    )
     ENTRY_URL_RE = re.compile(r"(?!)")  # the dated index.htm is itself the first page
     DATE_URL_RE = re.compile(r"/(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})/m?html/")
     DEFAULT_ENTRY = "{date:%Y%m%d}/html/index.htm"

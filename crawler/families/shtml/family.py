@@ -22,7 +22,9 @@ from crawler.families.listing import ListingFamily, Roles
 from crawler.families.markup import Document, int_attr, parse_coords, select, select_all
 from schema.records import CoordinateSpace
 
-STYLE_PX_RE = re.compile(r"(?<![\w-])(left|top|width|height)\s*:\s*(-?\d+(?:\.\d+)?)\s*(?:px)?\s*(?:;|$)", re.I)
+STYLE_PX_RE = re.compile(
+    r"(?<![\w-])(left|top|width|height)\s*:\s*(-?\d+(?:\.\d+)?)\s*(?:px)?\s*(?:;|$)", re.I
+)
 
 PAGE_SKINS: dict[str, Roles] = {
     "conRList": {
@@ -110,9 +112,7 @@ class Shtml(ListingFamily):
             polygon: list[float] = []
             if {"left", "top", "width", "height"} <= set(geometry):
                 x, y = geometry["left"], geometry["top"]
-                polygon = parse_coords(
-                    f"{x},{y},{x + geometry['width']},{y + geometry['height']}", "rect"
-                )
+                polygon = parse_coords(f"{x},{y},{x + geometry['width']},{y + geometry['height']}", "rect")
             out.append((box, (box.get("href") or "").strip(), polygon))
         return out
 
