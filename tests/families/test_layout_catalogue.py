@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from crawler.families import ParseError, get_family, infer_family
+from crawler.families import ParseError, get_family, infer_family, infer_family_of
 from tests.families.familycases import JS_SHELL, founder_payloads, load_case, parse_fixture
 
 FAM = get_family("layout-catalogue")
@@ -154,3 +154,17 @@ def test_evidence_on_own_fixtures(case: str) -> None:
 )
 def test_no_evidence_on_founder_fixtures(name: str, body: bytes, url: str) -> None:
     assert FAM.evidence(body, url) == []
+
+
+def test_payload_inference_tells_the_shared_url_shape_apart() -> None:
+    body, meta = load_case(KEY, "first_page")
+    assert infer_family_of(body, meta["url"]) is FAM
+    article, art_meta = load_case(KEY, "article")
+    assert infer_family_of(article, art_meta["url"]) is FAM
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "url"), founder_payloads(), ids=lambda v: v if isinstance(v, str) else ""
+)
+def test_payload_inference_keeps_founder_pages_founder(name: str, body: bytes, url: str) -> None:
+    assert infer_family_of(body, url) is get_family(name.split("/")[0])

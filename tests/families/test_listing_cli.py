@@ -48,11 +48,13 @@ def test_ambiguous_htm_url_needs_the_family() -> None:
     named = _parse(str(case / "body.bin"), "--url", url, "--family", "layout-catalogue")
     assert named.returncode == 0, named.stderr
     assert json.loads(named.stdout)["number"] == "01"
-    # The URL alone names founder-classic. Either the command tells the family by evidence() or it fails
-    # clearly; it never prints a founder-classic record of a layout-catalogue page.
+    # The URL alone names founder-classic; the markup (evidence()) names layout-catalogue.
     guessed = _parse(str(case / "body.bin"), "--url", url)
-    assert "Traceback" not in guessed.stderr
-    if guessed.returncode == 0:
-        assert json.loads(guessed.stdout)["parser_version"].startswith("layout-catalogue/")
-    else:
-        assert "founder-classic" in guessed.stderr
+    assert guessed.returncode == 0, guessed.stderr
+    assert json.loads(guessed.stdout)["parser_version"] == "layout-catalogue/V1"
+    article = FIXTURES / "layout-catalogue" / "article"
+    text = _parse(
+        str(article / "body.bin"), "--url", json.loads((article / "meta.json").read_text())["url"], "--text"
+    )
+    assert text.returncode == 0, text.stderr
+    assert json.loads(text.stdout)["title"] == "小麦返青期田管技术要点"
