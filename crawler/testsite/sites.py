@@ -32,6 +32,9 @@ from crawler.testsite.model import SiteArticle, SiteEdition, SitePage, SiteSpec
 RENDERERS = {
     "founder-pc": "crawler.testsite.render_founder_pc",
     "founder-classic": "crawler.testsite.render_founder_classic",
+    "layout-catalogue": "crawler.testsite.render_layout_catalogue",
+    "index-htm": "crawler.testsite.render_index_htm",
+    "shtml": "crawler.testsite.render_shtml",
 }
 
 
@@ -266,6 +269,10 @@ def _named_sites() -> dict[str, SiteDef]:
         "pc-resultlist": _small("pc-resultlist", "河东晚报", "founder-pc", "resultlist"),
         "pc-articlelist": _small("pc-articlelist", "青禾日报", "founder-pc", "articlelist"),
         "classic": _small("classic", "北塬日报", "founder-classic", "table"),
+        "catalogue": _small("catalogue", "嵩岳日报", "layout-catalogue", "catalogue"),
+        "indexhtm": _small("indexhtm", "秦川科技报", "index-htm", "bmml"),
+        "shtml-conrlist": _small("shtml-conrlist", "汾川日报", "shtml", "conRList"),
+        "shtml-selectbox": _small("shtml-selectbox", "锦江都市报", "shtml", "selectBox"),
         "bench": SiteDef(
             spec=SiteSpec(key="bench", name="河东日报", family="founder-pc", skin="newslist", root="/bench/"),
             dates=_date_range(dt.date(2024, 1, 1), 365),
