@@ -158,7 +158,7 @@ def _template_for(match: Match, body: bytes, url: str) -> EntryTemplate | None:
 
 def probe_payload(body: bytes, url: str, status: int | None = None, role: str = "payload") -> ProbeReport:
     """Rank the families for one payload; name what it is when none matches."""
-    matches = detect(body, url)
+    matches = detect(body, url, FAMILIES)
     report = ProbeReport(url=url, matches=matches, role=role)
     best = report.best
     if best is None:

@@ -6,7 +6,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from crawler.families.contract import Family, ParseError
+from crawler.families.contract import Family, PageKind, ParseError
+from crawler.families.detect import choose_family
 from crawler.families.founder.classic import FounderClassic
 from crawler.families.founder.common import FounderFamily
 from crawler.families.founder.pc import FounderPC
@@ -19,6 +20,7 @@ __all__ = [
     "Family",
     "FounderFamily",
     "ParseError",
+    "family_for",
     "get_family",
     "infer_family",
     "parse_article_file",
@@ -39,6 +41,29 @@ def infer_family(url: str) -> Family | None:
     return hits[0] if len(hits) == 1 else None
 
 
+def family_for(body: bytes, url: str, family_key: str | None = None) -> tuple[Family, PageKind | None, str | None]:
+    """The family and kind to parse a payload with, and why when the content decided.
+
+    `--family` wins, then the URL grammar (infer_family); when the URL fits no family or more than one, the
+    content decides (detect.choose_family), and the note says which family and on what evidence."""
+    if family_key:
+        family = get_family(family_key)
+        return family, family.page_kind(url), None
+    family = infer_family(url)
+    if family is not None:
+        return family, family.page_kind(url), None
+    fitting = [f.key for f in FAMILIES.values() if f.matches_url(url)]
+    match = choose_family(body, url, FAMILIES)
+    why = f"the URL fits {' and '.join(fitting)}" if fitting else "the URL fits no family's grammar"
+    chosen = FAMILIES[match.family]
+    kind = chosen.page_kind(url) or match.kind
+    note = (
+        f"{match.family} chosen from the content ({why}): {kind or 'kind unknown'}, score {match.score}; "
+        + "; ".join(match.evidence[:4])
+    )
+    return chosen, kind, note
+
+
 def parse_body(
     body: bytes,
     url: str,
@@ -46,12 +71,13 @@ def parse_body(
     edition_date: dt.date | None = None,
     headers: dict[str, str] | None = None,
     options: dict[str, Any] | None = None,
+    kind: PageKind | None = None,
 ) -> dict[str, Any]:
-    """Parse a payload as page or article (decided by the URL) and return the record's JSON shape."""
+    """Parse a payload as page or article (decided by the URL, or `kind`) and return the record's JSON shape."""
     family = get_family(family_key) if family_key else infer_family(url)
     if family is None:
         raise ParseError(f"cannot tell the layout family of {url}; pass --family")
-    kind = family.page_kind(url)
+    kind = kind or family.page_kind(url)
     if kind == "article":
         return family.parse_article(body, url, edition_date, headers, options).to_json()
     if kind == "entry":
@@ -71,12 +97,13 @@ def parse_article_file(
     url: str,
     family_key: str | None = None,
     edition_date: dt.date | None = None,
+    kind: PageKind | None = None,
 ) -> ArticleRecord:
     """The ArticleRecord of a saved article page (`epaper parse --text`); ParseError for any other URL."""
     family = get_family(family_key) if family_key else infer_family(url)
     if family is None:
         raise ParseError(f"cannot tell the layout family of {url}; pass --family")
-    if family.page_kind(url) != "article":
+    if (kind or family.page_kind(url)) != "article":
         raise ParseError(f"--text needs an article URL; {url} is not one of {family.key}'s article URLs")
     return family.parse_article(Path(path).read_bytes(), url, edition_date)
 
@@ -86,6 +113,7 @@ def parse_file(
     url: str,
     family_key: str | None = None,
     edition_date: dt.date | None = None,
+    kind: PageKind | None = None,
 ) -> dict[str, Any]:
     """`epaper parse FILE --url URL [--family KEY]`: the record of a saved payload as JSON-ready dict."""
-    return parse_body(Path(path).read_bytes(), url, family_key, edition_date)
+    return parse_body(Path(path).read_bytes(), url, family_key, edition_date, kind=kind)

@@ -2,12 +2,13 @@
 
 Every family says what in a payload marks it as its own (`Family.evidence`, one line per hit); a family whose
 parser also reads the payload gets a bonus, so a page is claimed by the family that can actually parse it and not
-merely by the one whose URL grammar fits. `detect` ranks all FAMILIES; `choose_family` is what `epaper parse`
+merely by the one whose URL grammar fits. `detect` ranks the families it is given (FAMILIES); `choose_family` is what `epaper parse`
 uses when the URL alone is ambiguous or unknown. What is no page of any family is said by nonpage.py.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,19 +91,15 @@ def family_match(family: Family, body: bytes, url: str) -> Match | None:
     )
 
 
-def detect(body: bytes, url: str, families: dict[str, Family] | None = None) -> list[Match]:
+def detect(body: bytes, url: str, families: Mapping[str, Family]) -> list[Match]:
     """Every family that sees evidence in (body, url), strongest first (ties by family key)."""
-    if families is None:
-        from crawler.families import FAMILIES
-
-        families = FAMILIES
     found = [m for m in (family_match(f, body, url) for f in families.values()) if m is not None]
     return sorted(found, key=lambda m: (-m.score, m.family))
 
 
-def choose_family(body: bytes, url: str) -> Match:
+def choose_family(body: bytes, url: str, families: Mapping[str, Family]) -> Match:
     """The one family the content names; ParseError when none does, or when two tie at the top."""
-    matches = [m for m in detect(body, url) if m.is_match]
+    matches = [m for m in detect(body, url, families) if m.is_match]
     if not matches:
         from crawler.families.nonpage import diagnose
 

@@ -52,9 +52,19 @@ def _page_skin(family: FounderFamily, doc: Document) -> tuple[str, str, int, int
     """(skin, selector, page links, article links) of the page skin whose page list holds most links of the
     family's page grammar; None when no skin's page list does."""
     best: tuple[str, str, int, int] | None = None
+    # Under a URL of the family's grammar a page link must resolve to a page URL of it; under another URL
+    # (a page saved from the site's root) relative links resolve elsewhere, and the selector alone speaks.
+    known_url = family.page_kind(doc.url) is not None
+
+    def is_page_link(a: Any) -> bool:
+        href = (a.get("href") or "").strip()
+        if known_url:
+            return _path_kind(family, href, doc.url) == "page"
+        return bool(href) and not href.lower().endswith(".pdf")
+
     for name, roles in family.PAGE_SKINS.items():
         sel, anchors = _hits(doc.root, roles.get("page_links", ()))
-        pages = sum(1 for a in anchors if _path_kind(family, a.get("href") or "", doc.url) == "page")
+        pages = sum(1 for a in anchors if is_page_link(a))
         if not pages:
             continue
         _asel, articles = _hits(doc.root, roles.get("article_links", ()))
