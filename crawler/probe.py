@@ -60,7 +60,9 @@ class ProbeReport:
     registry_toml: str | None = None
     requests: list[Request] = field(default_factory=list)
     followed: ProbeReport | None = None  # URL mode: the article (or redirect target) fetched second
-    role: str = "payload"  # what this payload was to the probe: payload (FILE), entry, article, redirect target
+    role: str = (
+        "payload"  # what this payload was to the probe: payload (FILE), entry, article, redirect target
+    )
 
     @property
     def best(self) -> Match | None:
@@ -130,7 +132,8 @@ def registry_entry(match: Match, template: EntryTemplate, name: str | None) -> s
     homepage = urlunsplit((parts.scheme, parts.netloc, "/", "", ""))
     lines = [
         f"[papers.{key}]",
-        f"name = {_toml_string(name or key)}" + ("" if name else "  # the paper's name: not printed on the page"),
+        f"name = {_toml_string(name or key)}"
+        + ("" if name else "  # the paper's name: not printed on the page"),
         'script = "hans"                  # hans | hant | mixed: check',
         f"homepage = {_toml_string(homepage)}",
         "",
@@ -163,7 +166,8 @@ def probe_payload(body: bytes, url: str, status: int | None = None, role: str = 
     best = report.best
     if best is None:
         report.not_a_page = diagnose(body, url, status) or NotAPage(
-            "unknown", "HTML with text, but no family's markup: a layout family this project does not have yet?"
+            "unknown",
+            "HTML with text, but no family's markup: a layout family this project does not have yet?",
         )
         return report
     report.template = _template_for(best, body, url)
@@ -198,7 +202,9 @@ class Fetcher:
                 raise RuntimeError("request budget spent")  # a bug of the probe's logic, never the user's
             self.budget -= 1
         opener = urllib.request.build_opener(_NoRedirects)
-        request = urllib.request.Request(url, headers={"User-Agent": self.user_agent, "Accept": "text/html,*/*"})
+        request = urllib.request.Request(
+            url, headers={"User-Agent": self.user_agent, "Accept": "text/html,*/*"}
+        )
         try:
             with opener.open(request, timeout=self.timeout) as response:
                 status, headers, body = response.status, dict(response.headers), response.read(MAX_BYTES)
@@ -275,13 +281,17 @@ def probe_url(url: str, fetcher: Fetcher | None = None, obey_robots: bool = True
         return report
     if location is not None and urlsplit(location).netloc != urlsplit(url).netloc:
         report = ProbeReport(url=url, matches=[], requests=fetcher.log)
-        report.not_a_page = NotAPage("redirect", f"HTTP {status} to another host: {location} (not followed)", location)
+        report.not_a_page = NotAPage(
+            "redirect", f"HTTP {status} to another host: {location} (not followed)", location
+        )
         return report
     if location is not None:  # a same-host HTTP redirect: the one more request goes to its target
         fetcher.log[-1].note = f"HTTP {status} to {location}"
         if not _allowed(robots, fetcher.user_agent, location):
             report = ProbeReport(url=url, matches=[], requests=fetcher.log)
-            report.not_a_page = NotAPage("robots", f"robots.txt disallows the redirect target {location}", location)
+            report.not_a_page = NotAPage(
+                "robots", f"robots.txt disallows the redirect target {location}", location
+            )
             return report
         t_status, _h, t_body = fetcher.get(location)
         report = probe_payload(t_body, location, t_status, role="redirect target")

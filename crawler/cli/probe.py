@@ -24,12 +24,18 @@ def register(subparsers: Any) -> None:
         help="which layout family and skin a saved page (FILE --url URL) or a live URL is on",
         description=__doc__.splitlines()[0] if __doc__ else None,
     )
-    probe.add_argument("target", metavar="FILE|URL", help="a saved payload (with --url) or an http(s) URL to fetch")
+    probe.add_argument(
+        "target", metavar="FILE|URL", help="a saved payload (with --url) or an http(s) URL to fetch"
+    )
     probe.add_argument("--url", help="FILE mode: the URL the file was served from")
     probe.add_argument("--json", action="store_true", help="print one JSON object (fields in the README)")
-    probe.add_argument("--timeout", type=float, default=20.0, help="URL mode: seconds per request (default 20)")
     probe.add_argument(
-        "--ignore-robots", action="store_true", help="URL mode: do not read robots.txt (reported as not checked)"
+        "--timeout", type=float, default=20.0, help="URL mode: seconds per request (default 20)"
+    )
+    probe.add_argument(
+        "--ignore-robots",
+        action="store_true",
+        help="URL mode: do not read robots.txt (reported as not checked)",
     )
     probe.set_defaults(func=cmd_probe)
 
@@ -54,7 +60,9 @@ def cmd_probe(args: argparse.Namespace) -> int:
             raise UserError("--timeout must be more than 0 seconds")
         report = probe_url(args.target, Fetcher(timeout=args.timeout), obey_robots=not args.ignore_robots)
     else:
-        raise UserError(f"{args.target!r} is not an http(s) URL; a saved file needs --url URL (where it was served)")
+        raise UserError(
+            f"{args.target!r} is not an http(s) URL; a saved file needs --url URL (where it was served)"
+        )
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
@@ -85,7 +93,9 @@ def format_report(report: Any, indent: str = "") -> str:
     if report.template:
         t = report.template
         note = " (the family's default: the URL was an article's)" if t.from_default else ""
-        lines.append(f"{indent}  entry template: {t.entry}  base {t.base_url}  date format {t.date_format}{note}")
+        lines.append(
+            f"{indent}  entry template: {t.entry}  base {t.base_url}  date format {t.date_format}{note}"
+        )
     if report.followed is not None:
         lines.append(format_report(report.followed, indent + "  ").rstrip("\n"))
     if report.registry_toml and not indent:

@@ -49,9 +49,9 @@ def family_for(body: bytes, url: str, family_key: str | None = None) -> tuple[Fa
     if family_key:
         family = get_family(family_key)
         return family, family.page_kind(url), None
-    family = infer_family(url)
-    if family is not None:
-        return family, family.page_kind(url), None
+    by_url = infer_family(url)
+    if by_url is not None:
+        return by_url, by_url.page_kind(url), None
     fitting = [f.key for f in FAMILIES.values() if f.matches_url(url)]
     match = choose_family(body, url, FAMILIES)
     why = f"the URL fits {' and '.join(fitting)}" if fitting else "the URL fits no family's grammar"

@@ -22,7 +22,9 @@ class EntryTemplate:
     base_url: str
     entry: str  # relative to base_url, with {date:…} fields
     date_format: str  # the strftime codes of the date fields, e.g. "%Y%m/%d"
-    from_default: bool = False  # the family's default entry (the URL was an article's): check the front page's name
+    from_default: bool = (
+        False  # the family's default entry (the URL was an article's): check the front page's name
+    )
 
     def to_json(self) -> dict[str, object]:
         return {

@@ -19,8 +19,18 @@ from crawler.families.contract import ParseError
 from crawler.families.markup import Document, element_text
 
 Reason = Literal[
-    "empty", "not-html", "anti-bot", "captcha", "rate-limited", "login", "error-page", "js-shell", "redirect",
-    "unknown", "unreachable", "robots",
+    "empty",
+    "not-html",
+    "anti-bot",
+    "captcha",
+    "rate-limited",
+    "login",
+    "error-page",
+    "js-shell",
+    "redirect",
+    "unknown",
+    "unreachable",
+    "robots",
 ]
 
 
@@ -44,11 +54,29 @@ MARKERS: tuple[tuple[Reason, str, re.Pattern[str]], ...] = (
     ("anti-bot", "云锁 (yunsuo) verification", re.compile(r"yunsuo_session_verify|yunsuo", re.I)),
     ("anti-bot", "安全狗 (safedog) WAF page", re.compile(r"safedog|_waf_|waf\.(?:js|css)|网站防火墙", re.I)),
     ("anti-bot", "Cloudflare challenge", re.compile(r"cf-chl-|challenge-platform|Just a moment\.\.\.", re.I)),
-    ("captcha", "slider captcha (滑动验证)", re.compile(r"滑动验证|拖动滑块|向右滑动|nc_scale|geetest|TencentCaptcha", re.I)),
-    ("captcha", "security check (安全验证)", re.compile(r"安全验证|人机验证|security verification|verify you are human", re.I)),
+    (
+        "captcha",
+        "slider captcha (滑动验证)",
+        re.compile(r"滑动验证|拖动滑块|向右滑动|nc_scale|geetest|TencentCaptcha", re.I),
+    ),
+    (
+        "captcha",
+        "security check (安全验证)",
+        re.compile(r"安全验证|人机验证|security verification|verify you are human", re.I),
+    ),
     ("captcha", "captcha (验证码)", re.compile(r"请输入验证码|验证码|captcha", re.I)),
-    ("rate-limited", "rate limit page (访问过于频繁)", re.compile(r"访问过于频繁|访问频率过[高快]|请求过于频繁|too many requests", re.I)),
-    ("anti-bot", "JavaScript required", re.compile(r"please enable javascript|enable javascript and cookies|请开启JavaScript|请启用JavaScript", re.I)),
+    (
+        "rate-limited",
+        "rate limit page (访问过于频繁)",
+        re.compile(r"访问过于频繁|访问频率过[高快]|请求过于频繁|too many requests", re.I),
+    ),
+    (
+        "anti-bot",
+        "JavaScript required",
+        re.compile(
+            r"please enable javascript|enable javascript and cookies|请开启JavaScript|请启用JavaScript", re.I
+        ),
+    ),
 )
 LOGIN_RE = re.compile(r"请(?:先)?登录|用户登录|会员登录|账号登录|sign in to continue|please log ?in", re.I)
 ERROR_RE = re.compile(

@@ -41,7 +41,11 @@ def _skin_in_meta(meta: dict[str, Any]) -> str | None:
 
 def _epaper(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "crawler.cli", *args], cwd=cwd or ROOT, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "crawler.cli", *args],
+        cwd=cwd or ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -61,7 +65,9 @@ def test_probe_names_the_family_of_every_golden_fixture(case: Path) -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.parent.name}/{c.name}" for c in CASES])
-def test_content_alone_names_the_family_when_the_url_is_ambiguous(case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_content_alone_names_the_family_when_the_url_is_ambiguous(
+    case: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A twin family that claims every URL of the fixture's family, but none of its markup: the content decides."""
     body, meta = _case(case)
     real = get_family(meta["family"])
@@ -184,7 +190,9 @@ def test_cli_exit_status_1_says_what_it_saw(tmp_path: Path) -> None:
     run = _epaper("probe", str(page), "--url", "http://epaper.example.cn/", "--json")
     assert run.returncode == 1
     out = json.loads(run.stdout)
-    assert out["family"] is None and out["not_a_page"]["reason"] == "js-shell" and out["registry_toml"] is None
+    assert (
+        out["family"] is None and out["not_a_page"]["reason"] == "js-shell" and out["registry_toml"] is None
+    )
 
 
 def test_cli_usage_errors_exit_2(tmp_path: Path) -> None:
@@ -220,11 +228,26 @@ def test_cli_json_fields() -> None:
     assert run.returncode == 0, run.stderr
     out = json.loads(run.stdout)
     assert {
-        "url", "role", "family", "skin", "kind", "matches", "not_a_page", "entry_template", "base_url",
-        "date_format", "template_from_default", "registry_toml", "requests", "followed",
+        "url",
+        "role",
+        "family",
+        "skin",
+        "kind",
+        "matches",
+        "not_a_page",
+        "entry_template",
+        "base_url",
+        "date_format",
+        "template_from_default",
+        "registry_toml",
+        "requests",
+        "followed",
     } == set(out)
     assert (out["family"], out["skin"], out["kind"]) == ("founder-classic", "table", "page")
-    assert out["date_format"] == "%Y-%m/%d" and out["entry_template"] == "html/{date:%Y-%m}/{date:%d}/node_621.htm"
+    assert (
+        out["date_format"] == "%Y-%m/%d"
+        and out["entry_template"] == "html/{date:%Y-%m}/{date:%d}/node_621.htm"
+    )
     assert out["matches"][0]["evidence"] and isinstance(out["matches"][0]["score"], int)
 
 
@@ -253,7 +276,10 @@ def test_registry_entry_loads_and_rebuilds_the_url(case: Path, tmp_path: Path) -
 def test_entry_template_of_the_date_formats() -> None:
     pc, classic = get_family("founder-pc"), get_family("founder-classic")
     t = infer_entry(pc, "https://sztqb.example.com/PC/layout/202504/25/node_A01.html")
-    assert t is not None and (t.base_url, t.entry) == ("https://sztqb.example.com/", "PC/layout/{date:%Y%m}/{date:%d}/node_A01.html")
+    assert t is not None and (t.base_url, t.entry) == (
+        "https://sztqb.example.com/",
+        "PC/layout/{date:%Y%m}/{date:%d}/node_A01.html",
+    )
     t = infer_entry(classic, "http://www.example.cn/gfbmap/content/2019-05/20/node_22.htm?v=1")
     assert t is not None and t.base_url == "http://www.example.cn/gfbmap/content/"
     assert t.entry == "{date:%Y-%m}/{date:%d}/node_22.htm?v=1" and t.date_format == "%Y-%m/%d"
@@ -273,8 +299,16 @@ class _Site:
         for name in ("newslist_page", "newslist_article"):
             body, meta = _case(FIXTURES / "founder-pc" / name)
             path = meta["url"].split("epaper.linjiang.example", 1)[1]
-            self.routes[path] = (200, {"Content-Type": meta["headers"].get("Content-Type", "text/html")}, body)
-        self.routes["/robots.txt"] = (200, {"Content-Type": "text/plain"}, b"User-agent: *\nDisallow: /private/\n")
+            self.routes[path] = (
+                200,
+                {"Content-Type": meta["headers"].get("Content-Type", "text/html")},
+                body,
+            )
+        self.routes["/robots.txt"] = (
+            200,
+            {"Content-Type": "text/plain"},
+            b"User-agent: *\nDisallow: /private/\n",
+        )
         self.routes["/verify.html"] = (200, {"Content-Type": "text/html; charset=utf-8"}, CAPTCHA.encode())
         self.routes["/private/node.html"] = (200, {"Content-Type": "text/html"}, b"<html>secret</html>")
         self.routes["/away"] = (302, {"Location": "http://elsewhere.invalid/epaper/"}, b"")
@@ -291,7 +325,9 @@ def site() -> Iterator[tuple[_Site, str]]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 - http.server's name
             state.hits.append((self.path, self.headers.get("User-Agent", "")))
-            status, headers, body = state.routes.get(self.path, (404, {"Content-Type": "text/html"}, b"<html>404</html>"))
+            status, headers, body = state.routes.get(
+                self.path, (404, {"Content-Type": "text/html"}, b"<html>404</html>")
+            )
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)
@@ -353,7 +389,10 @@ def test_url_mode_reports_an_off_host_redirect_without_following(site: tuple[_Si
     run = _epaper("probe", f"{base}/away", "--json")
     assert run.returncode == 1
     out = json.loads(run.stdout)
-    assert out["not_a_page"]["reason"] == "redirect" and out["not_a_page"]["target"] == "http://elsewhere.invalid/epaper/"
+    assert (
+        out["not_a_page"]["reason"] == "redirect"
+        and out["not_a_page"]["target"] == "http://elsewhere.invalid/epaper/"
+    )
     assert state.page_hits() == ["/away"]
 
 
@@ -368,7 +407,9 @@ def test_url_mode_respects_robots_and_names_a_captcha(site: tuple[_Site, str]) -
 
 
 def test_url_mode_unreachable_host_is_exit_1() -> None:
-    run = _epaper("probe", "http://127.0.0.1:9/pc/layout/202501/02/node_01.html", "--timeout", "3", "--ignore-robots")
+    run = _epaper(
+        "probe", "http://127.0.0.1:9/pc/layout/202501/02/node_01.html", "--timeout", "3", "--ignore-robots"
+    )
     assert run.returncode == 1 and "unreachable" in run.stdout and "Traceback" not in run.stderr
 
 
@@ -391,7 +432,16 @@ def test_parse_falls_back_to_content_under_an_unknown_url() -> None:
 
 def test_parse_with_family_still_wins(capsys: pytest.CaptureFixture[str]) -> None:
     case = FIXTURES / "founder-pc" / "newslist_article"
-    code = main(["parse", str(case / "body.bin"), "--url", "http://x.example/story.html", "--family", "founder-classic"])
+    code = main(
+        [
+            "parse",
+            str(case / "body.bin"),
+            "--url",
+            "http://x.example/story.html",
+            "--family",
+            "founder-classic",
+        ]
+    )
     captured = capsys.readouterr()
     assert "chosen from the content" not in captured.err
     assert code == 2  # founder-classic reads the unknown URL as a page and finds no page list
@@ -401,7 +451,10 @@ def test_parse_of_a_page_under_an_unknown_url_says_why_it_cannot() -> None:
     case = FIXTURES / "founder-pc" / "newslist_page"
     run = _epaper("parse", str(case / "body.bin"), "--url", "http://epaper.linjiang.example/")
     assert run.returncode == 2
-    assert "founder-pc chosen from the content" in run.stderr and "give --url the URL it has on the site" in run.stderr
+    assert (
+        "founder-pc chosen from the content" in run.stderr
+        and "give --url the URL it has on the site" in run.stderr
+    )
 
 
 def test_parse_of_a_captcha_under_an_unknown_url_names_it(tmp_path: Path) -> None:

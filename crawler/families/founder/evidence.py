@@ -8,16 +8,28 @@ names its family. Pure functions of (bytes, URL): no parse is attempted here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import urljoin, urlsplit
 
-from crawler.families.contract import ParseError
-from crawler.families.markup import Document, first_text, select
+from crawler.families.contract import PageKind, ParseError
+from crawler.families.markup import Document, Selectors, first_text, select
 
-if TYPE_CHECKING:  # pragma: no cover - types only
-    from crawler.families.founder.common import FounderFamily
+
+class FounderFamily(Protocol):
+    """What these checks read of a Founder family (founder/common.py; not imported: it calls in here)."""
+
+    key: str
+    PAGE_URL_RE: re.Pattern[str]
+    ARTICLE_URL_RE: re.Pattern[str]
+    PAGE_SKINS: Mapping[str, Selectors]
+    ARTICLE_SKINS: Mapping[str, Selectors]
+
+    def page_kind(self, url: str) -> PageKind | None: ...
+
+    def parse_entry(self, body: bytes, url: str, headers: Mapping[str, str] | None = None) -> str | None: ...
 
 
 @dataclass
@@ -107,7 +119,9 @@ def founder_evidence(family: FounderFamily, body: bytes, url: str) -> FounderEvi
         found.lines.append(f"page list of skin {name}: {pages} page links ({sel})")
         if arts:
             found.lines.append(f"article list of skin {name}: {arts} article links")
-    areas = [a for a in doc.root.xpath("//map//area") if _path_kind(family, a.get("href") or "", url) == "article"]
+    areas = [
+        a for a in doc.root.xpath("//map//area") if _path_kind(family, a.get("href") or "", url) == "article"
+    ]
     if areas:
         found.lines.append(f"hotspot map: {len(areas)} areas link {family.key} article URLs")
     if not page:
@@ -142,4 +156,3 @@ def _founder_markup(doc: Document) -> list[str]:
         keys = ", ".join(sorted(doc.metadata)[:3])
         lines.append(f"enpproperty trailer ({keys}{', …' if len(doc.metadata) > 3 else ''})")
     return lines
-
