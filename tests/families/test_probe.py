@@ -462,3 +462,34 @@ def test_parse_of_a_captcha_under_an_unknown_url_names_it(tmp_path: Path) -> Non
     page.write_text(CAPTCHA, encoding="utf-8")
     run = _epaper("parse", str(page), "--url", "http://epaper.example.cn/verify.html")
     assert run.returncode == 2 and "captcha" in run.stderr and "Traceback" not in run.stderr
+
+
+# --------------------------------------------------------------------------- the fixture sites, probed live
+
+FIXTURE_SITES = ("demo", "pc-newslist", "pc-resultlist", "pc-articlelist", "classic")
+
+
+@pytest.mark.parametrize("key", FIXTURE_SITES)
+def test_url_mode_on_the_fixture_server_names_family_and_skin(key: str, tmp_path: Path) -> None:
+    """Each fixture site's first page, fetched from the fixture server: the family and skin its spec renders,
+    one article of the same family, and a registry entry whose template rebuilds the page's URL."""
+    from crawler.testsite.server import FixtureServer
+    from crawler.testsite.sites import SITES
+
+    site = SITES[key]
+    date = site.dates[0]
+    edition = site.edition(date)
+    assert edition is not None
+    with FixtureServer([site]) as server:
+        url = server.base_url + site.root + site.renderer().entry_path(site.spec, date, edition)
+        report = probe_url(url, Fetcher(timeout=10))
+    assert report.best is not None, report.not_a_page
+    assert (report.best.family, report.best.skin, report.best.kind) == (site.spec.family, site.spec.skin, "page")
+    assert report.followed is not None and report.followed.role == "article"
+    assert report.followed.best is not None and report.followed.best.family == site.spec.family
+    assert report.registry_toml is not None and report.template is not None
+    papers = tmp_path / "probe.toml"
+    papers.write_text(report.registry_toml, encoding="utf-8")
+    (layout,) = load_registry(papers)[paper_key(report.template.base_url)].layouts
+    assert (layout.family, layout.skin) == (site.spec.family, site.spec.skin)
+    assert get_family(layout.family).entry_url(layout.base_url, date, layout.entry) == url
