@@ -29,7 +29,7 @@ from crawler.families.markup import Document, clean_space
 from crawler.families.nonpage import NotAPage, diagnose
 from crawler.registry import KEY_PATTERN
 
-USER_AGENT = "epaper-archive-probe/1 (+https://github.com/; one-off layout check, two requests at most)"
+USER_AGENT = "epaper-archive-probe/1 (a one-off layout check: two page requests at most)"
 TIMEOUT = 20.0
 MAX_BYTES = 8 * 1024 * 1024  # a probe needs the markup, not a 100 MB mistake
 PAGE_REQUESTS = 2
@@ -218,16 +218,17 @@ class Fetcher:
         return status, headers, body
 
 
-def _robots(fetcher: Fetcher, url: str) -> tuple[urllib.robotparser.RobotFileParser | None, str]:
+def _robots(fetcher: Fetcher, url: str) -> urllib.robotparser.RobotFileParser | None:
     parts = urlsplit(url)
     robots_url = urlunsplit((parts.scheme, parts.netloc, "/robots.txt", "", ""))
     status, _headers, body = fetcher.get(robots_url, counted=False)
-    fetcher.log[-1].note = fetcher.log[-1].note or "robots.txt"
     if status is None or status >= 400:
-        return None, f"robots.txt: none ({status or 'no answer'}), nothing disallowed"
+        fetcher.log[-1].note = f"robots.txt: none ({fetcher.log[-1].note or status}), nothing disallowed"
+        return None
     parser = urllib.robotparser.RobotFileParser(robots_url)
     parser.parse(body.decode("utf-8", errors="replace").splitlines())
-    return parser, "robots.txt: read"
+    fetcher.log[-1].note = "robots.txt: read, its rules obeyed"
+    return parser
 
 
 def _allowed(robots: urllib.robotparser.RobotFileParser | None, agent: str, url: str) -> bool:
@@ -265,15 +266,14 @@ def _second_url(report: ProbeReport, body: bytes) -> tuple[str | None, str]:
 def probe_url(url: str, fetcher: Fetcher | None = None, obey_robots: bool = True) -> ProbeReport:
     """Fetch the entry URL (and at most one more URL of the same host) and probe what came back."""
     fetcher = fetcher or Fetcher()
-    robots, robots_note = (None, "robots.txt: not checked (--ignore-robots)")
-    if obey_robots:
-        robots, robots_note = _robots(fetcher, url)
+    robots = _robots(fetcher, url) if obey_robots else None
     if not _allowed(robots, fetcher.user_agent, url):
         report = ProbeReport(url=url, matches=[], requests=fetcher.log)
         report.not_a_page = NotAPage("robots", f"robots.txt disallows {url} for this user agent; not fetched")
         return report
     status, headers, body = fetcher.get(url)
-    fetcher.log[-1].note = robots_note if not fetcher.log[-1].note else fetcher.log[-1].note
+    if not obey_robots:
+        fetcher.log[-1].note = fetcher.log[-1].note or "robots.txt not checked (--ignore-robots)"
     location = _location(status, headers, url)
     if status is None:
         report = ProbeReport(url=url, matches=[], requests=fetcher.log)

@@ -130,6 +130,8 @@ def diagnose(body: bytes, url: str, status: int | None = None) -> NotAPage | Non
             return NotAPage(reason, f"{what}: {m.group(0)!r} in a page of {len(text)} visible characters")
     if status in (403, 429, 503, 521):
         return NotAPage("anti-bot", f"HTTP {status} with a page of {len(text)} visible characters")
+    if status is not None and status >= 400:
+        return NotAPage("error-page", f"HTTP {status} with a page of {len(text)} visible characters")
     target = redirect_of(doc)
     if target and len(text) < SMALL_PAGE_CHARS:
         return NotAPage("redirect", f"the page only sends the reader to {target}", target=target)

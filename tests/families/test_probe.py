@@ -304,6 +304,14 @@ class _Site:
                 {"Content-Type": meta["headers"].get("Content-Type", "text/html")},
                 body,
             )
+        for name in ("paperindex", "table_page"):
+            body, meta = _case(FIXTURES / "founder-classic" / name)
+            path = meta["url"].split("epaper.dongling.example", 1)[1]
+            self.routes[path] = (
+                200,
+                {"Content-Type": meta["headers"].get("Content-Type", "text/html")},
+                body,
+            )
         self.routes["/robots.txt"] = (
             200,
             {"Content-Type": "text/plain"},
@@ -382,6 +390,23 @@ def test_url_mode_follows_a_same_host_redirect_within_two_requests(site: tuple[_
     report = probe_url(f"{base}/home", Fetcher(timeout=10))
     assert report.family == "founder-pc" and report.role == "redirect target"
     assert state.page_hits() == ["/home", "/ljwb/pc/layout/202403/18/node_A01.html"]
+
+
+def test_url_mode_follows_an_index_page_to_the_issue(site: tuple[_Site, str]) -> None:
+    state, base = site
+    report = probe_url(f"{base}/dlrb/paperindex.htm", Fetcher(timeout=10))
+    assert report.best is not None and (report.best.family, report.best.kind) == ("founder-classic", "entry")
+    assert report.followed is not None and report.followed.role == "redirect target"
+    assert report.followed.best is not None and report.followed.best.kind == "page"
+    assert report.template is not None and report.template.entry == "html/{date:%Y-%m}/{date:%d}/node_621.htm"
+    assert state.page_hits() == ["/dlrb/paperindex.htm", "/dlrb/html/2019-05/20/node_621.htm"]
+
+
+def test_url_mode_names_an_http_error(site: tuple[_Site, str]) -> None:
+    _state, base = site
+    report = probe_url(f"{base}/pc/layout/202501/02/node_01.html", Fetcher(timeout=10))
+    assert report.not_a_page is not None and report.not_a_page.reason == "error-page"
+    assert "HTTP 404" in report.not_a_page.detail
 
 
 def test_url_mode_reports_an_off_host_redirect_without_following(site: tuple[_Site, str]) -> None:
@@ -484,7 +509,11 @@ def test_url_mode_on_the_fixture_server_names_family_and_skin(key: str, tmp_path
         url = server.base_url + site.root + site.renderer().entry_path(site.spec, date, edition)
         report = probe_url(url, Fetcher(timeout=10))
     assert report.best is not None, report.not_a_page
-    assert (report.best.family, report.best.skin, report.best.kind) == (site.spec.family, site.spec.skin, "page")
+    assert (report.best.family, report.best.skin, report.best.kind) == (
+        site.spec.family,
+        site.spec.skin,
+        "page",
+    )
     assert report.followed is not None and report.followed.role == "article"
     assert report.followed.best is not None and report.followed.best.family == site.spec.family
     assert report.registry_toml is not None and report.template is not None
