@@ -311,7 +311,12 @@ def probe_url(url: str, fetcher: Fetcher | None = None, obey_robots: bool = True
     s_status, _h, s_body = fetcher.get(second)
     if s_status is not None:
         report.followed = probe_payload(s_body, second, s_status, role=role)
-        if report.template is None and report.followed.template is not None:
-            report.template = report.followed.template
-            report.registry_toml = report.followed.registry_toml
+        followed = report.followed
+        if followed.best is not None and followed.template is not None and role == "redirect target":
+            # the issue page an index sends to says more (its skin, its name) than the index itself
+            report.template = followed.template
+            report.registry_toml = followed.registry_toml
+        elif report.template is None and followed.template is not None:
+            report.template = followed.template
+            report.registry_toml = followed.registry_toml
     return report

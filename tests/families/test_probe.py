@@ -399,6 +399,7 @@ def test_url_mode_follows_an_index_page_to_the_issue(site: tuple[_Site, str]) ->
     assert report.followed is not None and report.followed.role == "redirect target"
     assert report.followed.best is not None and report.followed.best.kind == "page"
     assert report.template is not None and report.template.entry == "html/{date:%Y-%m}/{date:%d}/node_621.htm"
+    assert report.registry_toml is not None and 'skin = "table"' in report.registry_toml  # the issue page's skin
     assert state.page_hits() == ["/dlrb/paperindex.htm", "/dlrb/html/2019-05/20/node_621.htm"]
 
 
@@ -522,3 +523,17 @@ def test_url_mode_on_the_fixture_server_names_family_and_skin(key: str, tmp_path
     (layout,) = load_registry(papers)[paper_key(report.template.base_url)].layouts
     assert (layout.family, layout.skin) == (site.spec.family, site.spec.skin)
     assert get_family(layout.family).entry_url(layout.base_url, date, layout.entry) == url
+
+
+@pytest.mark.parametrize("key", FIXTURE_SITES)
+def test_url_mode_on_a_fixture_index_page_reaches_the_issue(key: str) -> None:
+    from crawler.testsite.server import FixtureServer
+    from crawler.testsite.sites import SITES
+
+    site = SITES[key]
+    with FixtureServer([site]) as server:
+        report = probe_url(server.base_url + site.root + site.renderer().index_path(site.spec), Fetcher(timeout=10))
+    assert report.family == site.spec.family, (report.not_a_page, [m.to_json() for m in report.matches])
+    assert report.followed is not None and report.followed.best is not None
+    assert (report.followed.best.kind, report.followed.best.skin) == ("page", site.spec.skin)
+    assert len([r for r in report.requests if not r.url.endswith("/robots.txt")]) <= 2
