@@ -537,3 +537,15 @@ def test_url_mode_on_a_fixture_index_page_reaches_the_issue(key: str) -> None:
     assert report.followed is not None and report.followed.best is not None
     assert (report.followed.best.kind, report.followed.best.skin) == ("page", site.spec.skin)
     assert len([r for r in report.requests if not r.url.endswith("/robots.txt")]) <= 2
+
+
+def test_choose_family_refuses_a_tie_of_shared_founder_markup() -> None:
+    """Markup both Founder families share (founder-content in div#ozoom, an enpproperty title) names neither."""
+    body = (
+        "<html><head><meta charset='utf-8'></head><body><div id='ozoom'><founder-content><p>　　正文一段。</p>"
+        "</founder-content></div></body></html><!--enpproperty <title>共有的标题</title> /enpproperty-->"
+    ).encode()
+    matches = detect(body, "http://x.example/story.htm", FAMILIES)
+    assert [m.score for m in matches][:2] == [matches[0].score] * 2 and matches[0].is_match
+    with pytest.raises(ParseError, match="equally"):
+        choose_family(body, "http://x.example/story.htm", FAMILIES)
