@@ -46,14 +46,17 @@ class NotAPage:
         return {"reason": self.reason, "detail": self.detail, "target": self.target}
 
 
-# (reason, what it is, pattern); the first that matches names the payload. Patterns are searched in the raw
-# text (scripts included: a challenge is mostly script).
-MARKERS: tuple[tuple[Reason, str, re.Pattern[str]], ...] = (
-    ("anti-bot", "Aliyun WAF cookie challenge (acw_sc__v2)", re.compile(r"acw_sc__v2|acw_tc", re.I)),
+# (reason, what it is, pattern): the first that matches names the payload. Searched in the raw text (scripts
+# included: a challenge is mostly script). VENDOR_MARKERS are the names of WAF cookies and scripts, telling at any
+# size; WORD_MARKERS are words that a real page may print too, so they only name a small page.
+VENDOR_MARKERS: tuple[tuple[Reason, str, re.Pattern[str]], ...] = (
+    ("anti-bot", "Aliyun WAF cookie challenge (acw_sc__v2)", re.compile(r"acw_sc__v2", re.I)),
     ("anti-bot", "加速乐 cookie challenge (__jsl_clearance)", re.compile(r"__jsl_clearance|__jsluid", re.I)),
     ("anti-bot", "云锁 (yunsuo) verification", re.compile(r"yunsuo_session_verify|yunsuo", re.I)),
     ("anti-bot", "安全狗 (safedog) WAF page", re.compile(r"safedog|_waf_|waf\.(?:js|css)|网站防火墙", re.I)),
     ("anti-bot", "Cloudflare challenge", re.compile(r"cf-chl-|challenge-platform|Just a moment\.\.\.", re.I)),
+)
+WORD_MARKERS: tuple[tuple[Reason, str, re.Pattern[str]], ...] = (
     (
         "captcha",
         "slider captcha (滑动验证)",
@@ -70,13 +73,9 @@ MARKERS: tuple[tuple[Reason, str, re.Pattern[str]], ...] = (
         "rate limit page (访问过于频繁)",
         re.compile(r"访问过于频繁|访问频率过[高快]|请求过于频繁|too many requests", re.I),
     ),
-    (
-        "anti-bot",
-        "JavaScript required",
-        re.compile(
-            r"please enable javascript|enable javascript and cookies|请开启JavaScript|请启用JavaScript", re.I
-        ),
-    ),
+)
+JS_REQUIRED_RE = re.compile(
+    r"please enable javascript|enable javascript and cookies|请开启\s*JavaScript|请启用\s*JavaScript", re.I
 )
 LOGIN_RE = re.compile(r"请(?:先)?登录|用户登录|会员登录|账号登录|sign in to continue|please log ?in", re.I)
 ERROR_RE = re.compile(
@@ -90,6 +89,8 @@ JS_LOCATION_RE = re.compile(
     r"""(?:window\.|document\.|top\.|self\.)?location(?:\.href)?\s*(?:=|\.replace\(|\.assign\()\s*['"]([^'"]+)['"]""",
     re.I,
 )
+COOKIE_RE = re.compile(r"document\.cookie\s*=")
+RELOAD_RE = re.compile(r"location\.(?:reload|replace|href|assign)|location\s*=|setTimeout")
 SHELL_TEXT_CHARS = 40  # visible characters below which a page with scripts is an empty JS shell
 SMALL_PAGE_CHARS = 600  # visible characters below which login and error wording names the page
 
@@ -124,7 +125,8 @@ def diagnose(body: bytes, url: str, status: int | None = None) -> NotAPage | Non
     except ParseError as exc:
         return NotAPage("empty" if "empty" in exc.reason else "not-html", exc.reason)
     text = visible_text(doc)
-    for reason, what, pattern in MARKERS:
+    small = len(text) < SMALL_PAGE_CHARS
+    for reason, what, pattern in VENDOR_MARKERS + (WORD_MARKERS if small else ()):
         m = pattern.search(doc.text)
         if m:
             return NotAPage(reason, f"{what}: {m.group(0)!r} in a page of {len(text)} visible characters")
@@ -133,9 +135,9 @@ def diagnose(body: bytes, url: str, status: int | None = None) -> NotAPage | Non
     if status is not None and status >= 400:
         return NotAPage("error-page", f"HTTP {status} with a page of {len(text)} visible characters")
     target = redirect_of(doc)
-    if target and len(text) < SMALL_PAGE_CHARS:
+    if target and small:
         return NotAPage("redirect", f"the page only sends the reader to {target}", target=target)
-    if len(text) < SMALL_PAGE_CHARS:
+    if small:
         m = LOGIN_RE.search(text)
         if m and doc.root.xpath("//input[@type='password']"):
             return NotAPage("login", f"a login form ({m.group(0)!r}, a password field)")
@@ -143,6 +145,12 @@ def diagnose(body: bytes, url: str, status: int | None = None) -> NotAPage | Non
         if m:
             return NotAPage("error-page", f"error text {m.group(0)!r} (HTTP {status or 200})")
     scripts = doc.root.xpath("//script")
+    script_text = " ".join(script.text or "" for script in scripts)
+    if len(text) < SHELL_TEXT_CHARS and COOKIE_RE.search(script_text) and RELOAD_RE.search(script_text):
+        return NotAPage(
+            "anti-bot",
+            f"a cookie challenge: a script that sets a cookie and reloads, {len(text)} visible characters",
+        )
     if len(text) < SHELL_TEXT_CHARS and scripts:
         roots = doc.root.xpath("//body//div[@id and not(normalize-space())]")
         root_ids = ", ".join(f"div#{d.get('id')}" for d in roots[:3]) or "no text"
@@ -150,6 +158,9 @@ def diagnose(body: bytes, url: str, status: int | None = None) -> NotAPage | Non
             "js-shell",
             f"an empty JavaScript shell: {len(text)} visible characters, {len(scripts)} scripts, {root_ids}",
         )
+    m = JS_REQUIRED_RE.search(doc.text)
+    if small and m:  # a shell above names an SPA; a small page that only asks for JavaScript is a challenge
+        return NotAPage("anti-bot", f"JavaScript required: {m.group(0)!r}, {len(text)} visible characters")
     if not text:
         return NotAPage("empty", "an HTML page without text")
     return None

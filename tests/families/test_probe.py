@@ -174,6 +174,34 @@ def test_a_jsl_challenge_is_known_by_its_status() -> None:
     assert seen is not None and seen.reason == "anti-bot" and "521" in seen.detail
 
 
+def test_a_saved_cookie_challenge_is_anti_bot_without_its_status() -> None:
+    body = (
+        b"<html><body><script>var _t=['x','y'];document.cookie='_c_v='+_t.join('')+';path=/';"
+        b"setTimeout(function(){location.href=location.pathname+location.search},800);</script></body></html>"
+    )
+    seen = diagnose(body, "http://epaper.example.cn/html/2025-01/02/node_1.htm")
+    assert seen is not None and seen.reason == "anti-bot" and "cookie challenge" in seen.detail
+
+
+def test_an_spa_shell_asking_for_javascript_is_a_shell_and_a_bare_request_is_a_challenge() -> None:
+    shell = SPA_SHELL.replace("本页需要浏览器运行脚本才能显示。", "Please enable JavaScript to continue.")
+    seen = diagnose(shell.encode(), "http://epaper.example.cn/")
+    assert seen is not None and seen.reason == "js-shell"
+    bare = b"<html><head><title>Checking</title></head><body><p>Please enable JavaScript and cookies to continue</p></body></html>"
+    seen = diagnose(bare, "http://epaper.example.cn/")
+    assert seen is not None and seen.reason == "anti-bot" and "JavaScript required" in seen.detail
+
+
+def test_a_long_page_of_no_family_is_unknown_not_a_captcha() -> None:
+    prose = "".join(
+        f"<p>第{i}段：本报讯 这是一段足够长的正文，用来组成一页没有任何版式家族标记的普通网页。</p>"
+        for i in range(40)
+    )
+    body = f"<html><body><div class='login'>手机号 验证码登录</div>{prose}</body></html>".encode()
+    report = probe_payload(body, "http://www.example.cn/news/1.html")
+    assert report.not_a_page is not None and report.not_a_page.reason == "unknown"
+
+
 def test_a_page_of_a_family_is_not_rejected_for_a_word_in_its_footer() -> None:
     body, meta = _case(FIXTURES / "founder-pc" / "newslist_page")
     body = body.replace(b"</body>", "<p>网站备案 验证码登录</p></body>".encode(), 1)
@@ -399,7 +427,9 @@ def test_url_mode_follows_an_index_page_to_the_issue(site: tuple[_Site, str]) ->
     assert report.followed is not None and report.followed.role == "redirect target"
     assert report.followed.best is not None and report.followed.best.kind == "page"
     assert report.template is not None and report.template.entry == "html/{date:%Y-%m}/{date:%d}/node_621.htm"
-    assert report.registry_toml is not None and 'skin = "table"' in report.registry_toml  # the issue page's skin
+    assert (
+        report.registry_toml is not None and 'skin = "table"' in report.registry_toml
+    )  # the issue page's skin
     assert state.page_hits() == ["/dlrb/paperindex.htm", "/dlrb/html/2019-05/20/node_621.htm"]
 
 
@@ -532,7 +562,9 @@ def test_url_mode_on_a_fixture_index_page_reaches_the_issue(key: str) -> None:
 
     site = SITES[key]
     with FixtureServer([site]) as server:
-        report = probe_url(server.base_url + site.root + site.renderer().index_path(site.spec), Fetcher(timeout=10))
+        report = probe_url(
+            server.base_url + site.root + site.renderer().index_path(site.spec), Fetcher(timeout=10)
+        )
     assert report.family == site.spec.family, (report.not_a_page, [m.to_json() for m in report.matches])
     assert report.followed is not None and report.followed.best is not None
     assert (report.followed.best.kind, report.followed.best.skin) == ("page", site.spec.skin)
