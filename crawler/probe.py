@@ -6,7 +6,7 @@ against every family (crawler/families/detect.py); what is no page of any family
 (crawler/families/entry_template.py) and written as a `[papers.KEY]` entry in the shape data/papers.toml uses.
 
 URL mode makes at most two page requests (the entry URL, then one article of it, or the target of a same-host
-redirect) plus one for robots.txt, with a User-Agent and a timeout; a redirect to another host is reported, never
+redirect, 1.5 s after the first) plus one for robots.txt, with a User-Agent and a timeout; a redirect to another host is reported, never
 followed, and a URL robots.txt disallows is not fetched.
 """
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import urllib.error
 import urllib.request
 import urllib.robotparser
@@ -33,6 +34,7 @@ USER_AGENT = "epaper-archive-probe/1 (a one-off layout check: two page requests 
 TIMEOUT = 20.0
 MAX_BYTES = 8 * 1024 * 1024  # a probe needs the markup, not a 100 MB mistake
 PAGE_REQUESTS = 2
+PAUSE = 1.5  # the second request waits this long after the first
 HOST_WORDS = {"www", "epaper", "paper", "szb", "dzb", "e", "news", "enews", "digital", "m"}
 
 
@@ -193,7 +195,9 @@ class Fetcher:
     user_agent: str = USER_AGENT
     timeout: float = TIMEOUT
     budget: int = PAGE_REQUESTS
+    pause: float = PAUSE  # seconds between two page requests to the same host
     log: list[Request] = field(default_factory=list)
+    _pages_fetched: int = 0
 
     def get(self, url: str, counted: bool = True) -> tuple[int | None, dict[str, str], bytes]:
         """(status, headers, body); status None when the host did not answer (the reason is in the log)."""
@@ -201,6 +205,9 @@ class Fetcher:
             if self.budget <= 0:
                 raise RuntimeError("request budget spent")  # a bug of the probe's logic, never the user's
             self.budget -= 1
+            if self._pages_fetched and self.pause > 0:
+                time.sleep(self.pause)
+            self._pages_fetched += 1
         opener = urllib.request.build_opener(_NoRedirects)
         request = urllib.request.Request(
             url, headers={"User-Agent": self.user_agent, "Accept": "text/html,*/*"}
