@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 def build_parser() -> argparse.ArgumentParser:
     # imported here: `python -m crawler.testsite` or `python -m schema.docs` need none of the command groups
-    from crawler.cli import archive, crawl, db, distributed, research, schedule, status
+    from crawler.cli import archive, crawl, db, distributed, probe, research, schedule, status
 
     parser = argparse.ArgumentParser(prog="epaper", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -26,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.register_daily(sub)  # daily
     schedule.register(sub)  # egg (scrapyd)
     distributed.register(sub)  # seed, frontier (shared Redis frontier)
+    probe.register(sub)  # probe (which layout family a paper is on)
     return parser
 
 

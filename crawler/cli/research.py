@@ -47,14 +47,26 @@ def _engine(url: str | None) -> Any:
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
-    from crawler.families import parse_file
+    from crawler.families import family_for, parse_file
     from crawler.families.contract import ParseError
 
     try:
-        if args.text:
-            record = parse_text_file(args.file, args.url, args.family, args.date)
-        else:
-            record = parse_file(args.file, args.url, args.family, args.date)
+        # --family, else the URL; when the URL is ambiguous or unknown the content decides (and says so)
+        family, kind, note = family_for(Path(args.file).read_bytes(), args.url, args.family)
+        if note:
+            print(f"epaper parse: {note}", file=sys.stderr)
+        try:
+            if args.text:
+                record = parse_text_file(args.file, args.url, family.key, args.date, kind)
+            else:
+                record = parse_file(args.file, args.url, family.key, args.date, kind)
+        except ParseError as exc:
+            if note and not family.matches_url(args.url):
+                raise ParseError(
+                    f"{exc.reason} (the content is {family.key}'s, but the parser tells the edition's links by "
+                    f"the payload's own URL: give --url the URL it has on the site)"
+                ) from exc
+            raise
     except (ParseError, KeyError, ValueError, OSError) as exc:
         print(f"epaper parse: {exc}", file=sys.stderr)
         return 2
@@ -62,12 +74,14 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return 0
 
 
-def parse_text_file(path: str, url: str, family: str | None, date: dt.date | None) -> dict[str, Any]:
+def parse_text_file(
+    path: str, url: str, family: str | None, date: dt.date | None, kind: str | None = None
+) -> dict[str, Any]:
     """`epaper parse --text`: the article's record plus what the text stages and the store make of it."""
     from crawler.families import parse_article_file
     from pipelines.preview import stored_article
 
-    record = parse_article_file(path, url, family, date)
+    record = parse_article_file(path, url, family, date, "article" if kind == "article" else None)
     return {**record.to_json(), "stored": stored_article(record)}
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from crawler.families.catalogue.family import LayoutCatalogue
-from crawler.families.contract import Family, ParseError
+from crawler.families.contract import Family, PageKind, ParseError
+from crawler.families.detect import choose_family
 from crawler.families.founder.classic import FounderClassic
 from crawler.families.founder.common import FounderFamily
 from crawler.families.founder.pc import FounderPC
@@ -22,6 +23,7 @@ __all__ = [
     "Family",
     "FounderFamily",
     "ParseError",
+    "family_for",
     "get_family",
     "infer_family",
     "infer_family_of",
@@ -43,20 +45,43 @@ def infer_family(url: str) -> Family | None:
     return hits[0] if len(hits) == 1 else None
 
 
-def infer_family_of(body: bytes, url: str) -> Family | None:
-    """The family of a saved payload: among the families whose URL grammar knows the URL, the one with the most
-    markup hits in evidence() when one leads; otherwise the URL's family (infer_family).
+def family_for(body: bytes, url: str, family_key: str | None = None) -> tuple[Family, PageKind | None, str | None]:
+    """The family and kind to parse a payload with, and why when the content decided.
 
-    Needed where two families share a URL shape (layout-catalogue's `YYYY-MM/DD/node_N.htm` is founder-classic's):
-    the URL alone names one of them, the markup tells which."""
-    known = [f for f in FAMILIES.values() if f.page_kind(url) is not None]
-    if len(known) > 1:
-        scores = {f.key: len([h for h in f.evidence(body, url) if not h.startswith("URL ")]) for f in known}
-        top = max(scores.values())
-        leaders = [f for f in known if scores[f.key] == top]
-        if top > 0 and len(leaders) == 1:
-            return leaders[0]
-    return infer_family(url)
+    `--family` wins. When exactly one family's URL grammar knows the URL, that family. When several do (two
+    families share a URL shape: layout-catalogue's `YYYY-MM/DD/node_N.htm` is founder-classic's) or none does,
+    the content decides (detect.choose_family among those that know the URL, else among all), and the note says
+    which family and on what evidence. A tie among URL-sharing families falls back to the URL's own family."""
+    if family_key:
+        family = get_family(family_key)
+        return family, family.page_kind(url), None
+    knowing = {k: f for k, f in FAMILIES.items() if f.page_kind(url) is not None}
+    if len(knowing) == 1:
+        (only,) = knowing.values()
+        return only, only.page_kind(url), None
+    try:
+        match = choose_family(body, url, knowing or FAMILIES)
+    except ParseError:
+        by_url = infer_family(url)
+        if by_url is None:
+            raise
+        return by_url, by_url.page_kind(url), None
+    why = f"the URL fits {' and '.join(knowing)}" if knowing else "the URL fits no family's grammar"
+    chosen = FAMILIES[match.family]
+    kind = chosen.page_kind(url) or match.kind
+    note = (
+        f"{match.family} chosen from the content ({why}): {kind or 'kind unknown'}, score {match.score}; "
+        + "; ".join(match.evidence[:4])
+    )
+    return chosen, kind, note
+
+
+def infer_family_of(body: bytes, url: str) -> Family | None:
+    """The family of a saved payload (family_for without `--family`), None when neither URL nor content tells."""
+    try:
+        return family_for(body, url)[0]
+    except ParseError:
+        return None
 
 
 def parse_body(
@@ -66,12 +91,13 @@ def parse_body(
     edition_date: dt.date | None = None,
     headers: dict[str, str] | None = None,
     options: dict[str, Any] | None = None,
+    kind: PageKind | None = None,
 ) -> dict[str, Any]:
-    """Parse a payload as page or article (decided by the URL) and return the record's JSON shape."""
+    """Parse a payload as page or article (decided by the URL, or `kind`) and return the record's JSON shape."""
     family = get_family(family_key) if family_key else infer_family_of(body, url)
     if family is None:
         raise ParseError(f"cannot tell the layout family of {url}; pass --family")
-    kind = family.page_kind(url)
+    kind = kind or family.page_kind(url)
     if kind == "article":
         return family.parse_article(body, url, edition_date, headers, options).to_json()
     if kind == "entry":
@@ -91,13 +117,14 @@ def parse_article_file(
     url: str,
     family_key: str | None = None,
     edition_date: dt.date | None = None,
+    kind: PageKind | None = None,
 ) -> ArticleRecord:
     """The ArticleRecord of a saved article page (`epaper parse --text`); ParseError for any other URL."""
     body = Path(path).read_bytes()
     family = get_family(family_key) if family_key else infer_family_of(body, url)
     if family is None:
         raise ParseError(f"cannot tell the layout family of {url}; pass --family")
-    if family.page_kind(url) != "article":
+    if (kind or family.page_kind(url)) != "article":
         raise ParseError(f"--text needs an article URL; {url} is not one of {family.key}'s article URLs")
     return family.parse_article(body, url, edition_date)
 
@@ -107,6 +134,7 @@ def parse_file(
     url: str,
     family_key: str | None = None,
     edition_date: dt.date | None = None,
+    kind: PageKind | None = None,
 ) -> dict[str, Any]:
     """`epaper parse FILE --url URL [--family KEY]`: the record of a saved payload as JSON-ready dict."""
-    return parse_body(Path(path).read_bytes(), url, family_key, edition_date)
+    return parse_body(Path(path).read_bytes(), url, family_key, edition_date, kind=kind)

@@ -109,6 +109,11 @@ class Family:
         families by it, and `epaper parse` uses it when the URL alone does not tell the family."""
         return []
 
+    def skin_of(self, body: bytes, url: str) -> str | None:
+        """The skin of the family this payload is written in, when the family has skins (`epaper probe` prints
+        it and proposes it as the registry's `skin = "…"`); None when it has none or cannot tell."""
+        return None
+
     def parse_page(
         self,
         body: bytes,

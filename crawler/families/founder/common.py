@@ -116,6 +116,20 @@ class FounderFamily(Family):
                 return name, self._roles(self.ARTICLE_SKINS, self.COMMON_ARTICLE, name, options)
         return "generic", self._roles({}, self.COMMON_ARTICLE, "generic", options)
 
+    # ------------------------------------------------------------------ probe
+
+    def evidence(self, body: bytes, url: str) -> list[str]:
+        """Skin selectors, hotspots, Founder tags and link grammar that hit (see founder/evidence.py)."""
+        from crawler.families.founder.evidence import founder_evidence
+
+        return founder_evidence(self, body, url).lines
+
+    def skin_of(self, body: bytes, url: str) -> str | None:
+        """The page skin (pages) or article skin (articles) the evidence points to."""
+        from crawler.families.founder.evidence import founder_evidence
+
+        return founder_evidence(self, body, url).skin
+
     # ------------------------------------------------------------------ entry
 
     def parse_entry(self, body: bytes, url: str, headers: Mapping[str, str] | None = None) -> str | None:
