@@ -1,4 +1,4 @@
-"""Continued stories (下转/上接): the pieces of one story become one article when an edition closes.
+"""Continued stories (下转/上接) and reprints: the pieces of one story become one article when an edition closes.
 
 Every fetched piece is stored as an article with its own text in its seq-1 `article_part`. Per edition, the pure
 linker (pipelines.text.continuation) decides which pieces form one story; the tails' parts are attached to the
@@ -6,6 +6,9 @@ head as parts 2…n (replacing what an earlier run attached), their images and b
 k*PART_SEQ_STRIDE + n), the tail rows go, and the head's body is rebuilt from all its parts. Built from the parts
 every time, the result does not depend on arrival order or on how often an edition is crawled; content_hash stays
 the hash of the head piece as fetched, so a re-run that joins the same pieces changes nothing.
+
+A story printed in full twice (pad editions repeat front-page stories on inner pages under another CMS id) is
+recognised by near-identical text (pipelines.text.reprints) and kept once, with both placements as parts.
 """
 
 from __future__ import annotations
@@ -18,12 +21,15 @@ from sqlalchemy import Table, delete, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from pipelines.text.continuation import Part, join_bodies, link_parts
+from pipelines.text.reprints import Piece, find_reprints
 from pipelines.text.script import to_simplified
 from schema.models import Article, ArticlePart, Byline, Image, Page
 from schema.records import Continuation
 from schema.store import Store
 from schema.store.rows import PART_SEQ_STRIDE
 
+# article_part.seq of a reprinted story's other placements: REPRINT_SEQ + 1, + 2, … (continued pieces are 2…n)
+REPRINT_SEQ = 500
 ARTICLE: Table = Article.__table__  # type: ignore[assignment]
 ARTICLE_PART: Table = ArticlePart.__table__  # type: ignore[assignment]
 BYLINE: Table = Byline.__table__  # type: ignore[assignment]
@@ -47,6 +53,10 @@ def join_continued(
     """Join the continued stories of these editions from their parts (the module docstring says how).
 
     `region` is the paper's OpenCC region: a joined traditional story's simplified text needs its variant table."""
+    # reprints first: a story printed whole again on its 上接 page must not be joined into a doubled body
+    stored = select(ARTICLE.c.edition_id).where(ARTICLE.c.edition_id.in_(edition_ids)).distinct()
+    for (edition_id,) in conn.execute(stored).all():
+        _join_reprints(conn, edition_id, stats)
     marked = (
         select(ARTICLE.c.edition_id)
         .join(ARTICLE_PART, ARTICLE_PART.c.article_id == ARTICLE.c.id)
@@ -55,6 +65,55 @@ def join_continued(
     )
     for (edition_id,) in conn.execute(marked).all():
         _join_edition(conn, edition_id, stats, region)
+
+
+def _join_reprints(conn: Connection, edition_id: int, stats: Counter[str]) -> None:
+    """A story printed twice on two pages under two CMS ids (pipelines.text.reprints decides) becomes one story.
+
+    The reprint's placement becomes a part of the kept story (its page, URL, CMS id and title; body NULL, the
+    text being the story's), numbered from REPRINT_SEQ + 1 so that the 下转/上接 parts keep 2…n; pictures only
+    the reprint shows move along (image seq from REPRINT_SEQ + 1 times the stride), and the reprint's row goes.
+    The placements of a story are rewritten whole, in (page, CMS id) order, so a re-run gives the same rows."""
+    rows = conn.execute(
+        select(ARTICLE_PART.c.article_id, ARTICLE_PART.c.page_id, ARTICLE_PART.c.url, ARTICLE_PART.c.source_key,
+               ARTICLE_PART.c.title, ARTICLE_PART.c.body)
+        .join(ARTICLE, ARTICLE.c.id == ARTICLE_PART.c.article_id)
+        .outerjoin(PAGE, PAGE.c.id == ARTICLE_PART.c.page_id)
+        .where(ARTICLE.c.edition_id == edition_id, ARTICLE_PART.c.seq == 1)
+        .order_by(PAGE.c.seq, ARTICLE.c.seq, ARTICLE.c.id)
+    ).all()
+    own = {row.article_id: row for row in rows}
+    reprints_of: dict[int, list[int]] = {}
+    for kept, reprint in find_reprints([Piece(row.article_id, row.page_id, row.body or "") for row in rows]):
+        reprints_of.setdefault(kept, []).append(reprint)
+    first_image_seq = (REPRINT_SEQ + 1) * PART_SEQ_STRIDE
+    for kept, reprints in reprints_of.items():
+        placement = (ARTICLE_PART.c.page_id, ARTICLE_PART.c.url, ARTICLE_PART.c.source_key, ARTICLE_PART.c.title)
+        placements = {p.source_key: p for p in conn.execute(
+            select(*placement).where(ARTICLE_PART.c.article_id == kept, ARTICLE_PART.c.seq > REPRINT_SEQ))}
+        placements.update({own[r].source_key: own[r] for r in reprints})
+        own_urls = {url for (url,) in conn.execute(
+            select(IMAGE.c.url).where(IMAGE.c.article_id == kept, IMAGE.c.seq < first_image_seq))}
+        images = {i.url: i for i in conn.execute(
+            select(IMAGE.c.url, IMAGE.c.caption, IMAGE.c.credit)
+            .where(IMAGE.c.article_id.in_([kept, *reprints]))
+            .order_by(IMAGE.c.article_id != kept, IMAGE.c.seq)) if i.url not in own_urls}
+        conn.execute(delete(ARTICLE_PART).where(ARTICLE_PART.c.article_id == kept,
+                                                ARTICLE_PART.c.seq > REPRINT_SEQ))
+        conn.execute(delete(IMAGE).where(IMAGE.c.article_id == kept, IMAGE.c.seq >= first_image_seq))
+        ordered = sorted(placements.values(), key=lambda p: (p.page_id or 0, p.source_key or ""))
+        conn.execute(ARTICLE_PART.insert(), [
+            {"article_id": kept, "seq": REPRINT_SEQ + k, "page_id": p.page_id, "url": p.url,
+             "source_key": p.source_key, "title": p.title, "body": None, "continuations": None}
+            for k, p in enumerate(ordered, start=1)])
+        if images:
+            conn.execute(IMAGE.insert(), [
+                {"article_id": kept, "seq": first_image_seq + n, "url": i.url, "caption": i.caption,
+                 "credit": i.credit} for n, i in enumerate(images.values())])
+        for table in (IMAGE, BYLINE, ARTICLE_PART):
+            conn.execute(delete(table).where(table.c.article_id.in_(reprints)))
+        conn.execute(delete(ARTICLE).where(ARTICLE.c.id.in_(reprints)))
+        stats["reprints"] += len(reprints)
 
 
 def _join_edition(conn: Connection, edition_id: int, stats: Counter[str], region: str | None) -> None:
@@ -82,8 +141,11 @@ def _join_edition(conn: Connection, edition_id: int, stats: Counter[str], region
     stats["ambiguous"] += len(links.ambiguous)
     stats["unresolved"] += len(links.unresolved)
     for head, *tails in links.chains:
-        conn.execute(delete(ARTICLE_PART).where(ARTICLE_PART.c.article_id == head, ARTICLE_PART.c.seq >= 2))
-        conn.execute(delete(IMAGE).where(IMAGE.c.article_id == head, IMAGE.c.seq >= PART_SEQ_STRIDE))
+        reprinted = (REPRINT_SEQ + 1) * PART_SEQ_STRIDE  # the reprint placements' rows are _join_reprints'
+        conn.execute(delete(ARTICLE_PART).where(ARTICLE_PART.c.article_id == head, ARTICLE_PART.c.seq >= 2,
+                                                ARTICLE_PART.c.seq <= REPRINT_SEQ))
+        conn.execute(delete(IMAGE).where(IMAGE.c.article_id == head, IMAGE.c.seq >= PART_SEQ_STRIDE,
+                                         IMAGE.c.seq < reprinted))
         conn.execute(delete(BYLINE).where(BYLINE.c.article_id == head, BYLINE.c.seq >= PART_SEQ_STRIDE))
         known = {(b.name, b.role) for b in conn.execute(
             select(BYLINE.c.name, BYLINE.c.role).where(BYLINE.c.article_id == head))}

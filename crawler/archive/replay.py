@@ -160,16 +160,17 @@ class ReplayStartFilter:
         return cls(crawler, index_for(crawler))
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        skipped: set[tuple[str, dt.date]] = set()
+        skipped: set[tuple[str | None, dt.date | None]] = set()
         async for item_or_request in start:
             if isinstance(item_or_request, Request):
-                key = (item_or_request.meta.get("paper"), item_or_request.meta.get("day"))
+                paper, day = item_or_request.meta.get("paper"), item_or_request.meta.get("day")
             elif isinstance(item_or_request, EditionItem):
-                key = (item_or_request.paper, item_or_request.date)
+                paper, day = item_or_request.paper, item_or_request.date
             else:
                 yield item_or_request
                 continue
-            if key[0] is not None and key[1] is not None and self.index.has_edition(*key):
+            key = (paper, day)
+            if paper is not None and day is not None and self.index.has_edition(paper, day):
                 yield item_or_request
             elif key not in skipped:
                 skipped.add(key)

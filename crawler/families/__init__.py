@@ -13,10 +13,14 @@ from crawler.families.founder.classic import FounderClassic
 from crawler.families.founder.common import FounderFamily
 from crawler.families.founder.pc import FounderPC
 from crawler.families.indexhtm.family import IndexHtm
+from crawler.families.people.nbs import PeopleNbs
 from crawler.families.shtml.family import Shtml
 from schema.records import ArticleRecord
 
-FAMILIES: dict[str, Family] = {f.key: f for f in (FounderPC(), FounderClassic(), LayoutCatalogue(), IndexHtm(), Shtml())}
+FAMILIES: dict[str, Family] = {
+    f.key: f
+    for f in (FounderPC(), FounderClassic(), PeopleNbs(), LayoutCatalogue(), IndexHtm(), Shtml())
+}
 
 __all__ = [
     "FAMILIES",

@@ -2,8 +2,10 @@
 
 Every family says what in a payload marks it as its own (`Family.evidence`, one line per hit); a family whose
 parser also reads the payload gets a bonus, so a page is claimed by the family that can actually parse it and not
-merely by the one whose URL grammar fits. `detect` ranks the families it is given (FAMILIES); `choose_family` is what `epaper parse`
-uses when the URL alone is ambiguous or unknown. What is no page of any family is said by nonpage.py.
+merely by the one whose URL grammar fits. A family whose URL grammar knows the URL *and* whose parser reads
+the payload as that kind outranks every family that only reads the markup: article markup is alike across
+platforms (a 人民日报 article parses as a Founder one), the URL grammar is not. `detect` ranks the families it is
+given (FAMILIES); `choose_family` is what `epaper parse` uses when the URL alone is ambiguous or unknown. What is no page of any family is said by nonpage.py.
 """
 
 from __future__ import annotations
@@ -28,10 +30,15 @@ class Match:
     score: int
     evidence: tuple[str, ...]
     parsed: str  # what the parser read ("page: 8 pages, 12 articles") or why it refused
+    url_fits: bool = False  # the family's URL grammar knows the URL and its parser read the payload as that kind
 
     @property
     def is_match(self) -> bool:
         return self.score >= MATCH_SCORE
+
+    @property
+    def rank(self) -> tuple[bool, int]:
+        return self.url_fits, self.score
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -88,13 +95,14 @@ def family_match(family: Family, body: bytes, url: str) -> Match | None:
         score=len(lines) + (PARSED_BONUS if accepted else 0),
         evidence=tuple(lines),
         parsed=parsed,
+        url_fits=accepted and family.page_kind(url) is not None,
     )
 
 
 def detect(body: bytes, url: str, families: Mapping[str, Family]) -> list[Match]:
     """Every family that sees evidence in (body, url), strongest first (ties by family key)."""
     found = [m for m in (family_match(f, body, url) for f in families.values()) if m is not None]
-    return sorted(found, key=lambda m: (-m.score, m.family))
+    return sorted(found, key=lambda m: (not m.url_fits, -m.score, m.family))
 
 
 def choose_family(body: bytes, url: str, families: Mapping[str, Family]) -> Match:
@@ -106,7 +114,7 @@ def choose_family(body: bytes, url: str, families: Mapping[str, Family]) -> Matc
         seen = diagnose(body, url)
         what = f": {seen.reason}, {seen.detail}" if seen else ""
         raise ParseError(f"no layout family recognises this payload{what}; pass --family")
-    if len(matches) > 1 and matches[1].score == matches[0].score:
+    if len(matches) > 1 and matches[1].rank == matches[0].rank:
         raise ParseError(
             f"the content fits {matches[0].family} and {matches[1].family} equally (score {matches[0].score}); "
             "pass --family"

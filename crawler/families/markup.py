@@ -38,9 +38,16 @@ LABEL_RE = re.compile(
 PAGE_INFO_RES = (
     re.compile(r"版\s*次\s*[:：]\s*第?\s*([A-Za-z]{0,4}\d{1,3}[A-Za-z]?)"),
     re.compile(r"第\s*([A-Za-z]{0,4}\d{1,3}[A-Za-z]?)\s*版"),
+    re.compile(r"日\s*[（(]?\s*([A-Za-z]{0,4}\d{1,3}[A-Za-z]?)\s*版"),  # `（2017年03月20日 21版）`
     re.compile(r"^\s*([A-Za-z]{0,4}\d{1,3}[A-Za-z]?)\s*版"),
     re.compile(r"^\s*([A-Za-z]{0,4}\d{1,3}[A-Za-z]?)\s*$"),
 )
+# A list entry or hotspot that credits the page's editors (`本版责编：…`, `编辑：…`): page furniture, not a story.
+EDITOR_CREDIT_RE = re.compile(
+    r"^[\s(（【]*(?:本版|一版|本期)?(?:责任编辑|责编|编辑|校对|版式设计|版式|美编|美术编辑|组版|主编|监制)"
+    r"\s*[:：]"
+)
+VIEW_SCRIPT_RE = re.compile(r"""view\(\s*["'](.*?)["']\s*\)""", re.S)
 CN_DATE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 ISO_DATE_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
@@ -103,6 +110,13 @@ def element_text(el: Any, *, br: str = " ") -> str:
     return clean_space("".join(parts).replace(BR_MARK, br))
 
 
+def own_text(el: Any) -> str:
+    """The element's own text nodes (its text and its children's tails), without the children's text:
+    `<p class=sec>本报记者 王某 <span class=date>(…05版)</span></p>` -> `本报记者 王某`."""
+    parts = [el.text or ""] + [child.tail or "" for child in el if isinstance(child.tag, str)]
+    return clean_space("".join(parts))
+
+
 def first_text(root: Any, selectors: Iterable[str]) -> str | None:
     """The first non-empty text among the elements the selectors match (tried in order)."""
     for sel in selectors:
@@ -127,6 +141,26 @@ def parse_label(text: str) -> tuple[str, str]:
     if not m:
         return "", squeeze(text)
     return m.group("num"), squeeze(m.group("name"))
+
+
+def is_editor_credit(title: str | None) -> bool:
+    """True for a page's editor-credit box (`本版责编：王某`, `编辑：李某 美编：张某`), which sits in the
+    article list and the page map with the same markup as a story but is page furniture."""
+    return bool(title) and bool(EDITOR_CREDIT_RE.match(title or ""))
+
+
+def anchor_title(anchor: Any) -> str | None:
+    """The visible title of a list link; old People's-Daily-style lists print it with
+    `<script>document.write(view("上行<br>下行"))</script>`, so the string is read out of the script."""
+    text = element_text(anchor)
+    if not text:
+        for script in anchor.iter("script"):
+            m = VIEW_SCRIPT_RE.search(script.text or "")
+            if m:
+                raw = re.sub(r"<br\s*/?>", " ", m.group(1), flags=re.I)
+                text = clean_space(html.unescape(re.sub(r"<[^>]+>", "", raw)))
+                break
+    return text or None
 
 
 def page_number_from_info(text: str) -> str | None:

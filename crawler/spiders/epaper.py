@@ -28,7 +28,15 @@ from crawler.promises import Promises, origin_url
 from crawler.registry import Paper, RegistryError, load_registry, select_papers
 from crawler.runlock import RunGuard
 from schema.db import make_engine
-from schema.records import ArticleItem, ArticleRef, EditionItem, FailureItem, PageItem, PageRecord
+from schema.records import (
+    ArticleItem,
+    ArticleRef,
+    EditionItem,
+    FailureItem,
+    FailureKind,
+    PageItem,
+    PageRecord,
+)
 from schema.status import DONE, EditionState, edition_states
 
 # A dated entry that answers with one of these is a day without an edition, not an error.
@@ -117,6 +125,7 @@ class EpaperSpider(scrapy.Spider):
         self._limits: dict[str, PaperLimits] = {}
         self.caps = PageCaps()
         self.track_promises = True
+        self.guard: RunGuard | None = None
         self._accounting = False
         if not paper:
             raise ValueError("-a paper=KEY[,KEY…] or -a paper=all is required")
@@ -263,7 +272,7 @@ class EpaperSpider(scrapy.Spider):
         try:
             record = family.parse_page(response.body, response.url, day, self._headers(response), options)
         except ParseError as exc:
-            kind = "edition" if is_entry else "page"
+            kind: FailureKind = "edition" if is_entry else "page"
             yield FailureItem(paper.key, day, response.url, kind, f"parse: {exc}", self._attempts(response))
             if is_entry:
                 yield EditionItem(paper.key, day, url=response.url, status="failed", reason=f"parse: {exc}")
@@ -282,9 +291,10 @@ class EpaperSpider(scrapy.Spider):
                 paper.key, day, url=response.url, page_count=len(record.pages) or 1,
                 reason=self._edition_reason(paper.key, day),
             )
-            for i, ref in enumerate(record.pages, start=1):
-                if ref.url != response.url and ref.url != response.request.url:
-                    yield self._request(ref.url, self.parse_page, paper, day, family, kind="page", seq=i)
+            requested = response.request.url if response.request is not None else response.url
+            for i, page_ref in enumerate(record.pages, start=1):
+                if page_ref.url != response.url and page_ref.url != requested:
+                    yield self._request(page_ref.url, self.parse_page, paper, day, family, kind="page", seq=i)
         for position, ref in enumerate(record.articles, start=1):
             if ref.url in elsewhere:
                 continue  # fetched once, from the page that listed it first
@@ -315,7 +325,7 @@ class EpaperSpider(scrapy.Spider):
 
     def on_error(self, failure: Failure) -> Iterator[Any]:
         """Whatever could not be fetched after retries becomes a failure row, never a silent loss."""
-        request = failure.request
+        request: scrapy.Request = failure.request  # type: ignore[attr-defined]  # set by Scrapy's errback
         meta = request.meta
         paper, day, kind = meta["paper"], meta["day"], meta["kind"]
         url = origin_url(request)  # the paper's own URL, not where a refused redirect pointed
@@ -346,7 +356,7 @@ class EpaperSpider(scrapy.Spider):
             self.logger.warning("%s %s: %s (%s)", paper.key, day, hit.reason, response.url)
             self._note(paper.key, day, hit.reason)
             if hit.url is not None:
-                kind = "page" if hit.stat == "pages_per_edition" else "article"
+                kind: FailureKind = "page" if hit.stat == "pages_per_edition" else "article"
                 items.append(FailureItem(paper.key, day, hit.url, kind, hit.reason, 0, record.url))
         if hits and (paper.key, day) in self._entries:
             url, pages = self._entries[(paper.key, day)]
@@ -366,7 +376,8 @@ class EpaperSpider(scrapy.Spider):
             stats.inc_value(key, count)
 
     def _answered(self, response: Response) -> None:
-        self.promises.answered(response.request)
+        if response.request is not None:
+            self.promises.answered(response.request)
 
     def on_request_dropped(self, request: scrapy.Request, **kwargs: Any) -> None:
         self.promises.dropped(request)

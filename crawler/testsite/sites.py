@@ -35,6 +35,7 @@ RENDERERS = {
     "layout-catalogue": "crawler.testsite.render_layout_catalogue",
     "index-htm": "crawler.testsite.render_index_htm",
     "shtml": "crawler.testsite.render_shtml",
+    "people-nbs": "crawler.testsite.render_people_nbs",
 }
 
 
@@ -273,6 +274,7 @@ def _named_sites() -> dict[str, SiteDef]:
         "indexhtm": _small("indexhtm", "秦川科技报", "index-htm", "bmml"),
         "shtml-conrlist": _small("shtml-conrlist", "汾川日报", "shtml", "conRList"),
         "shtml-selectbox": _small("shtml-selectbox", "锦江都市报", "shtml", "selectBox"),
+        "people": _small("people", "北塬人民报", "people-nbs", "text_c"),
         "bench": SiteDef(
             spec=SiteSpec(key="bench", name="河东日报", family="founder-pc", skin="newslist", root="/bench/"),
             dates=_date_range(dt.date(2024, 1, 1), 365),

@@ -223,17 +223,6 @@ def test_site_selector_override_is_data() -> None:
     assert [(a.url, a.title) for a in custom.articles] == [(BASE + "content_801.htm", "公告")]
 
 
-def test_nbs_script_titles_are_read() -> None:
-    body = (
-        "<html><body><div id=pageList><div class=right_title-name><a id=pageLink href=nbs.D110000hdrb_01.htm>"
-        "第01版：要闻</a></div></div><div id=titleList><ul><li><a href=nw.D110000hdrb_20240402_1-01.htm>"
-        '<script>document.write(view("上行标题<br>下行标题  "))</script></a></li></ul></div></body></html>'
-    ).encode()
-    page = CLASSIC.parse_page(body, BASE + "nbs.D110000hdrb_01.htm", None)
-    assert page.articles[0].title == "上行标题 下行标题"
-    assert page.articles[0].url == BASE + "nw.D110000hdrb_20240402_1-01.htm"
-
-
 def test_parse_coords_shapes() -> None:
     assert parse_coords("1,2,3,4", "rect") == [1, 2, 3, 2, 3, 4, 1, 4]
     assert parse_coords("5,5,3", "circle") == []

@@ -14,6 +14,7 @@ SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "research" / "samples
 JXRB = SAMPLES / "jxrb_founder_classic_node_2017-10-09.excerpt.htm"
 RMRB = SAMPLES / "rmrb_nbs_node_2017-10-16.excerpt.htm"
 CLASSIC = get_family("founder-classic")
+NBS = get_family("people-nbs")
 
 
 def _read(path: Path) -> bytes:
@@ -30,7 +31,7 @@ def jxrb():
 def rmrb():
     url = "http://paper.people.com.cn/rmrb/html/2017-10/16/nbs.D110000renmrb_01.htm"
     # The excerpt ends before </body> (the sample omits the footer), hence allow_truncated.
-    return CLASSIC.parse_page(_read(RMRB), url, dt.date(2017, 10, 16), options={"allow_truncated": True})
+    return NBS.parse_page(_read(RMRB), url, dt.date(2017, 10, 16), options={"allow_truncated": True})
 
 
 def test_jxrb_number_and_name(jxrb) -> None:
@@ -73,4 +74,4 @@ def test_rmrb_nbs_page_list_and_hotspots(rmrb) -> None:
     assert len(rmrb.articles) == 5 and all(len(a.polygons) == 1 for a in rmrb.articles)
     assert rmrb.articles[1].title and "<br>" not in rmrb.articles[1].title
     assert (rmrb.coordinate_space.width, rmrb.coordinate_space.height) == (400, 575)
-    assert rmrb.printed_date == dt.date(2017, 10, 16)
+    assert rmrb.printed_date == dt.date(2017, 10, 16) and rmrb.paper_name == "人民日报"

@@ -13,7 +13,7 @@ from crawler.families import get_family
 from crawler.testsite import sites
 
 HOST = "http://127.0.0.1:8765"
-SMALL = ["demo", "pc-newslist", "pc-resultlist", "pc-articlelist", "classic"]  # a missing one is a KeyError
+SMALL = ["demo", "pc-newslist", "pc-resultlist", "pc-articlelist", "classic", "people"]  # a missing one is a KeyError
 
 
 def _polygons(article) -> list[list[float]]:

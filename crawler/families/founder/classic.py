@@ -1,8 +1,8 @@
 """founder-classic: the older Founder e-paper (`html/YYYY-MM/DD/node_N.htm`, `content_N.htm`).
 
 Skins: the table page of 江西日报 / 纪检监察报 (`a id=pageLink` list, `td.px12`
-or `td.bm01` header, `div id=mp<id>` article titles), the div form (`div.bmname1`, `div.banci`) and the
-People's-Daily `nbs` page (`div#pageList`, `div#titleList` with `document.write(view("…"))` titles).
+or `td.bm01` header, `div id=mp<id>` article titles) and the div form (`div.bmname1`, `div.banci`). The
+People's-Daily `nbs`/`nw` pages are their own family (crawler/families/people/nbs.py).
 Articles: `td.font02`/`td.font01` title cells, `<founder-title>`, `div.text_c` h3/h1/h2, `main-ed` titles;
 body `<founder-content>`, `div#ozoom`, or the `<!--enpcontent-->` span.
 """
@@ -25,12 +25,6 @@ PAGE_SKINS: dict[str, Selectors] = {
             "div#titleList ul li a",
         ),
         "printed_date": ("td.default[align=right]", "div#riqi_"),
-    },
-    "nbs": {  # 人民日报 old template
-        "page_links": ("div#pageList div.right_title-name a", "a#pageLink"),
-        "current_label": ("div.ban_t li", "div.l_t"),
-        "article_links": ("div#titleList ul li a",),
-        "printed_date": ("div#riqi_",),
     },
     "main-ed": {  # 浙报 group
         "page_links": ("ul.main-ed-articlenav-list a", "div.main-ednav-nav dl dt a#pageLink"),
@@ -85,8 +79,8 @@ _TITLE_CELLS = (
 class FounderClassic(FounderFamily):
     key = "founder-classic"
     VERSIONS = (("V1", None),)
-    PAGE_URL_RE = re.compile(r"/\d{4}-\d{2}/\d{2}/(?:node_\d+|nbs\.[\w.-]+)\.htm$")
-    ARTICLE_URL_RE = re.compile(r"/\d{4}-\d{2}/\d{2}/(?:content_\d+(?:_\d+)?|nw\.[\w.-]+)\.htm$")
+    PAGE_URL_RE = re.compile(r"/\d{4}-\d{2}/\d{2}/node_\d+\.htm$")
+    ARTICLE_URL_RE = re.compile(r"/\d{4}-\d{2}/\d{2}/content_\d+(?:_\d+)?\.htm$")
     ENTRY_URL_RE = re.compile(r"(?:^|/)paperindex\.htm$")
     DATE_URL_RE = re.compile(r"/(?P<y>\d{4})-(?P<m>\d{2})/(?P<d>\d{2})/")
     DEFAULT_ENTRY = "html/{date:%Y-%m}/{date:%d}/node_1.htm"

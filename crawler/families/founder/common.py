@@ -7,7 +7,6 @@ matches; a site can prepend its own selectors through `options["selectors"]` or 
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -22,12 +21,15 @@ from crawler.families.markup import (
     SKIP_TAGS,
     Document,
     Selectors,
+    anchor_title,
     clean_space,
     date_from_text,
     element_text,
     first_text,
     int_attr,
+    is_editor_credit,
     load_whole,
+    own_text,
     page_number_from_info,
     parse_coords,
     parse_label,
@@ -47,7 +49,6 @@ from schema.records import (
 )
 
 ENPCONTENT_RE = re.compile(r"<!--\s*enpcontent\s*-->(.*?)<!--\s*/enpcontent\s*-->", re.S | re.I)
-VIEW_SCRIPT_RE = re.compile(r"""view\(\s*["'](.*?)["']\s*\)""", re.S)
 DASHES_RE = re.compile(r"^[\s—–\-－─━]+")
 LABEL_PREFIX_RE = re.compile(r"^\s*(?:作\s*者|记\s*者)\s*[:：]\s*")
 META_REFRESH_URL_RE = re.compile(r"""url\s*=\s*['"]?\s*([^'">\s]+)""", re.I)
@@ -199,15 +200,7 @@ class FounderFamily(Family):
         return list(refs.values())
 
     def _article_title(self, anchor: Any) -> str | None:
-        text = element_text(anchor)
-        if not text:
-            for script in anchor.iter("script"):
-                m = VIEW_SCRIPT_RE.search(script.text or "")
-                if m:
-                    raw = re.sub(r"<br\s*/?>", " ", m.group(1), flags=re.I)
-                    text = clean_space(html.unescape(re.sub(r"<[^>]+>", "", raw)))
-                    break
-        return text or None
+        return anchor_title(anchor)
 
     def _articles(self, doc: Document, roles: Mapping[str, Sequence[str]]) -> list[ArticleRef]:
         refs: dict[str, ArticleRef] = {}
@@ -233,7 +226,8 @@ class FounderFamily(Family):
             polygon = parse_coords(area.get("coords") or "", area.get("shape"))
             if polygon and polygon not in ref.polygons:
                 ref.polygons.append(polygon)
-        return list(refs.values())
+        # An editor-credit box (本版责编：…) is listed and mapped like a story; it is page furniture, not one.
+        return [ref for ref in refs.values() if not is_editor_credit(ref.title)]
 
     def _current_label(
         self, doc: Document, roles: Mapping[str, Sequence[str]], pages: list[PageRef]
@@ -432,6 +426,10 @@ class FounderFamily(Family):
         return None
 
     def _author(self, doc: Document, roles: Mapping[str, Sequence[str]]) -> str | None:
+        for el in select_all(doc.root, roles.get("byline", ())):
+            text = own_text(el)  # the byline line's own text, without its date/page span
+            if text:
+                return text
         for el in select_all(doc.root, roles.get("author", ())):
             text = element_text(el)
             if LABEL_PREFIX_RE.match(text) or el.tag == "founder-author":

@@ -2,7 +2,8 @@
 
 Three common skins: "newslist" (Chunkiconbox/Chunkiconlist + div#ScroLeft div.newslist),
 "resultlist" (div.nav-list a.btn-block + li.resultList h4) and "articlelist" (ul#layoutlist + ul#articlelist),
-plus the pad twin's `font#main-title` article skin. Skins are tried in turn; see common.FounderFamily.
+the pad twin's `font#main-title` article skin, and "people", 人民日报's own template from 2024-12 (div#list
+page list, div.news-list article list, div.article h3/h1/h2 heads, p.sec byline with its `(…日 05版)` date). Skins are tried in turn; see common.FounderFamily.
 """
 
 from __future__ import annotations
@@ -33,6 +34,12 @@ PAGE_SKINS: dict[str, Selectors] = {
         "current_label": ("p:has(> span#layout)",),
         "article_links": ("ul#articlelist li.clearfix a", "ul#articlelist li a"),
         "pdf": ("div.pull-right a[href$='.pdf']",),
+    },
+    "people": {  # 人民日报 pc/layout template (2024-12 on): div#list page list, div.news-list article list
+        "page_links": ("div#list li a", "#list li a"),
+        "current_label": ("div.paper-bot p.ban", "p.left.ban"),
+        "article_links": ("div.news-list li a", ".news-list a"),
+        "pdf": ("div.paper-bot a[href$='.pdf']",),
     },
 }
 
@@ -76,9 +83,10 @@ ARTICLE_SKINS: dict[str, Selectors] = {
         "title": ("div.article > h1",),
         "subtitle": ("div.article > h2",),
         "body": ("div#ozoom", "founder-content"),
-        "images": ("div.article table img", "div#ozoom img"),
+        "images": ("div.article table.pci_c img", "div.article table img", "div#ozoom img"),
         "author": ("founder-author",),
-        "page_info": ("div.article p.date", "div.article .sec"),
+        "byline": ("div.article > p.sec",),
+        "page_info": ("div.article p.sec span.date", "div.article .date", "div.article .sec"),
     },
 }
 
