@@ -17,17 +17,21 @@ import json
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import Connection, make_url
+
+if TYPE_CHECKING:  # alembic is imported where a migration runs: read commands never load it
+    from alembic.config import Config
 
 ENV_VAR = "EPAPER_DATABASE_URL"
 SETTING = "EPAPER_DATABASE_URL"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# The migrations in order (schema/migrations/versions/), newest last; tests/storage/test_schema_check.py holds this
+# list to Alembic's own history. A read command compares the database against it without importing Alembic.
+SCHEMA_REVISIONS = ("0001", "0002", "0003", "0004", "0005")
 # pg_advisory_xact_lock key of "migrating this database" (any constant; this one is b"epaper-m" as an int64)
 PG_MIGRATION_LOCK = int.from_bytes(b"epaper-m", "big", signed=True)
 
@@ -69,6 +73,10 @@ def default_database_url() -> str:
 
 class DatabaseURLError(ValueError):
     """The database URL is malformed, names no installed dialect, or points at a SQLite file that is not there."""
+
+
+class SchemaRevisionError(DatabaseURLError):
+    """The database's schema is not the one this version reads: a read command says so instead of migrating."""
 
 
 def sqlite_file(url: str) -> Path | None:
@@ -144,6 +152,8 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
 
 def alembic_config(connection: Connection | None = None, url: str | None = None) -> Config:
     """An Alembic Config pointing at the packaged migrations, sharing `connection` when given."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
     if url is not None:
@@ -192,6 +202,8 @@ def upgrade(engine_or_url: Engine | str | None = None, revision: str = "head") -
     """Migrate the database to `revision` (head by default); a no-op when it is already there.
 
     Safe to call from several processes at once (see `migrating`)."""
+    from alembic import command
+
     engine = engine_or_url if isinstance(engine_or_url, Engine) else make_engine(engine_or_url)
     try:
         with migrating(engine) as connection:
@@ -203,6 +215,8 @@ def upgrade(engine_or_url: Engine | str | None = None, revision: str = "head") -
 
 def downgrade(engine_or_url: Engine | str | None = None, revision: str = "base") -> None:
     """Migrate down to `revision` (base by default: drops every table)."""
+    from alembic import command
+
     engine = engine_or_url if isinstance(engine_or_url, Engine) else make_engine(engine_or_url)
     try:
         with migrating(engine) as connection:
@@ -218,3 +232,40 @@ def current_revision(engine: Engine) -> str | None:
 
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
+
+
+def stored_revision(engine: Engine) -> str | None:
+    """The revision recorded in `alembic_version` (None when there is no such table or row), read with plain SQL
+    so that a read command needs no Alembic."""
+    from sqlalchemy import inspect
+
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def check_schema_current(url: str) -> None:
+    """SchemaRevisionError when the database is at another revision than this version's newest migration.
+
+    Read commands call this and never migrate (a read must not change the archive under a crawl, nor need the
+    rights to); a database with no recorded revision (empty, or tables made without Alembic) is left to the
+    queries, which answer "nothing yet"."""
+    engine = make_engine(url)
+    try:
+        found = stored_revision(engine)
+    finally:
+        engine.dispose()
+    head = SCHEMA_REVISIONS[-1]
+    if found is None or found == head:
+        return
+    where = _hide_password(url)
+    if found in SCHEMA_REVISIONS:
+        raise SchemaRevisionError(
+            f"database error: {where} is at schema revision {found}, this version reads {head}; read commands do "
+            f"not migrate: run `epaper db upgrade --db {where}` first"
+        )
+    raise SchemaRevisionError(
+        f"database error: {where} is at schema revision {found}, newer than this version knows ({head}): "
+        "upgrade epaper-archive"
+    )

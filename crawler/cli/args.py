@@ -74,10 +74,13 @@ def check_arguments(args: argparse.Namespace) -> None:
 
     command = getattr(args, "command", None)
     if hasattr(args, "db"):
-        from schema.db import check_database_url
+        from schema.db import check_database_url, check_schema_current
 
         # the default (None) is checked as resolved, and left None: `--set EPAPER_DATABASE_URL=…` may still apply
-        check_database_url(resolve(db=args.db).database_url, must_exist=command in READ_ONLY_COMMANDS)
+        url = resolve(db=args.db).database_url
+        check_database_url(url, must_exist=command in READ_ONLY_COMMANDS)
+        if command in READ_ONLY_COMMANDS:
+            check_schema_current(url)  # a read never migrates: an older schema is named, with the command to run
     if command in PAPER_COMMANDS and getattr(args, "paper", None):
         db = resolve(db=args.db).database_url if hasattr(args, "db") else None
         check_paper(args.paper, db, allow_all=command == "daily")

@@ -16,7 +16,7 @@ import sys
 from typing import Any
 
 from crawler.cli.args import add_db, add_set, day_arg, setting_overrides
-from crawler.distributed import PREFIX_SETTING, SETTING
+from crawler.distributed.frontier import PREFIX_SETTING, SETTING  # not the package: it imports Scrapy
 
 
 def _redis_url(args: argparse.Namespace) -> str | None:

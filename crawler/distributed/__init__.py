@@ -27,6 +27,8 @@ extension gives them back at once (`release_run_locks`).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from crawler.distributed.frontier import (
     DEFAULT_IDLE,
     DEFAULT_PREFIX,
@@ -48,21 +50,48 @@ from crawler.distributed.frontier import (
     worker_beats,
     worker_id,
 )
-from crawler.distributed.runtime import (
-    DistributedAddon,
-    SharedFrontierMiddleware,
-    WorkerExtension,
-    release_run_locks,
-)
-from crawler.distributed.seeding import (
-    SeedResult,
-    clear_frontier,
-    edition_key,
-    frontier_status,
-    plan_start,
-    project_settings,
-    seed_frontier,
-)
+
+if TYPE_CHECKING:
+    from crawler.distributed.runtime import (
+        DistributedAddon,
+        SharedFrontierMiddleware,
+        WorkerExtension,
+        release_run_locks,
+    )
+    from crawler.distributed.seeding import (
+        SeedResult,
+        clear_frontier,
+        edition_key,
+        frontier_status,
+        plan_start,
+        project_settings,
+        seed_frontier,
+    )
+
+# The Scrapy-side names load on first use: `epaper status` & co. read the setting names above without Scrapy.
+_LAZY = {
+    **dict.fromkeys(
+        ("DistributedAddon", "SharedFrontierMiddleware", "WorkerExtension", "release_run_locks"),
+        "crawler.distributed.runtime",
+    ),
+    **dict.fromkeys(
+        ("SeedResult", "clear_frontier", "edition_key", "frontier_status", "plan_start", "project_settings",
+         "seed_frontier"),
+        "crawler.distributed.seeding",
+    ),
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "DEFAULT_IDLE",
