@@ -6,7 +6,9 @@
 (a) baseline: a bare Scrapy spider requests exactly the URLs our crawl will request (pages and articles), with
     the same concurrency settings, and does nothing with the responses;
 (b) ours: `scrapy crawl epaper` over the same dates, with parsing, text stages and SQLite storage.
-Both run as their own processes, the fixture server in a third. Reported: pages/s and articles/s of each, the
+Both run as their own processes, the server in a third. The server is, by default, the bench site pre-rendered
+to files and served by nginx (or Python's threading HTTP server without nginx: benchmarks/static.py), so that
+neither run is bounded by rendering in Python; `--server fixture` measures against the fixture server itself. Reported: pages/s and articles/s of each, the
 ratio b/a, and each process's resident memory sampled over the run (peak, and at each quarter of the run, so a
 leak shows as growth). Figures only: nothing here asserts a time.
 """
@@ -28,6 +30,7 @@ from benchmarks.measure import (  # noqa: E402 - after the path is set
     setting_args,
     start_fixture_server,
 )
+from benchmarks.static import prerender, start_static_server  # noqa: E402
 
 
 def bench_urls(base_url: str, days: int) -> tuple[list[str], int, int]:
@@ -71,6 +74,11 @@ class FetchOnly(scrapy.Spider):
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--days", type=int, default=365, help="editions to crawl (default 365)")
+    parser.add_argument("--server", choices=("auto", "nginx", "python", "fixture"), default="auto",
+                        help="what serves the site: pre-rendered files (nginx if installed, else Python's "
+                             "threading server), or the fixture server rendering each request")
+    parser.add_argument("--profile", type=Path, metavar="FILE.prof",
+                        help="also run our crawl under cProfile into FILE (a third, slower run; not timed)")
     args = parser.parse_args(argv)
 
     from crawler.testsite.sites import SITES
@@ -78,11 +86,18 @@ def main(argv: list[str] | None = None) -> int:
     site = SITES["bench"]
     days = min(args.days, len(site.dates))
     first, last = site.dates[0], site.dates[days - 1]
-    server, base = start_fixture_server("bench")
-    try:
-        with tempfile.TemporaryDirectory(prefix="epaper-bench-") as tmp:
-            tmpdir = Path(tmp)
-            urls, n_pages, n_articles = bench_urls(base, days)
+    with tempfile.TemporaryDirectory(prefix="epaper-bench-") as tmp:
+        tmpdir = Path(tmp)
+        paths, n_pages, n_articles = bench_urls("", days)
+        if args.server == "fixture":
+            server, base = start_fixture_server("bench")
+            served_by = "fixture server (renders each request)"
+        else:
+            size = prerender("bench", paths, tmpdir / "site")
+            server, base, served_by = start_static_server(tmpdir / "site", args.server)
+            served_by += f", {len(paths)} pre-rendered files, {size / MIB:.1f} MiB"
+        try:
+            urls = [base + path for path in paths]
             (tmpdir / "urls.txt").write_text("\n".join(urls), encoding="utf-8")
             (tmpdir / "fetch_only.py").write_text(FETCH_ONLY_SPIDER, encoding="utf-8")
             registry = tmpdir / "papers.toml"
@@ -96,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
             env = dict(os.environ, EPAPER_PAPERS=str(registry), SCRAPY_SETTINGS_MODULE="crawler.settings",
                        EPAPER_ARCHIVE_DIR=str(tmpdir / "archive"), EPAPER_LOCK_DIR=str(tmpdir / "locks"))
             sets = setting_args(LOCAL_CRAWL_SETTINGS)
-            print(f"fixture server {base}; {days} editions {first}…{last}: {n_pages} pages, {n_articles} articles")
+            print(f"{served_by} at {base}; {days} editions {first}…{last}: {n_pages} pages, {n_articles} articles")
 
             baseline = run_measured(
                 "a: scrapy fetch only",
@@ -113,20 +128,39 @@ def main(argv: list[str] | None = None) -> int:
                 env,
             )
             stored = _count(tmpdir / "bench.db")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+            if args.profile:
+                _profile(args.profile, tmpdir, first, last, sets, env)
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
 
     mib = MIB
     print()
-    print(f"{'run':<28}{'seconds':>9}{'pages/s':>10}{'articles/s':>12}{'peak RSS':>11}  RSS at ¼ ½ ¾ end (MiB)")
+    print(f"{'run':<28}{'seconds':>9}{'CPU s':>8}{'pages/s':>10}{'articles/s':>12}{'peak RSS':>11}"
+          "  RSS at ¼ ½ ¾ end (MiB)")
     for run in (baseline, ours):
         quarters = " ".join(f"{r / mib:.0f}" for r in run.rss_at_quarters())
-        print(f"{run.name:<28}{run.seconds:>9.1f}{n_pages / run.seconds:>10.1f}{n_articles / run.seconds:>12.1f}"
-              f"{run.peak_rss / mib:>9.0f}Mi  {quarters}")
+        print(f"{run.name:<28}{run.seconds:>9.1f}{run.cpu_seconds:>8.1f}{n_pages / run.seconds:>10.1f}"
+              f"{n_articles / run.seconds:>12.1f}{run.peak_rss / mib:>9.0f}Mi  {quarters}")
     print(f"\nratio b/a (throughput of our crawl over bare fetching): {baseline.seconds / ours.seconds:.2f}")
+    print(f"ratio b/a by CPU time (the same, in process CPU seconds): {baseline.cpu_seconds / ours.cpu_seconds:.2f}")
     print(f"stored: {stored}")
     return 0 if baseline.returncode == 0 and ours.returncode == 0 else 1
+
+
+def _profile(out: Path, tmpdir: Path, first: object, last: object, sets: list[str], env: dict[str, str]) -> None:
+    """Our crawl once more, into a fresh database, under cProfile (`python -m pstats FILE` to read it)."""
+    import subprocess
+
+    db = tmpdir / "profile.db"
+    subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(out.resolve()), "-m", "scrapy", "crawl", "epaper",
+         "-a", "paper=bench", "-a", f"start={first}", "-a", f"end={last}",
+         "-s", f"EPAPER_DATABASE_URL=sqlite:///{db}", "-s", f"EPAPER_ARCHIVE_DIR={tmpdir / 'profile-archive'}",
+         *sets],
+        cwd=Path(__file__).resolve().parents[1], env=env, check=False,
+    )
+    print(f"profile of our crawl: {out}")
 
 
 def _count(db: Path) -> dict[str, int]:

@@ -3,6 +3,7 @@ resident memory sampled over its run), and the fixture server in a process of it
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -35,6 +36,7 @@ def setting_args(settings: dict[str, str]) -> list[str]:
 class Run:
     name: str
     seconds: float = 0.0
+    cpu_seconds: float = 0.0  # user + system time of the process: steadier than wall time on a shared machine
     returncode: int = 0
     output: str = ""
     samples: list[tuple[float, int, int]] = field(default_factory=list)  # (elapsed s, RSS bytes, progress)
@@ -71,11 +73,15 @@ def run_measured(
     output: list[str] = []
     reader = threading.Thread(target=lambda: output.extend(proc.stdout or []), daemon=True)
     reader.start()
-    while proc.poll() is None:
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)  # wait4: the child's CPU time comes with its exit
+        if pid:
+            break
         run.samples.append((time.perf_counter() - start, rss_of(proc.pid), progress() if progress else 0))
         time.sleep(every)
     run.seconds = time.perf_counter() - start
-    run.returncode = proc.returncode
+    run.cpu_seconds = usage.ru_utime + usage.ru_stime
+    run.returncode = proc.returncode = os.waitstatus_to_exitcode(status)
     reader.join(timeout=5)
     run.output = "".join(output)
     if proc.returncode != 0:

@@ -29,6 +29,13 @@ Page images, PDFs and photos (by Content-Type or file suffix) are archived only 
 spider does not fetch them yet, and the writer takes any body when it does. Responses served by the HTTP cache
 or by the archive itself (a reparse) are never written again.
 
+Writing happens off the reactor thread: compressing and writing a record would otherwise stall every download
+and parse behind it. One writer thread per middleware takes the exchanges in arrival order (so each file's
+records keep their order and a WarcFileWriter is only ever touched by that thread); at most
+WRITE_QUEUE_LIMIT exchanges wait, after which the reactor waits for the disk (memory stays bounded). A write
+that fails (a full disk) is logged and counted (`epaper/archive/errors`), and the spider's close waits for the
+queue to drain, so every archived response is on disk when the run ends.
+
 Settings: EPAPER_ARCHIVE_ENABLED (default True), EPAPER_ARCHIVE_DIR (default `data/archive/` beside the
 database, see schema.db.project_data_dir), EPAPER_ARCHIVE_MAX_BYTES (default 1 GiB), EPAPER_ARCHIVE_MEDIA
 (default False).
@@ -44,8 +51,10 @@ import logging
 import os
 import re
 import socket
+import threading
 import time
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from pathlib import Path
@@ -73,6 +82,7 @@ OTHER_GROUP = "_other"  # responses that belong to no paper (robots.txt)
 # headers describing the transfer, not the stored body (the body is stored de-chunked)
 HOP_HEADERS = frozenset({"transfer-encoding", "content-length"})
 SOFTWARE = "epaper-archive (Scrapy + warcio)"
+WRITE_QUEUE_LIMIT = 256  # exchanges waiting for the writer thread before the reactor waits for the disk
 MEDIA_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".pdf")
 
 
@@ -281,7 +291,10 @@ class ArchiveMiddleware:
         self.max_bytes = max_bytes
         self.media = media
         self.writers: dict[str, WarcFileWriter] = {}
-        self.seconds = 0.0
+        self.seconds = 0.0  # time spent writing (in the writer thread)
+        self._pool: ThreadPoolExecutor | None = None
+        self._slots = threading.BoundedSemaphore(WRITE_QUEUE_LIMIT)
+        self._pending: list[Future[None]] = []
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchiveMiddleware:
@@ -320,18 +333,43 @@ class ArchiveMiddleware:
         if not self.media and is_media(response.url, response.headers):
             self._inc("skipped/media")
             return response
-        started = time.perf_counter()
+        exchange = Exchange.from_scrapy(request, response)
         writer = self.writer_for(request.meta.get("paper"))
-        files_before = len(writer.files)
-        written = writer.write(Exchange.from_scrapy(request, response))
-        self.seconds += time.perf_counter() - started
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="epaper-warc")
+        self._slots.acquire()  # back-pressure: a slow disk holds the reactor rather than filling memory
+        self._pending = [f for f in self._pending if not f.done()]
+        self._pending.append(self._pool.submit(self._write, writer, exchange))
         self._inc("records", 2)
         self._inc("responses")
-        self._inc("bytes", written)
-        self._inc("files", len(writer.files) - files_before)
         return response
 
+    def _write(self, writer: WarcFileWriter, exchange: Exchange) -> None:
+        """In the writer thread: one exchange to its paper's file; a failure is logged and counted, not raised."""
+        started = time.perf_counter()
+        try:
+            files_before = len(writer.files)
+            written = writer.write(exchange)
+            self._inc("bytes", written)
+            self._inc("files", len(writer.files) - files_before)
+        except OSError as exc:
+            logger.error("archive: could not write %s to %s: %s", exchange.url, writer.directory, exc)
+            self._inc("errors")
+        finally:
+            self.seconds += time.perf_counter() - started
+            self._slots.release()
+
+    def drain(self) -> None:
+        """Wait until every queued exchange is written (the close, and anyone about to read the files)."""
+        for future in self._pending:
+            future.result()
+        self._pending = []
+
     def spider_closed(self, spider: Any = None) -> None:
+        self.drain()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
         for writer in self.writers.values():
             writer.close()
         if self.stats is not None:

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import InterfaceError, OperationalError, StatementError
 
-from schema.db import make_engine, upgrade
+from schema.db import SCHEMA_REVISIONS, make_engine, stored_revision, upgrade
 from schema.records import ArticleItem
 from schema.store.buffer import Batch, Buffer, PageInfo, describe_item
 from schema.store.common import (
@@ -66,9 +66,13 @@ class Store(Upserts, Finalizer):
 
     @classmethod
     def open(cls, url: str | None = None, batch_size: int = 500) -> Store:
-        """Connect (default URL rules of schema.db) and migrate to the current schema."""
+        """Connect (default URL rules of schema.db) and migrate to the current schema.
+
+        A database already at the newest revision (every run after the first) is not handed to Alembic: one
+        plain query instead of importing and running the migration machinery at each crawl's start."""
         engine = make_engine(url)
-        upgrade(engine)
+        if stored_revision(engine) != SCHEMA_REVISIONS[-1]:
+            upgrade(engine)
         store = cls(engine, batch_size=batch_size)
         store._owns_engine = True
         return store
