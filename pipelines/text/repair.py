@@ -63,7 +63,7 @@ def split_foreign_runs(stories: list[Story]) -> None:
     seed page) is cut out as an orphan; the text after it, which neither story explains, becomes an
     untitled story. Belonging: the paragraph shares ≥ 2 page-rare bigrams with the later story and,
     relative to each text's size, over 4× as many as with the story so far."""
-    freq = _page_freq(stories)
+    page_freq: list[dict[str, int]] = []  # the page's bigram counts, made on the first comparison (most pages have none)
     out: list[Story] = []
     for si, story in enumerate(stories):
         out.append(story)
@@ -71,13 +71,18 @@ def split_foreign_runs(stories: list[Story]) -> None:
         if text is None or story.orphan or len(text.paragraphs) < 4:
             continue
         later = [d for d in stories[si + 1 :] if d.result is not None and not d.orphan and _is_dangling(d)]
+        if later and not page_freq:
+            page_freq.append(_page_freq(stories))
+        freq = page_freq[0] if page_freq else {}
         cut = None
         for d in later:
             dt = d.result.text  # type: ignore[union-attr]
             d_text = " ".join([dt.title or "", dt.kicker or "", dt.subtitle or "", *dt.paragraphs])
             n_d = max(len(_bigrams(d_text)), 1)
 
-            def belongs(k: int, text: ArticleText = text, d_text: str = d_text, n_d: int = n_d) -> bool:
+            def belongs(
+                k: int, text: ArticleText = text, d_text: str = d_text, n_d: int = n_d, freq: dict[str, int] = freq
+            ) -> bool:
                 return _belongs(text, k, d_text, n_d, freq)
 
             for k in range(2, len(text.paragraphs)):
@@ -106,6 +111,8 @@ def repair_order(stories: list[Story]) -> None:
     """Attach an orphan tail to the one dangling story that it reads on from (in place)."""
     if any(s.result is None for s in stories):
         return
+    if not any(s.orphan and s.result.text.paragraphs for s in stories):  # type: ignore[union-attr]
+        return  # no orphan tail to place (most pages): nothing to count
     freq = _page_freq(stories)
     used: set[int] = set()
     for oi, orphan in enumerate(stories):

@@ -97,6 +97,40 @@ def test_errors_cache_hits_and_media_are_not_archived_unless_media_is_asked_for(
     assert list(ArchiveIndex.build(tmp_path).entries) == [jpg]
 
 
+def test_records_are_written_off_the_reactor_thread_and_on_disk_at_close(tmp_path: Path) -> None:
+    import threading
+
+    crawler = archive_crawler(tmp_path)
+    archive = ArchiveMiddleware.from_crawler(crawler)
+    writers: set[str] = set()
+    write = archive._write
+
+    def spy(writer, exchange):  # type: ignore[no-untyped-def]
+        writers.add(threading.current_thread().name)
+        write(writer, exchange)
+
+    archive._write = spy  # type: ignore[method-assign]
+    urls = [URL.replace("node_01", f"node_{n:02d}") for n in range(1, 21)]
+    for url in urls:
+        archive.process_response(request(url), HtmlResponse(url, body=PAGE))
+    archive.spider_closed()
+    assert writers and threading.current_thread().name not in writers
+    assert list(ArchiveIndex.build(tmp_path).entries) == urls  # every record, in arrival order
+    assert crawler.stats.get_value("epaper/archive/responses") == 20
+
+
+def test_a_failed_write_is_logged_and_counted_not_raised(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    blocked = tmp_path / "archive"
+    blocked.write_text("a file where the archive folder should be")
+    crawler = archive_crawler(blocked)
+    archive = ArchiveMiddleware.from_crawler(crawler)
+    received = HtmlResponse(URL, body=PAGE)
+    assert archive.process_response(request(), received) is received
+    archive.spider_closed()
+    assert crawler.stats.get_value("epaper/archive/errors") == 1
+    assert any("could not write" in r.getMessage() and URL in r.getMessage() for r in caplog.records)
+
+
 def test_the_writer_can_be_switched_off() -> None:
     with pytest.raises(NotConfigured):
         ArchiveMiddleware.from_crawler(get_crawler(settings_dict={"EPAPER_ARCHIVE_ENABLED": False}))
