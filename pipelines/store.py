@@ -4,6 +4,11 @@ The store batches rows and upserts them on natural keys (schema/store/); this st
 opens the store with the run's database URL, stores the items, and finalises (and so joins, pipelines/joining.py)
 the editions the run touched. The run's books (its crawl_run row, exit status and summary) are kept by the run
 ledger (crawler/run_ledger.py), on the signals this stage sends: the ledger sits above this layer.
+
+Full batches are written in a thread of their own (one batch at a time, in the order they filled), so that a
+transaction does not hold up the downloads and parsing behind it on the reactor thread; the item that filled a
+batch waits for its write (back-pressure), the others pass on. The close waits for that thread, then flushes
+the rest and finalises on the reactor thread, as before.
 """
 
 from __future__ import annotations
@@ -15,11 +20,14 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 from sqlalchemy.exc import DBAPIError
+from twisted.internet import threads
+from twisted.python.threadpool import ThreadPool
 
 from pipelines.joining import JoiningStore
 from schema.db import database_url
 from schema.records import ArticleItem, EditionItem, FailureItem, PageItem
 from schema.store import Store
+from schema.store.buffer import Buffer
 
 logger = logging.getLogger(__name__)
 RECORD_ITEMS = (EditionItem, PageItem, ArticleItem, FailureItem)
@@ -38,6 +46,8 @@ class StorePipeline:
         self.store: Store | None = None
         self.dates: dict[str, set[dt.date]] = defaultdict(set)
         self.database_error: DBAPIError | None = None  # the first write the database refused for good
+        self._writer: ThreadPool | None = None  # one thread: batches are written one at a time, in order
+        self._thread_errors: list[DBAPIError] = []  # refused in the writer thread, seen at once at close
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -63,15 +73,50 @@ class StorePipeline:
     def process_item(self, item: Any) -> Any:
         if isinstance(item, RECORD_ITEMS) and self.store is not None and self.database_error is None:
             self.dates[item.paper].add(item.date)
-            try:
-                self.store.add(item)
-            except DBAPIError as exc:
-                self.fail(exc)
-                return item
+            self.store.add(item, autoflush=False)
             stats = self.crawler.stats
             if stats is not None:
                 stats.inc_value(f"epaper/items/{type(item).__name__.removesuffix('Item').lower()}")
+            batch = self.store.take_batch()
+            if batch is not None:
+                return self._write_in_thread(batch, item)
         return item
+
+    def _write_in_thread(self, batch: Buffer, item: Any) -> Any:
+        """A Deferred firing with `item` once `batch` is written by the writer thread (a refusal fails the run)."""
+        from twisted.internet import reactor
+
+        if self._writer is None:
+            self._writer = ThreadPool(minthreads=1, maxthreads=1, name="epaper-store")
+            self._writer.start()
+        store = self.store
+        assert store is not None
+
+        def write() -> DBAPIError | None:
+            if self._thread_errors:
+                return None  # an earlier batch was refused for good: the run is failing, write nothing more
+            try:
+                store.write_batch(batch)
+            except DBAPIError as exc:
+                self._thread_errors.append(exc)
+                return exc
+            return None
+
+        def written(error: DBAPIError | None) -> Any:
+            if error is not None:
+                self.fail(error)
+            return item
+
+        deferred = threads.deferToThreadPool(reactor, self._writer, write)
+        return deferred.addCallback(written)
+
+    def _stop_writer(self) -> None:
+        """Wait for the batch being written, then stop the thread; a refusal it met fails the run now."""
+        if self._writer is not None:
+            self._writer.stop()
+            self._writer = None
+        if self._thread_errors:
+            self.fail(self._thread_errors[0])
 
     def fail(self, exc: DBAPIError) -> None:
         """The database refused a write for good (disk full, server gone, read-only): keep nothing of the unwritten
@@ -94,6 +139,7 @@ class StorePipeline:
                 self.fail(exc)
 
     def close_spider(self) -> None:
+        self._stop_writer()
         if self.store is not None:
             self._finalize()
         self.crawler.signals.send_catch_log(store_closing, stage=self)

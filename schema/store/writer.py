@@ -143,28 +143,41 @@ class Store(Upserts, Finalizer):
         """Forget the buffered items unwritten (the database refused them; see pipelines/store.py)."""
         self._reset_buffer()
 
-    def add(self, item: Item) -> None:
-        """Buffer one item; the buffer is flushed when it holds `batch_size` items."""
+    def add(self, item: Item, autoflush: bool = True) -> None:
+        """Buffer one item; the buffer is flushed when it holds `batch_size` items (with `autoflush`: a caller
+        that writes in another thread takes the full buffer with take_batch instead)."""
         self._buffer.add(item)
         if isinstance(item, ArticleItem):
             self.regions[item.paper] = item.region
         self._pending += 1
-        if self._pending >= self.batch_size:
+        if autoflush and self._pending >= self.batch_size:
             self.flush()
 
     # ------------------------------------------------------------------ flushing
 
+    def take_batch(self, full_only: bool = True) -> Buffer | None:
+        """The buffered items, detached for write_batch (None when there are none, or fewer than `batch_size`
+        with `full_only`). The buffer is not thread-safe: add and take_batch stay on one thread, while
+        write_batch may run on another, one batch at a time and in the order taken."""
+        if not self._pending or (full_only and self._pending < self.batch_size):
+            return None
+        buffer = self._buffer
+        self._reset_buffer()
+        return buffer
+
     def flush(self) -> None:
-        """Write the buffer in one transaction.
+        """Write the buffer in one transaction (see write_batch)."""
+        buffer = self.take_batch(full_only=False)
+        if buffer is not None:
+            self.write_batch(buffer)
+
+    def write_batch(self, buffer: Buffer) -> None:
+        """Write a detached buffer in one transaction.
 
         When the database refuses a row (a constraint, a value it cannot take), the batch is stored in
         halves until the refused items are isolated: they are counted in `rejected` and logged, the rest is
         stored. Connection and locking errors are raised: nothing of the batch is stored then.
         """
-        if not self._pending:
-            return
-        buffer = self._buffer
-        self._reset_buffer()
         try:
             self._write_retrying(buffer)
         except (OperationalError, InterfaceError):
