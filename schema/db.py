@@ -29,7 +29,7 @@ ENV_VAR = "EPAPER_DATABASE_URL"
 SETTING = "EPAPER_DATABASE_URL"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
-# The migrations in order (schema/migrations/versions/), newest last; tests/storage/test_schema_check.py holds this
+# The migrations in order (schema/migrations/versions/), newest last; tests/test_cli_imports.py holds this
 # list to Alembic's own history. A read command compares the database against it without importing Alembic.
 SCHEMA_REVISIONS = ("0001", "0002", "0003", "0004", "0005")
 # pg_advisory_xact_lock key of "migrating this database" (any constant; this one is b"epaper-m" as an int64)
