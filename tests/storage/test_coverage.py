@@ -155,23 +155,23 @@ def test_replacement_characters_are_counted_per_article(migrated: Engine) -> Non
 def test_status_health_on_a_database_without_coverage_says_so(tmp_path: Path) -> None:
     from schema.db import upgrade
 
-    upgrade(f"sqlite:///{tmp_path / 'old.db'}", "0004")  # an archive from before the coverage table
-    cmd = [
-        sys.executable,
-        "-m",
-        "crawler.cli",
-        "status",
-        "--health",
-        "--db",
-        f"sqlite:///{tmp_path / 'old.db'}",
-    ]
-    shown = subprocess.run(cmd, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+    def health(db: Path) -> subprocess.CompletedProcess[str]:
+        cmd = [sys.executable, "-m", "crawler.cli", "status", "--health", "--db", f"sqlite:///{db}"]
+        return subprocess.run(cmd, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+
+    upgrade(f"sqlite:///{tmp_path / 'new.db'}")  # at head, nothing crawled yet
+    shown = health(tmp_path / "new.db")
     assert shown.returncode == 0, shown.stderr
     assert "Traceback" not in shown.stderr
     assert (
         shown.stdout.strip()
         == "(no coverage recorded yet: crawl first, or `epaper db upgrade` an older database)"
     )
+
+    upgrade(f"sqlite:///{tmp_path / 'old.db'}", "0004")  # an archive from before the coverage table
+    refused = health(tmp_path / "old.db")  # a read never migrates: it names the revision and the upgrade
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert "revision 0004" in refused.stderr and "epaper db upgrade" in refused.stderr
 
 
 def test_a_failing_measurement_is_logged_and_the_run_still_closes(
