@@ -74,13 +74,15 @@ def check_arguments(args: argparse.Namespace) -> None:
 
     command = getattr(args, "command", None)
     if hasattr(args, "db"):
-        from schema.db import check_database_url, check_schema_current
+        from schema.db import check_database_url, check_schema_current, sqlite_file
 
         # the default (None) is checked as resolved, and left None: `--set EPAPER_DATABASE_URL=…` may still apply
         url = resolve(db=args.db).database_url
         check_database_url(url, must_exist=command in READ_ONLY_COMMANDS)
-        if command in READ_ONLY_COMMANDS:
-            check_schema_current(url)  # a read never migrates: an older schema is named, with the command to run
+        # a read never migrates: an older schema is named, with the command to run (`serve` opens SQLite files
+        # only and refuses any other URL itself, so it is not connected to here)
+        if command in READ_ONLY_COMMANDS and not (command == "serve" and sqlite_file(url) is None):
+            check_schema_current(url)
     if command in PAPER_COMMANDS and getattr(args, "paper", None):
         db = resolve(db=args.db).database_url if hasattr(args, "db") else None
         check_paper(args.paper, db, allow_all=command == "daily")
