@@ -9,7 +9,7 @@ of a labelled column (简讯 …) is carried over the items under it.
 from __future__ import annotations
 
 from pipelines.text.captions import split_caption
-from pipelines.text.headings import assign_head, is_crosshead_pair, is_known_section, is_short
+from pipelines.text.headings import assign_head, is_crosshead_pair, is_known_section, is_short, subtitle_text
 from pipelines.text.sentence import is_terminal
 from pipelines.text.story_shapes import (
     Story,
@@ -107,8 +107,10 @@ class _HeadGrammar:
     def head_run(self, i: int) -> int:
         """A run of head-like lines: verse, a poem, a column label, a new story's head, or crossheads."""
         units, n = self.units, len(self.units)
+        if units[i].head_level is not None:
+            return self.typeset_head(i)
         j = i
-        while j < n and units[j].role in HEADISH:
+        while j < n and units[j].role in HEADISH and units[j].head_level is None:
             j += 1
         run = units[i:j]
         k = j
@@ -190,9 +192,35 @@ class _HeadGrammar:
             story.add(u.text, "body", True)
             story.continuations.extend(u.continuations)
 
-    def headed_story(self, run: list[Unit], lines: list[str]) -> None:
+    def typeset_head(self, i: int) -> int:
+        """A head stack whose parts the typesetting named (PDF font sizes): kicker(s), title, subtitle(s)
+        open a story; a short first kicker line that is a known section label is the section."""
+        units, n = self.units, len(self.units)
+        j, seen_title = i, False
+        while j < n and units[j].head_level is not None:
+            level = units[j].head_level
+            if seen_title and level in ("kicker", "title") and units[j - 1].head_level != "title":
+                break  # the next story's head follows at once
+            seen_title = seen_title or level == "title"
+            j += 1
+        parts: dict[str, list[str]] = {"kicker": [], "title": [], "subtitle": []}
+        for u in units[i:j]:
+            parts[u.head_level or "title"].append(u.text)
+        while not parts["subtitle"] and j < n and units[j].role == "subtitle" and units[j].head_level is None:
+            parts["subtitle"].append(subtitle_text(units[j].text) or units[j].text)  # `——…` set in body type
+            j += 1
+        run = units[i:j]
+        head: dict[str, str | None] = {"section": None}
+        if len(parts["kicker"]) >= 2 and is_known_section(parts["kicker"][0]):
+            head["section"] = parts["kicker"].pop(0)
+        for key, texts in parts.items():
+            head[key] = "".join(texts) or None
+        self.headed_story(run, [u.text for u in run], head)
+        return j
+
+    def headed_story(self, run: list[Unit], lines: list[str], head: dict[str, str | None] | None = None) -> None:
         """A story opened by its head block (section, kicker, title, subtitle)."""
-        head = assign_head(lines)
+        head = head or assign_head(lines)
         if head["section"]:
             self.carry_section = None
         story = self.open_story(head)
@@ -326,7 +354,9 @@ class _HeadGrammar:
     def body(self, unit: Unit) -> None:
         """Body text: it opens an orphan after a closed story unless it reads on across the byline."""
         current = self.current
-        if current is None:
+        if unit.opens and (current is None or current.has_body or current.closed):
+            current = self.open_story()  # the typesetting shows a new story (its title is a picture)
+        elif current is None:
             current = self.open_story(orphan=True)
         elif current.closed and (current.jumped or not continues(current, unit.text)):
             current = self.open_story(orphan=True)

@@ -1,0 +1,109 @@
+"""A page PDF → articles in the `epaper segment` JSON shape, with hotspot polygons when known.
+
+Without hotspots the page's blocks in reading order run through the head grammar as one page; with
+them each hotspot's blocks are segmented on their own and kept as one story (the page HTML says where a
+story is; the text rules still say what its lines are), and blocks outside every hotspot are segmented
+by layout. A page without a text layer (a scan) yields no articles and is reported, not skipped silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipelines.text.article import resolve_script
+from pipelines.text.grouping import group_stories
+from pipelines.text.pdf.extract import PdfPage, read_pdf
+from pipelines.text.pdf.hotspots import HotspotSpace, owner, scaled
+from pipelines.text.pdf.stories import PlacedBlock, page_text, units_of
+from pipelines.text.repair import repair_order, split_foreign_runs
+from pipelines.text.segment import article_json, assemble_stories, has_content
+from pipelines.text.story_shapes import Story
+from pipelines.text.rejoin import Block
+
+
+@dataclass
+class PdfSegmentation:
+    """What a PDF gave: the articles, and the pages that had no text layer (1-based)."""
+
+    articles: list[dict[str, object]] = field(default_factory=list)
+    pages: int = 0
+    scanned_pages: list[int] = field(default_factory=list)
+
+    @property
+    def no_text_layer(self) -> bool:
+        return self.pages > 0 and len(self.scanned_pages) == self.pages
+
+
+def segment_pdf(
+    data: bytes, hotspots: HotspotSpace | None = None, script: str | None = None, page: int | None = None
+) -> PdfSegmentation:
+    """Every page (or page index `page`) of a PDF → articles; scanned pages are listed, not parsed."""
+    pages = read_pdf(data, None if page is None else [page])
+    out = PdfSegmentation(pages=len(pages))
+    for p in pages:
+        if not p.text_layer:
+            out.scanned_pages.append(p.index + 1)
+            continue
+        out.articles.extend(segment_pdf_page(p, hotspots, script))
+    return out
+
+
+def segment_pdf_page(
+    page: PdfPage, hotspots: HotspotSpace | None = None, script: str | None = None
+) -> list[dict[str, object]]:
+    """One page with a text layer → articles; each has `polygon` (hotspot coordinates or null) and `pdf_page`."""
+    text = page_text(page)
+    sample = "".join(b.block.text for b in text.blocks)[:4000]
+    hant = resolve_script(script, sample) == "hant"
+    if not hotspots or not hotspots.hotspots:
+        stories = _segment(text.blocks, text.body_size, hant)
+        return [_json(s, None, page.index) for s in stories]
+    areas = scaled(hotspots, page.width, page.height)
+    owned: dict[int, list[PlacedBlock]] = {}
+    loose: list[PlacedBlock] = []
+    for b in text.blocks:
+        k = owner(b.block.box, areas)
+        (owned.setdefault(k, []) if k is not None else loose).append(b)
+    out: list[dict[str, object]] = []
+    for k, h in enumerate(hotspots.hotspots):
+        if k not in owned:
+            continue
+        story = _one_story(_segment(owned[k], text.body_size, hant, repair=False), hant)
+        if story is not None:
+            art = _json(story, h.polygons, page.index)
+            art["url"], art["source_key"] = h.url, h.source_key
+            out.append(art)
+    out.extend(_json(s, None, page.index) for s in _segment(loose, text.body_size, hant))
+    return out
+
+
+def _segment(blocks: list[PlacedBlock], size: float, hant: bool, repair: bool = True) -> list[Story]:
+    """The page-text segmenter's steps on typeset units: head grammar, assembly, head-after-tail repair."""
+    stories = group_stories(units_of(blocks, size, hant))
+    assemble_stories(stories, hant)
+    if repair:
+        split_foreign_runs(stories)
+        repair_order(stories)
+    return [s for s in stories if s.result is not None and has_content(s)]
+
+
+def _one_story(stories: list[Story], hant: bool) -> Story | None:
+    """A hotspot is one story: the pieces the grammar saw are joined, later heads become crossheads."""
+    if len(stories) <= 1:
+        return stories[0] if stories else None
+    first = next((s for s in stories if s.head.get("title")), stories[0])
+    merged = Story(head=dict(first.head))
+    for s in stories:
+        if s is not first and s.head.get("title"):
+            merged.blocks.append(Block(s.head["title"] or "", "heading"))
+        merged.blocks.extend(s.blocks)
+        merged.continuations.extend(s.continuations)
+    assemble_stories([merged], hant)
+    return merged
+
+
+def _json(story: Story, polygons: list[list[float]] | None, index: int) -> dict[str, object]:
+    art = article_json(story)
+    art["polygon"] = polygons
+    art["pdf_page"] = index + 1
+    return art
