@@ -58,6 +58,13 @@ class Op:
     w: float = 0.0
     h: float = 0.0
     hant: bool = False
+    story: int = -1  # which expected article of the page the op prints
+
+
+def _tag(ops: list[Op], story: int) -> list[Op]:
+    for op in ops:
+        op.story = story
+    return ops
 
 
 @dataclass
@@ -68,6 +75,26 @@ class PageSpec:
     expected: list[dict]
     template: str
     cases: list[str] = field(default_factory=list)
+    # each expected article's printed area: one flat [x0, y0, x1, y0, x1, y1, x0, y1] polygon per column
+    regions: list[list[list[float]]] = field(default_factory=list)
+    size: tuple[float, float] = (0.0, 0.0)
+
+
+def regions_of(ops: list[Op], n: int) -> list[list[list[float]]]:
+    """Per story, the bounding rectangle of its ops in each column it uses (hotspot-like polygons)."""
+    out: list[list[list[float]]] = []
+    for k in range(n):
+        cols: dict[int, list[float]] = {}
+        for op in ops:
+            if op.story != k:
+                continue
+            w = op.w if op.kind == "image" else _width(op.text, op.size, op.hant)
+            h = op.h if op.kind == "image" else op.size * 1.2
+            col = int((op.x - MARGIN + 1) // (COL_W + GUTTER))
+            b = cols.setdefault(col, [op.x, op.y, op.x + w, op.y + h])
+            b[:] = [min(b[0], op.x), min(b[1], op.y), max(b[2], op.x + w), max(b[3], op.y + h)]
+        out.append([[b[0] - 2, b[1] - 2, b[2] + 2, b[1] - 2, b[2] + 2, b[3] + 2, b[0] - 2, b[3] + 2] for b in cols.values()])
+    return out
 
 
 def _fonts() -> None:
@@ -110,9 +137,16 @@ def load_story(case_id: str) -> StorySpec:
     exp.setdefault("section", None)
     crossheads = {h for c in exp.get("crossheads", []) for h in (c, *c.split(" "))}
     items: list[Item] = []
+    paragraphs = exp.get("paragraphs", [])
     for raw in inp.get("paragraphs", []):
+        lines: list[str] = []
         for line in clean_text(raw or "").split("\n"):
             line = line.strip()
+            if lines and line and any(lines[-1][-6:] + line[:6] in p for p in paragraphs):
+                lines[-1] += line  # one paragraph the source broke over two lines: printed as one
+            elif line:
+                lines.append(line)
+        for line in lines:
             if line:
                 items.append(Item("crosshead" if line in crossheads else "para", line))
                 if _credit_line(line, exp):
@@ -212,13 +246,13 @@ def lead_page(lead: StorySpec, briefs: list[StorySpec]) -> tuple[list[Op], float
     ops, y = head_ops(lead, MARGIN, MARGIN, width, LEAD_TITLE)
     body_top = y
     body, h = fit(lead, lambda h: [(col_x(k), body_top, COL_W, body_top + h) for k in range(4)], 60)
-    ops += body
+    ops = _tag(ops + body, 0)
     row = body_top + h + 3 * BODY
     bottom = row
     for k, b in enumerate(briefs):
         hops, by = head_ops(b, col_x(k), row, COL_W, TITLE)
         bops, bh = fit(b, lambda h, by=by, k=k: [(col_x(k), by, COL_W, by + h)], 20)
-        ops += hops + bops
+        ops += _tag(hops + bops, k + 1)
         bottom = max(bottom, by + bh)
     return ops, 2 * MARGIN + width, bottom + MARGIN
 
@@ -242,7 +276,12 @@ def mixed_page(a: StorySpec, b: StorySpec, c: StorySpec, d: StorySpec) -> tuple[
         if not (a_rest or b_rest or c_rest or d_rest):
             break
         h += 10
-    ops = aops + a_body + bops + b_body + [Op("image", col_x(3), top, w=COL_W, h=c_pic)] + c_body + dops + d_body
+    ops = (
+        _tag(aops + a_body, 0)
+        + _tag(bops + b_body, 1)
+        + _tag([Op("image", col_x(3), top, w=COL_W, h=c_pic), *c_body], 2)
+        + _tag(dops + d_body, 3)
+    )
     return ops, 2 * MARGIN + 6 * COL_W + 5 * GUTTER, top + h + MARGIN
 
 
@@ -324,6 +363,8 @@ def corpus_pages() -> list[PageSpec]:
         out.append(PageSpec(b"", [a.expected, b.expected, c.expected, d.expected], "mixed", [a.case_id, b.case_id, c.case_id, d.case_id]))
     for page, spec in zip(out, specs):
         page.pdf = render([spec])
+        page.regions = regions_of(spec[0], len(page.expected))
+        page.size = (spec[1], spec[2])
     return out
 
 

@@ -69,8 +69,10 @@ class PdfPage:
 
 
 def is_pdf(data: bytes) -> bool:
-    """A PDF is recognised by its content (`%PDF-` within the first KiB, as readers allow), not its name."""
-    return PDF_MAGIC in data[:1024]
+    """A PDF is recognised by its content (`%PDF-` within the first KiB, as readers allow, after no
+    markup: an HTML page that mentions %PDF- is no PDF), not its name."""
+    at = data.find(PDF_MAGIC, 0, 1024)
+    return at >= 0 and b"<" not in data[:at]
 
 
 def _pdfium():  # type: ignore[no-untyped-def]

@@ -1,0 +1,69 @@
+"""Score PDF segmentation per field with the corpus scorer (tests/text/score.py) on generated pages.
+
+`python -m tests.pdf.score [-v] [--update-floors]` prints the table; tests/pdf/floors.json pins a floor per
+field that may only rise. Paragraph joins are counted over the printed lines of each page (every line
+break inside a paragraph, column breaks included, is a join the segmentation must make).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+from pipelines.text.pdf.extract import read_pdf
+from pipelines.text.pdf.layout import build_lines
+from pipelines.text.pdf.segment import segment_pdf
+from tests.pdf.pages import PageSpec, corpus_pages
+from tests.text import score
+
+FLOORS = Path(__file__).resolve().parent / "floors.json"
+_PAGE_ONLY = ("paragraph joins", "article boundaries", "editors", "continuations")
+
+
+def score_pdf_page(page: PageSpec, tally: score.Tally) -> None:
+    predicted = segment_pdf(page.pdf).articles
+    expected = page.expected
+    for ei, pi in score.align(expected, predicted):
+        key = ("e", ei) if ei is not None else ("p", pi)
+        empty: dict[str, list[tuple]] = {f: [] for f in score.FIELDS}
+        ie = score._items(expected[ei], key) if ei is not None else empty
+        ip = score._items(predicted[pi], key) if pi is not None else empty
+        for f in score.FIELDS:
+            if f not in _PAGE_ONLY:
+                tally.add(f, ie[f], ip[f])
+                if Counter(ie[f]) != Counter(ip[f]):
+                    tally.failures.append(f"{page.cases} {f}: expected {ie[f]} got {ip[f]}")
+    lines = [ln.text for ln in build_lines(read_pdf(page.pdf)[0].chars)]
+    exp_j = score.joins_in([p for a in expected for p in a["paragraphs"]], lines)
+    pred_j = score.joins_in([p for a in predicted for p in a["paragraphs"]], lines)  # type: ignore[union-attr]
+    tally.add("paragraph joins", exp_j, pred_j)
+    exp_b = [score._signature(a) for a in expected]
+    pred_b = [score._signature(a) for a in predicted]
+    tally.add("article boundaries", exp_b, pred_b)
+    if Counter(exp_b) != Counter(pred_b):
+        tally.failures.append(f"{page.cases} boundaries: {len(expected)} expected, {len(predicted)} predicted")
+
+
+def run(pages: list[PageSpec] | None = None) -> score.Tally:
+    tally = score.Tally()
+    for page in pages if pages is not None else corpus_pages():
+        score_pdf_page(page, tally)
+    return tally
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    tally = run()
+    res = score.results(tally)
+    print(score.table(res))
+    if "-v" in argv:
+        print("\n".join(tally.failures))
+    if "--update-floors" in argv:
+        print("floors:", json.dumps(score.update_floors(res, FLOORS), ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,24 @@
+"""PDF segmentation on typeset pages: per-field scores must not fall below tests/pdf/floors.json."""
+
+from __future__ import annotations
+
+import json
+
+from tests.pdf import score as pdf_score
+from tests.text import score
+
+
+def test_floors_are_met(corpus_pages) -> None:  # type: ignore[no-untyped-def]
+    floors = json.loads(pdf_score.FLOORS.read_text())
+    res = score.results(pdf_score.run(corpus_pages))
+    low = {f: (res[f]["f1"], floor) for f, floor in floors.items() if res[f]["f1"] + 1e-9 < floor}
+    assert not low, f"F1 below floor (current, floor): {low}\n{score.table(res)}"
+
+
+def test_pages_cover_the_layouts(corpus_pages) -> None:  # type: ignore[no-untyped-def]
+    """The generated set holds every shape the issue names, so the floors measure them."""
+    templates = {p.template for p in corpus_pages}
+    assert templates == {"lead", "mixed"}
+    untitled = [a for p in corpus_pages if p.template == "mixed" for a in p.expected if a["title"] is None]
+    assert untitled, "a story whose title is a picture"
+    assert sum(len(p.expected) for p in corpus_pages) >= 60

@@ -1,0 +1,81 @@
+"""The PDF path's contract: scans are reported, non-PDFs refused, hotspots place stories, the CLI prints JSON."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pipelines.text.pdf.extract import PdfError, is_pdf, read_pdf
+from pipelines.text.pdf.hotspots import Hotspot, HotspotSpace
+from pipelines.text.pdf.segment import segment_pdf
+from tests.text import score
+
+
+def test_a_scan_is_reported_as_having_no_text_layer(scanned_pdf) -> None:  # type: ignore[no-untyped-def]
+    result = segment_pdf(scanned_pdf)
+    assert result.no_text_layer and result.scanned_pages == [1] and result.articles == []
+    assert read_pdf(scanned_pdf)[0].images, "the page's picture is seen"
+
+
+def test_bytes_that_are_no_pdf_are_refused() -> None:
+    assert not is_pdf(b"<html>%PDF- later</html>" + b" " * 2000)
+    with pytest.raises(PdfError):
+        segment_pdf(b"plain text, not a PDF")
+    with pytest.raises(PdfError):
+        segment_pdf(b"%PDF-1.7\n garbage that no reader can open")
+
+
+def test_the_lead_story_is_read_across_four_columns(corpus_pages) -> None:  # type: ignore[no-untyped-def]
+    page = corpus_pages[0]
+    lead = page.expected[0]
+    got = segment_pdf(page.pdf).articles
+    match = next(a for a in got if a["title"] == lead["title"])
+    assert match["kicker"] == lead["kicker"]
+    assert match["crossheads"] == lead["crossheads"]
+    assert "".join(match["paragraphs"]) == "".join(lead["paragraphs"])  # type: ignore[arg-type]
+    assert [c["text"] for c in match["captions"]] == [c["text"] for c in lead["captions"]]  # type: ignore[union-attr]
+    assert match["polygon"] is None and match["pdf_page"] == 1
+
+
+def test_a_story_under_a_title_picture_has_no_title(corpus_pages) -> None:  # type: ignore[no-untyped-def]
+    page = next(p for p in corpus_pages if p.template == "mixed")
+    expected = page.expected[2]
+    got = segment_pdf(page.pdf).articles
+    first = expected["paragraphs"][0]
+    match = next(a for a in got if any(first[:12] in p for p in a["paragraphs"]))  # type: ignore[union-attr]
+    assert match["title"] is None
+
+
+def _hotspots(page, scale: float = 2.0) -> HotspotSpace:  # type: ignore[no-untyped-def]
+    """The page's story areas drawn on an image `scale` times the PDF's size, as page HTML gives them."""
+    spots = [Hotspot([[v * scale for v in poly] for poly in polys], url=f"content_{k}.html") for k, polys in enumerate(page.regions)]
+    return HotspotSpace(spots, page.size[0] * scale, page.size[1] * scale)
+
+
+def test_hotspots_place_interleaved_and_tail_first_stories(corpus_pages) -> None:  # type: ignore[no-untyped-def]
+    mixed = [p for p in corpus_pages if p.template == "mixed"]
+    with_spots, without = score.Tally(), score.Tally()
+    for page in mixed:
+        for tally, spots in ((with_spots, _hotspots(page)), (without, None)):
+            got = segment_pdf(page.pdf, spots).articles
+            tally.add("article boundaries", [score._signature(a) for a in page.expected], [score._signature(a) for a in got])
+    assert with_spots.prf("article boundaries")[2] > without.prf("article boundaries")[2]
+    got = segment_pdf(mixed[0].pdf, _hotspots(mixed[0])).articles
+    assert all(a["polygon"] for a in got[: len(mixed[0].expected)])
+    assert got[0]["url"] == "content_0.html"
+
+
+def test_cli_segments_a_pdf_by_its_content(corpus_pages, tmp_path, capsys, scanned_pdf) -> None:  # type: ignore[no-untyped-def]
+    from crawler.cli import main
+
+    path = tmp_path / "page.txt"  # the name says text; the content says PDF
+    path.write_bytes(corpus_pages[0].pdf)
+    assert main(["segment", str(path), "--json"]) == 0
+    articles = json.loads(capsys.readouterr().out)
+    keys = {"section", "kicker", "title", "subtitle", "dateline", "bylines", "crossheads", "captions", "paragraphs", "gaps", "editors", "polygon", "pdf_page"}
+    assert articles and keys <= set(articles[0])
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(scanned_pdf)
+    assert main(["segment", str(scan), "--json"]) == 3
+    assert "no text layer" in capsys.readouterr().err
