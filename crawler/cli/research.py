@@ -11,9 +11,12 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crawler.cli.args import add_db, date_arg, positive_int
+
+if TYPE_CHECKING:
+    from pipelines.text.pdf.hotspots import HotspotSpace
 
 MAX_TERMS = 50  # schema.search.MAX_TERMS (not imported here: the parser must not load OpenCC and SQLAlchemy)
 
@@ -159,11 +162,11 @@ class NoTextLayer(ValueError):
     """Every page of the PDF is a scan: reported with its own exit status (3)."""
 
 
-def _hotspots(path: Path, url: str | None):  # type: ignore[no-untyped-def]
+def _hotspots(path: Path, url: str | None) -> HotspotSpace:
     """The page HTML's hotspots, parsed by its layout family (the content decides when the URL does not)."""
     from crawler.families import family_for
     from crawler.families.contract import ParseError
-    from pipelines.text.pdf.hotspots import Hotspot, HotspotSpace
+    from pipelines.text.pdf.hotspots import Hotspot
 
     if not url:
         raise ValueError("--page-html needs --url (the page's own URL: the family parser reads links by it)")

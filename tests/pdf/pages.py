@@ -93,7 +93,12 @@ def regions_of(ops: list[Op], n: int) -> list[list[list[float]]]:
             col = int((op.x - MARGIN + 1) // (COL_W + GUTTER))
             b = cols.setdefault(col, [op.x, op.y, op.x + w, op.y + h])
             b[:] = [min(b[0], op.x), min(b[1], op.y), max(b[2], op.x + w), max(b[3], op.y + h)]
-        out.append([[b[0] - 2, b[1] - 2, b[2] + 2, b[1] - 2, b[2] + 2, b[3] + 2, b[0] - 2, b[3] + 2] for b in cols.values()])
+        out.append(
+            [
+                [b[0] - 2, b[1] - 2, b[2] + 2, b[1] - 2, b[2] + 2, b[3] + 2, b[0] - 2, b[3] + 2]
+                for b in cols.values()
+            ]
+        )
     return out
 
 
@@ -151,12 +156,17 @@ def load_story(case_id: str) -> StorySpec:
                 items.append(Item("crosshead" if line in crossheads else "para", line))
                 if _credit_line(line, exp):
                     items[-1].caption = "flush"  # a byline line is printed flush left, not indented
-    pictures = [Item("image", caption=clean_text(im.get("caption") or "").strip()) for im in inp.get("images", [])]
+    pictures = [
+        Item("image", caption=clean_text(im.get("caption") or "").strip()) for im in inp.get("images", [])
+    ]
     items[1:1] = pictures
+
     def head(key: str) -> str | None:
         return clean_text(inp[key]).strip() or None if inp.get(key) else None
 
-    return StorySpec(case_id, case.get("script") == "hant", head("kicker"), head("title"), head("subtitle"), items, exp)
+    return StorySpec(
+        case_id, case.get("script") == "hant", head("kicker"), head("title"), head("subtitle"), items, exp
+    )
 
 
 def _credit_line(line: str, expected: dict) -> bool:
@@ -164,7 +174,9 @@ def _credit_line(line: str, expected: dict) -> bool:
     return len(line) <= 40 and not line.endswith("。") and any(n in line for n in names)
 
 
-def flow(items: list[Item], frames: list[tuple[float, float, float, float]], hant: bool) -> tuple[list[Op], list[Item]]:
+def flow(
+    items: list[Item], frames: list[tuple[float, float, float, float]], hant: bool
+) -> tuple[list[Op], list[Item]]:
     """Set the items down the frames (x, top, width, bottom) in turn; what did not fit is returned."""
     ops: list[Op] = []
     queue = list(items)
@@ -225,7 +237,7 @@ def head_ops(spec: StorySpec, x: float, y: float, width: float, title_size: floa
     return ops, y + BODY * 0.6
 
 
-def fit(spec: StorySpec, frames_at: "callable", start: float = 40.0) -> tuple[list[Op], float]:  # type: ignore[valid-type]
+def fit(spec: StorySpec, frames_at: callable, start: float = 40.0) -> tuple[list[Op], float]:  # type: ignore[valid-type]
     """The smallest region height (10 pt steps) whose frames hold the whole story."""
     h = start
     while h < 3000:
@@ -269,10 +281,14 @@ def mixed_page(a: StorySpec, b: StorySpec, c: StorySpec, d: StorySpec) -> tuple[
     a_cut = ay + _half(a, ay)
     d_cut = dy + _half(d, dy)
     while True:
-        a_body, a_rest = flow(a.items, [(col_x(0), ay, COL_W, a_cut), (col_x(2), top, COL_W, top + h)], a.hant)
+        a_body, a_rest = flow(
+            a.items, [(col_x(0), ay, COL_W, a_cut), (col_x(2), top, COL_W, top + h)], a.hant
+        )
         b_body, b_rest = flow(b.items, [(col_x(1), by, COL_W, top + h)], b.hant)
         c_body, c_rest = flow(c.items, [(col_x(3), top + c_pic + BODY, COL_W, top + h)], c.hant)
-        d_body, d_rest = flow(d.items, [(col_x(5), dy, COL_W, d_cut), (col_x(4), top, COL_W, top + h)], d.hant)
+        d_body, d_rest = flow(
+            d.items, [(col_x(5), dy, COL_W, d_cut), (col_x(4), top, COL_W, top + h)], d.hant
+        )
         if not (a_rest or b_rest or c_rest or d_rest):
             break
         h += 10
@@ -337,7 +353,9 @@ def with_picture(lead: StorySpec, donor: StorySpec) -> StorySpec:
     pics = [i for i in donor.items if i.kind == "image"]
     at = min(len(out.items), 3)
     out.items[at:at] = pics
-    out.expected["captions"] = list(out.expected.get("captions", [])) + list(donor.expected.get("captions", []))
+    out.expected["captions"] = list(out.expected.get("captions", [])) + list(
+        donor.expected.get("captions", [])
+    )
     return out
 
 
@@ -355,13 +373,27 @@ def corpus_pages() -> list[PageSpec]:
         lead = with_picture(load_story(lead_id), load_story(DONORS[n]))
         briefs = [load_story(rest.pop(0)) for _ in range(4) if rest]
         specs.append(lead_page(lead, briefs))
-        out.append(PageSpec(b"", [lead.expected] + [b.expected for b in briefs], "lead", [lead_id] + [b.case_id for b in briefs]))
+        out.append(
+            PageSpec(
+                b"",
+                [lead.expected] + [b.expected for b in briefs],
+                "lead",
+                [lead_id] + [b.case_id for b in briefs],
+            )
+        )
     while len(rest) >= 4:
         a, b, c, d = (load_story(rest.pop(0)) for _ in range(4))
         c = untitled(c)
         specs.append(mixed_page(a, b, c, d))
-        out.append(PageSpec(b"", [a.expected, b.expected, c.expected, d.expected], "mixed", [a.case_id, b.case_id, c.case_id, d.case_id]))
-    for page, spec in zip(out, specs):
+        out.append(
+            PageSpec(
+                b"",
+                [a.expected, b.expected, c.expected, d.expected],
+                "mixed",
+                [a.case_id, b.case_id, c.case_id, d.case_id],
+            )
+        )
+    for page, spec in zip(out, specs, strict=True):
         page.pdf = render([spec])
         page.regions = regions_of(spec[0], len(page.expected))
         page.size = (spec[1], spec[2])

@@ -43,7 +43,9 @@ def score_pdf_page(page: PageSpec, tally: score.Tally) -> None:
     pred_b = [score._signature(a) for a in predicted]
     tally.add("article boundaries", exp_b, pred_b)
     if Counter(exp_b) != Counter(pred_b):
-        tally.failures.append(f"{page.cases} boundaries: {len(expected)} expected, {len(predicted)} predicted")
+        tally.failures.append(
+            f"{page.cases} boundaries: {len(expected)} expected, {len(predicted)} predicted"
+        )
 
 
 def run(pages: list[PageSpec] | None = None) -> score.Tally:

@@ -49,7 +49,10 @@ def test_a_story_under_a_title_picture_has_no_title(corpus_pages) -> None:  # ty
 
 def _hotspots(page, scale: float = 2.0) -> HotspotSpace:  # type: ignore[no-untyped-def]
     """The page's story areas drawn on an image `scale` times the PDF's size, as page HTML gives them."""
-    spots = [Hotspot([[v * scale for v in poly] for poly in polys], url=f"content_{k}.html") for k, polys in enumerate(page.regions)]
+    spots = [
+        Hotspot([[v * scale for v in poly] for poly in polys], url=f"content_{k}.html")
+        for k, polys in enumerate(page.regions)
+    ]
     return HotspotSpace(spots, page.size[0] * scale, page.size[1] * scale)
 
 
@@ -59,7 +62,11 @@ def test_hotspots_place_interleaved_and_tail_first_stories(corpus_pages) -> None
     for page in mixed:
         for tally, spots in ((with_spots, _hotspots(page)), (without, None)):
             got = segment_pdf(page.pdf, spots).articles
-            tally.add("article boundaries", [score._signature(a) for a in page.expected], [score._signature(a) for a in got])
+            tally.add(
+                "article boundaries",
+                [score._signature(a) for a in page.expected],
+                [score._signature(a) for a in got],
+            )
     assert with_spots.prf("article boundaries")[2] > without.prf("article boundaries")[2]
     got = segment_pdf(mixed[0].pdf, _hotspots(mixed[0])).articles
     assert all(a["polygon"] for a in got[: len(mixed[0].expected)])
@@ -73,7 +80,21 @@ def test_cli_segments_a_pdf_by_its_content(corpus_pages, tmp_path, capsys, scann
     path.write_bytes(corpus_pages[0].pdf)
     assert main(["segment", str(path), "--json"]) == 0
     articles = json.loads(capsys.readouterr().out)
-    keys = {"section", "kicker", "title", "subtitle", "dateline", "bylines", "crossheads", "captions", "paragraphs", "gaps", "editors", "polygon", "pdf_page"}
+    keys = {
+        "section",
+        "kicker",
+        "title",
+        "subtitle",
+        "dateline",
+        "bylines",
+        "crossheads",
+        "captions",
+        "paragraphs",
+        "gaps",
+        "editors",
+        "polygon",
+        "pdf_page",
+    }
     assert articles and keys <= set(articles[0])
     scan = tmp_path / "scan.pdf"
     scan.write_bytes(scanned_pdf)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 from dataclasses import dataclass, field
+from typing import Any
 
 PDF_MAGIC = b"%PDF-"
 # a page whose text layer has fewer printable characters than this is a scan (pictures of text)
@@ -75,7 +76,7 @@ def is_pdf(data: bytes) -> bool:
     return at >= 0 and b"<" not in data[:at]
 
 
-def _pdfium():  # type: ignore[no-untyped-def]
+def _pdfium() -> tuple[Any, Any]:
     try:
         import pypdfium2 as pdfium
         import pypdfium2.raw as raw
@@ -100,7 +101,7 @@ def read_pdf(data: bytes, pages: list[int] | None = None) -> list[PdfPage]:
         doc.close()
 
 
-def _read_page(page, index: int, raw) -> PdfPage:  # type: ignore[no-untyped-def]
+def _read_page(page: Any, index: int, raw: Any) -> PdfPage:
     width, height = page.get_size()
     out = PdfPage(width=float(width), height=float(height), index=index)
     textpage = page.get_textpage()
@@ -115,7 +116,7 @@ def _read_page(page, index: int, raw) -> PdfPage:  # type: ignore[no-untyped-def
     return out
 
 
-def _chars(tp, raw, height: float) -> list[Char]:  # type: ignore[no-untyped-def]
+def _chars(tp: Any, raw: Any, height: float) -> list[Char]:
     """The text layer's characters in content order (generated spaces and line breaks left out)."""
     n = raw.FPDFText_CountChars(tp)
     rect = raw.FS_RECTF()

@@ -28,7 +28,12 @@ class Line:
     def box(self) -> Box:
         """The inked extent: spaces (an indent printed as U+3000) do not count."""
         chars = [c for c in self.chars if not c.text.isspace()] or self.chars
-        return Box(min(c.x0 for c in chars), min(c.y0 for c in chars), max(c.x1 for c in chars), max(c.y1 for c in chars))
+        return Box(
+            min(c.x0 for c in chars),
+            min(c.y0 for c in chars),
+            max(c.x1 for c in chars),
+            max(c.y1 for c in chars),
+        )
 
     @property
     def size(self) -> float:
@@ -75,7 +80,12 @@ class TextBlock:
     @property
     def box(self) -> Box:
         boxes = [ln.box for ln in self.lines]
-        return Box(min(b.x0 for b in boxes), min(b.y0 for b in boxes), max(b.x1 for b in boxes), max(b.y1 for b in boxes))
+        return Box(
+            min(b.x0 for b in boxes),
+            min(b.y0 for b in boxes),
+            max(b.x1 for b in boxes),
+            max(b.y1 for b in boxes),
+        )
 
     @property
     def size(self) -> float:
@@ -95,7 +105,11 @@ class TextBlock:
         out: list[list[Line]] = []
         for k, ln in enumerate(self.lines):
             lb = ln.box
-            starts = k == 0 or lb.x0 - box.x0 >= INDENT_EM * em or self.lines[k - 1].box.x1 < box.x1 - SHORT_EM * em
+            starts = (
+                k == 0
+                or lb.x0 - box.x0 >= INDENT_EM * em
+                or self.lines[k - 1].box.x1 < box.x1 - SHORT_EM * em
+            )
             if starts:
                 out.append([ln])
             else:
@@ -146,7 +160,11 @@ def _continues_line(line: Line, c: Char) -> bool:
     overlap = min(last.y1, c.y1) - max(last.y0, c.y0)
     height = min(last.y1 - last.y0, c.y1 - c.y0) or 1.0
     em = max(last.size, c.size, 1.0)
-    return overlap >= 0.5 * height and -0.3 * em <= c.x0 - last.x1 <= GAP_EM * em and abs(c.size - last.size) <= 0.2 * em
+    return (
+        overlap >= 0.5 * height
+        and -0.3 * em <= c.x0 - last.x1 <= GAP_EM * em
+        and abs(c.size - last.size) <= 0.2 * em
+    )
 
 
 def _same_row_next(a: Line, b: Line) -> bool:

@@ -58,7 +58,9 @@ def _groups(idx: list[int], boxes: Sequence[Box], vertical: bool, min_gap: float
     return groups
 
 
-def _merge_head_cuts(rows: list[list[int]], boxes: Sequence[Box], is_head: Callable[[int], bool]) -> list[list[int]]:
+def _merge_head_cuts(
+    rows: list[list[int]], boxes: Sequence[Box], is_head: Callable[[int], bool]
+) -> list[list[int]]:
     """Rows joined back where the row above ends in a head (its lowest box is a title, kicker …)."""
     out: list[list[int]] = [list(rows[0])]
     for row in rows[1:]:

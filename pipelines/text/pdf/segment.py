@@ -15,10 +15,10 @@ from pipelines.text.grouping import group_stories
 from pipelines.text.pdf.extract import PdfPage, read_pdf
 from pipelines.text.pdf.hotspots import HotspotSpace, owner, scaled
 from pipelines.text.pdf.stories import PlacedBlock, page_text, units_of
+from pipelines.text.rejoin import Block
 from pipelines.text.repair import repair_order, split_foreign_runs
 from pipelines.text.segment import article_json, assemble_stories, has_content
 from pipelines.text.story_shapes import Story
-from pipelines.text.rejoin import Block
 
 
 @dataclass
