@@ -143,19 +143,18 @@ def load_story(case_id: str) -> StorySpec:
     crossheads = {h for c in exp.get("crossheads", []) for h in (c, *c.split(" "))}
     items: list[Item] = []
     paragraphs = exp.get("paragraphs", [])
+    lines: list[str] = []
     for raw in inp.get("paragraphs", []):
-        lines: list[str] = []
         for line in clean_text(raw or "").split("\n"):
             line = line.strip()
             if lines and line and any(lines[-1][-6:] + line[:6] in p for p in paragraphs):
-                lines[-1] += line  # one paragraph the source broke over two lines: printed as one
+                lines[-1] += line  # one paragraph the source broke in two (a column break): printed as one
             elif line:
                 lines.append(line)
-        for line in lines:
-            if line:
-                items.append(Item("crosshead" if line in crossheads else "para", line))
-                if _credit_line(line, exp):
-                    items[-1].caption = "flush"  # a byline line is printed flush left, not indented
+    for line in lines:
+        items.append(Item("crosshead" if line in crossheads else "para", line))
+        if _credit_line(line, exp):
+            items[-1].caption = "flush"  # a byline line is printed flush left, not indented
     pictures = [
         Item("image", caption=clean_text(im.get("caption") or "").strip()) for im in inp.get("images", [])
     ]

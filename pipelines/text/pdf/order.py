@@ -74,7 +74,8 @@ def _merge_head_cuts(
 
 
 def place_floats(order: list[int], floats: list[int], boxes: Sequence[Box]) -> list[int]:
-    """Each float (a caption) goes after the last ordered box above it that shares its columns."""
+    """Each float (a caption) goes after the last ordered box above it that shares its columns, else
+    before the nearest box below it there, else last."""
     out = list(order)
     for f in sorted(floats, key=lambda i: (boxes[i].y0, boxes[i].x0)):
         fb = boxes[f]
@@ -84,5 +85,13 @@ def place_floats(order: list[int], floats: list[int], boxes: Sequence[Box]) -> l
             if b.y1 <= fb.y0 + 1 and min(b.x1, fb.x1) - max(b.x0, fb.x0) > 0:
                 if best is None or b.y1 >= boxes[out[best]].y1 - 1:
                     best = pos
-        out.insert(0 if best is None else best + 1, f)
+        if best is None:  # nothing above it (a picture at the top of its column): before what follows below
+            below = [
+                pos
+                for pos, i in enumerate(out)
+                if boxes[i].y0 >= fb.y1 - 1 and min(boxes[i].x1, fb.x1) - max(boxes[i].x0, fb.x0) > 0
+            ]
+            out.insert(min(below, key=lambda pos: boxes[out[pos]].y0) if below else len(out), f)
+        else:
+            out.insert(best + 1, f)
     return out

@@ -146,6 +146,8 @@ def _text_units(p: PlacedBlock, hant: bool, position: int) -> list[Unit]:
             role = "caption"
         elif p.kind == "head" and role == "body":
             role = "heading"
+        elif p.kind != "head" and role in ("heading", "series"):
+            role = "body"  # a head line is set apart by its face; a short line in body type is text
         elif found and role in HEADISH:
             role = "fragment"
         unit = Unit(line, role, continuations=found, indented=piece.indented)
