@@ -119,16 +119,17 @@ class TextBlock:
             first = group[0].box
             # a one-line block has no edge of its own to measure an indent from
             indented = first.x0 - box.x0 >= INDENT_EM * em if len(self.lines) > 1 else None
-            text = _join_lines([g.text for g in group])
+            text = _join_lines([g.text for g in group], [g.chars[-1].text.isspace() or g.chars[0].text.isspace() for g in group])
             pieces.append(Piece(text, TextBlock(group).box, indented))
         return pieces
 
 
-def _join_lines(lines: list[str]) -> str:
-    """Chinese lines run on without a space; Latin words broken over two lines get one."""
+def _join_lines(lines: list[str], spaced: list[bool] | None = None) -> str:
+    """Chinese lines run on without a space; Latin words broken over two lines get one, and so does a
+    break the page printed a space at (`嵐港市推3項措施 改善交通安全` broken at its space)."""
     out = ""
-    for ln in lines:
-        if out and _latin(out[-1]) and _latin(ln[:1]):
+    for k, ln in enumerate(lines):
+        if out and ((_latin(out[-1]) and _latin(ln[:1])) or (spaced and (spaced[k - 1] or spaced[k]))):
             out += " "
         out += ln
     return out

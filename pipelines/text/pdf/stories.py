@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipelines.text.clean import clean_text, extract_continuations
-from pipelines.text.headings import kicker_text, subtitle_text
+from pipelines.text.headings import is_crosshead_pair, join_crosshead, kicker_text, subtitle_text
 from pipelines.text.pdf.extract import Box, PdfPage
 from pipelines.text.pdf.layout import TextBlock, body_size, build_blocks, build_lines
 from pipelines.text.pdf.order import place_floats, xy_cut
@@ -89,6 +89,10 @@ def units_of(blocks: list[PlacedBlock], size: float, hant: bool) -> list[Unit]:
             run = blocks[k:end]
             if any(b.kind == "title" for b in run):
                 units.extend(_head_stack(run))
+            elif len(run) == 2 and is_crosshead_pair(_clean(run[0].block.text), _clean(run[1].block.text)):
+                # two parallel halves of one crosshead, set as two lines (as split_units joins them)
+                pair = [_clean(run[0].block.text), _clean(run[1].block.text)]
+                units.append(Unit(join_crosshead(pair), "heading", pair=True))
             else:
                 for b in run:
                     units.extend(_text_units(b, hant, position=len(units)))
