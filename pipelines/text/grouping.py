@@ -9,7 +9,14 @@ of a labelled column (简讯 …) is carried over the items under it.
 from __future__ import annotations
 
 from pipelines.text.captions import split_caption
-from pipelines.text.headings import assign_head, is_crosshead_pair, is_known_section, is_short, subtitle_text
+from pipelines.text.headings import (
+    assign_head,
+    is_crosshead_pair,
+    is_known_section,
+    is_short,
+    kicker_text,
+    subtitle_text,
+)
 from pipelines.text.sentence import is_terminal
 from pipelines.text.story_shapes import (
     Story,
@@ -206,8 +213,11 @@ class _HeadGrammar:
         parts: dict[str, list[str]] = {"kicker": [], "title": [], "subtitle": []}
         for u in units[i:j]:
             parts[u.head_level or "title"].append(u.text)
-        while not parts["subtitle"] and j < n and units[j].role == "subtitle" and units[j].head_level is None:
-            parts["subtitle"].append(subtitle_text(units[j].text) or units[j].text)  # `——…` set in body type
+        while j < n and units[j].head_level is None and units[j].role in ("subtitle", "kicker"):
+            role = units[j].role  # a dash-marked line set in body type right under the head: part of it
+            if parts[role]:
+                break
+            parts[role].append((subtitle_text if role == "subtitle" else kicker_text)(units[j].text) or units[j].text)
             j += 1
         run = units[i:j]
         head: dict[str, str | None] = {"section": None}

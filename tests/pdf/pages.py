@@ -350,7 +350,11 @@ def with_picture(lead: StorySpec, donor: StorySpec) -> StorySpec:
     """The lead with the donor's picture and caption set in its second column."""
     out = copy.deepcopy(lead)
     pics = [i for i in donor.items if i.kind == "image"]
-    at = min(len(out.items), 3)
+    # after the second paragraph, never between two crossheads or a crosshead and its text
+    paras = [k for k, it in enumerate(out.items) if it.kind == "para"]
+    at = paras[1] + 1 if len(paras) > 1 and out.items[paras[1]].kind == "para" else len(out.items)
+    while at < len(out.items) and out.items[at - 1].kind == "crosshead":
+        at += 1
     out.items[at:at] = pics
     out.expected["captions"] = list(out.expected.get("captions", [])) + list(
         donor.expected.get("captions", [])
