@@ -251,19 +251,23 @@ def col_x(k: int) -> float:
     return MARGIN + k * (COL_W + GUTTER)
 
 
-def lead_page(lead: StorySpec, briefs: list[StorySpec]) -> tuple[list[Op], float, float]:
-    """A lead story across four columns above four briefs side by side."""
+def lead_page(lead: StorySpec | None, briefs: list[StorySpec]) -> tuple[list[Op], float, float]:
+    """A lead story across four columns above four briefs side by side (or the briefs alone)."""
     width = 4 * COL_W + 3 * GUTTER
-    ops, y = head_ops(lead, MARGIN, MARGIN, width, LEAD_TITLE)
-    body_top = y
-    body, h = fit(lead, lambda h: [(col_x(k), body_top, COL_W, body_top + h) for k in range(4)], 60)
-    ops = _tag(ops + body, 0)
-    row = body_top + h + 3 * BODY
+    ops: list[Op] = []
+    row = MARGIN
+    if lead is not None:
+        ops, y = head_ops(lead, MARGIN, MARGIN, width, LEAD_TITLE)
+        body_top = y
+        body, h = fit(lead, lambda h: [(col_x(k), body_top, COL_W, body_top + h) for k in range(4)], 60)
+        ops = _tag(ops + body, 0)
+        row = body_top + h + 3 * BODY
+    first = 0 if lead is None else 1
     bottom = row
     for k, b in enumerate(briefs):
         hops, by = head_ops(b, col_x(k), row, COL_W, TITLE)
         bops, bh = fit(b, lambda h, by=by, k=k: [(col_x(k), by, COL_W, by + h)], 20)
-        ops += _tag(hops + bops, k + 1)
+        ops += _tag(hops + bops, k + first)
         bottom = max(bottom, by + bh)
     return ops, 2 * MARGIN + width, bottom + MARGIN
 
@@ -367,35 +371,29 @@ DONORS = ["a001", "a010", "a015", "a023", "a029", "a032", "a065", "a041"]
 
 
 def corpus_pages() -> list[PageSpec]:
-    """Every article case once (leads, briefs, interleaved, title-picture and tail-first stories)."""
+    """Every article case once (leads, briefs, interleaved, title-picture and tail-first stories); a
+    page holds one script, as a paper does (the script is detected from the page's own text)."""
     ids = sorted(p.stem for p in CORPUS.glob("a*.json"))
-    rest = [i for i in ids if i not in LEADS]
+    stories = {i: load_story(i) for i in ids}
+    pools = {hant: [i for i in ids if i not in LEADS and stories[i].hant == hant] for hant in (False, True)}
     specs: list[tuple[list[Op], float, float]] = []
     out: list[PageSpec] = []
     for n, lead_id in enumerate(LEADS):
-        lead = with_picture(load_story(lead_id), load_story(DONORS[n]))
-        briefs = [load_story(rest.pop(0)) for _ in range(4) if rest]
+        lead = with_picture(stories[lead_id], stories[DONORS[n]])
+        pool = pools[lead.hant]
+        briefs = [stories[pool.pop(0)] for _ in range(4) if pool]
         specs.append(lead_page(lead, briefs))
-        out.append(
-            PageSpec(
-                b"",
-                [lead.expected] + [b.expected for b in briefs],
-                "lead",
-                [lead_id] + [b.case_id for b in briefs],
-            )
-        )
-    while len(rest) >= 4:
-        a, b, c, d = (load_story(rest.pop(0)) for _ in range(4))
-        c = untitled(c)
-        specs.append(mixed_page(a, b, c, d))
-        out.append(
-            PageSpec(
-                b"",
-                [a.expected, b.expected, c.expected, d.expected],
-                "mixed",
-                [a.case_id, b.case_id, c.case_id, d.case_id],
-            )
-        )
+        out.append(PageSpec(b"", [lead.expected] + [b.expected for b in briefs], "lead", [lead_id] + [b.case_id for b in briefs]))
+    for pool in pools.values():
+        while len(pool) >= 4:
+            a, b, c, d = (stories[pool.pop(0)] for _ in range(4))
+            c = untitled(c)
+            specs.append(mixed_page(a, b, c, d))
+            out.append(PageSpec(b"", [a.expected, b.expected, c.expected, d.expected], "mixed", [a.case_id, b.case_id, c.case_id, d.case_id]))
+        if pool:  # the rest side by side as briefs
+            briefs = [stories[i] for i in pool]
+            specs.append(lead_page(None, briefs))
+            out.append(PageSpec(b"", [b.expected for b in briefs], "briefs", list(pool)))
     for page, spec in zip(out, specs, strict=True):
         page.pdf = render([spec])
         page.regions = regions_of(spec[0], len(page.expected))

@@ -18,7 +18,7 @@ def test_floors_are_met(corpus_pages) -> None:  # type: ignore[no-untyped-def]
 def test_pages_cover_the_layouts(corpus_pages) -> None:  # type: ignore[no-untyped-def]
     """The generated set holds every shape the issue names, so the floors measure them."""
     templates = {p.template for p in corpus_pages}
-    assert templates == {"lead", "mixed"}
+    assert {"lead", "mixed"} <= templates
     untitled = [a for p in corpus_pages if p.template == "mixed" for a in p.expected if a["title"] is None]
     assert untitled, "a story whose title is a picture"
     assert sum(len(p.expected) for p in corpus_pages) >= 60
