@@ -368,6 +368,10 @@ class _HeadGrammar:
             current = self.open_story()  # the typesetting shows a new story (its title is a picture)
         elif current is None:
             current = self.open_story(orphan=True)
+        elif unit.indented is False and _ends_sentence(current) and not continues(current, unit.text):
+            # typeset text (PDF): an unindented piece goes on a paragraph from another column; after a
+            # finished sentence it cannot be this story's (an interleaved story's tail)
+            current = self.open_story(orphan=True)
         elif current.closed and (current.jumped or not continues(current, unit.text)):
             current = self.open_story(orphan=True)
         elif current.closed and not current.jumped:
@@ -377,3 +381,9 @@ class _HeadGrammar:
             # the next one-paragraph item of a 简讯 column (its dateline was not printed)
             current = self.open_story()
         current.add(unit.text, "fragment" if unit.role == "fragment" else "body", unit.indented)
+
+
+def _ends_sentence(story: Story) -> bool:
+    """The story's last text block is body that ends a sentence."""
+    last = next((b for b in reversed(story.blocks) if b.role in ("body", "fragment", "dateline")), None)
+    return last is not None and story.blocks[-1] is last and is_terminal(last.text)

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from pipelines.text.pdf.extract import PdfError, is_pdf, read_pdf
-from pipelines.text.pdf.hotspots import Hotspot, HotspotSpace
 from pipelines.text.pdf.segment import segment_pdf
+from tests.pdf.score import hotspots_of
 from tests.text import score
 
 
@@ -47,20 +47,11 @@ def test_a_story_under_a_title_picture_has_no_title(corpus_pages) -> None:  # ty
     assert match["title"] is None
 
 
-def _hotspots(page, scale: float = 2.0) -> HotspotSpace:  # type: ignore[no-untyped-def]
-    """The page's story areas drawn on an image `scale` times the PDF's size, as page HTML gives them."""
-    spots = [
-        Hotspot([[v * scale for v in poly] for poly in polys], url=f"content_{k}.html")
-        for k, polys in enumerate(page.regions)
-    ]
-    return HotspotSpace(spots, page.size[0] * scale, page.size[1] * scale)
-
-
 def test_hotspots_place_interleaved_and_tail_first_stories(corpus_pages) -> None:  # type: ignore[no-untyped-def]
     mixed = [p for p in corpus_pages if p.template == "mixed"]
     with_spots, without = score.Tally(), score.Tally()
     for page in mixed:
-        for tally, spots in ((with_spots, _hotspots(page)), (without, None)):
+        for tally, spots in ((with_spots, hotspots_of(page)), (without, None)):
             got = segment_pdf(page.pdf, spots).articles
             tally.add(
                 "article boundaries",
@@ -68,7 +59,7 @@ def test_hotspots_place_interleaved_and_tail_first_stories(corpus_pages) -> None
                 [score._signature(a) for a in got],
             )
     assert with_spots.prf("article boundaries")[2] > without.prf("article boundaries")[2]
-    got = segment_pdf(mixed[0].pdf, _hotspots(mixed[0])).articles
+    got = segment_pdf(mixed[0].pdf, hotspots_of(mixed[0])).articles
     assert all(a["polygon"] for a in got[: len(mixed[0].expected)])
     assert got[0]["url"] == "content_0.html"
 

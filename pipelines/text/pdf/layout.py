@@ -52,7 +52,7 @@ class Line:
                 out.append(" ")
             out.append(c.text)
             prev = c
-        return re.sub(r"[ \u3000]+", " ", "".join(out)).strip()
+        return re.sub(r" +", " ", "".join(out)).strip(" \u3000")  # an inner U+3000 stays as printed
 
 
 def _spaced(a: Char, b: Char) -> bool:

@@ -15,8 +15,8 @@ from pipelines.text.grouping import group_stories
 from pipelines.text.pdf.extract import PdfPage, read_pdf
 from pipelines.text.pdf.hotspots import HotspotSpace, owner, scaled
 from pipelines.text.pdf.stories import PlacedBlock, page_text, units_of
-from pipelines.text.rejoin import Block
-from pipelines.text.repair import repair_order, split_foreign_runs
+from pipelines.text.rejoin import Block, should_join
+from pipelines.text.repair import attach_tail, is_dangling, repair_order, split_foreign_runs
 from pipelines.text.segment import article_json, assemble_stories, has_content
 from pipelines.text.story_shapes import Story
 
@@ -84,7 +84,31 @@ def _segment(blocks: list[PlacedBlock], size: float, hant: bool, repair: bool = 
     if repair:
         split_foreign_runs(stories)
         repair_order(stories)
+        attach_continued(stories)
     return [s for s in stories if s.result is not None and has_content(s)]
+
+
+def attach_continued(stories: list[Story]) -> None:
+    """An orphan that opens without indent continues a paragraph cut at a column foot: attached to the
+    one earlier story left dangling whose last sentence reads on into it (two stories interleaved)."""
+    for oi, orphan in enumerate(stories):
+        o = orphan.result.text if orphan.result is not None else None
+        if not orphan.orphan or o is None or not o.paragraphs or not orphan.blocks:
+            continue
+        if orphan.blocks[0].indented is not False:
+            continue
+        first = o.paragraphs[0]
+        targets = [
+            s
+            for s in stories[:oi]
+            if s.result is not None
+            and not s.orphan
+            and is_dangling(s)
+            and should_join(s.result.text.paragraphs[-1], first, False)
+        ]
+        if len(targets) == 1:
+            attach_tail(targets[0], orphan)
+    stories[:] = [s for s in stories if s.result is not None]
 
 
 def _one_story(stories: list[Story], hant: bool) -> Story | None:
