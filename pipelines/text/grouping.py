@@ -61,6 +61,8 @@ class _HeadGrammar:
         """Route unit i to the step of its role; the index of the next unit to read."""
         unit = self.units[i]
         role = unit.role
+        if unit.opens and self.current is not None and (self.current.has_body or self.current.closed):
+            self.open_story()  # the typesetting shows a new story here (its title was set as a picture)
         if role in HEADISH:
             return self.head_run(i)
         if role == "marker":
@@ -364,9 +366,7 @@ class _HeadGrammar:
     def body(self, unit: Unit) -> None:
         """Body text: it opens an orphan after a closed story unless it reads on across the byline."""
         current = self.current
-        if unit.opens and (current is None or current.has_body or current.closed):
-            current = self.open_story()  # the typesetting shows a new story (its title is a picture)
-        elif current is None:
+        if current is None:
             current = self.open_story(orphan=True)
         elif unit.indented is False and _ends_sentence(current) and not continues(current, unit.text):
             # typeset text (PDF): an unindented piece goes on a paragraph from another column; after a

@@ -200,7 +200,8 @@ def flow(
                 continue
             if item.kind == "crosshead":
                 lines = wrap(item.text, CROSS, width, hant)
-                if y + (len(lines) + 2) * lead > bottom:
+                pair = len(queue) > 1 and queue[1].kind == "crosshead"  # the halves of one crosshead stay together
+                if y + (len(lines) + 2 + pair) * lead > bottom:
                     break
                 y += lead * 0.4
                 for text, _ in lines:
