@@ -228,6 +228,7 @@ class _HeadGrammar:
         for key, texts in parts.items():
             head[key] = "".join(texts) or None
         self.headed_story(run, [u.text for u in run], head)
+        self.current.typeset = True  # type: ignore[union-attr]
         return j
 
     def headed_story(self, run: list[Unit], lines: list[str], head: dict[str, str | None] | None = None) -> None:

@@ -200,7 +200,9 @@ def flow(
                 continue
             if item.kind == "crosshead":
                 lines = wrap(item.text, CROSS, width, hant)
-                pair = len(queue) > 1 and queue[1].kind == "crosshead"  # the halves of one crosshead stay together
+                pair = (
+                    len(queue) > 1 and queue[1].kind == "crosshead"
+                )  # the halves of one crosshead stay together
                 if y + (len(lines) + 2 + pair) * lead > bottom:
                     break
                 y += lead * 0.4
@@ -384,13 +386,27 @@ def corpus_pages() -> list[PageSpec]:
         pool = pools[lead.hant]
         briefs = [stories[pool.pop(0)] for _ in range(4) if pool]
         specs.append(lead_page(lead, briefs))
-        out.append(PageSpec(b"", [lead.expected] + [b.expected for b in briefs], "lead", [lead_id] + [b.case_id for b in briefs]))
+        out.append(
+            PageSpec(
+                b"",
+                [lead.expected] + [b.expected for b in briefs],
+                "lead",
+                [lead_id] + [b.case_id for b in briefs],
+            )
+        )
     for pool in pools.values():
         while len(pool) >= 4:
             a, b, c, d = (stories[pool.pop(0)] for _ in range(4))
             c = untitled(c)
             specs.append(mixed_page(a, b, c, d))
-            out.append(PageSpec(b"", [a.expected, b.expected, c.expected, d.expected], "mixed", [a.case_id, b.case_id, c.case_id, d.case_id]))
+            out.append(
+                PageSpec(
+                    b"",
+                    [a.expected, b.expected, c.expected, d.expected],
+                    "mixed",
+                    [a.case_id, b.case_id, c.case_id, d.case_id],
+                )
+            )
         if pool:  # the rest side by side as briefs
             briefs = [stories[i] for i in pool]
             specs.append(lead_page(None, briefs))

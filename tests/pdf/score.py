@@ -60,7 +60,9 @@ def score_pdf_page(page: PageSpec, tally: score.Tally, hotspots: bool = False) -
         )
 
 
-def run(pages: list[PageSpec] | None = None, hotspots: bool = False, template: str | None = None) -> score.Tally:
+def run(
+    pages: list[PageSpec] | None = None, hotspots: bool = False, template: str | None = None
+) -> score.Tally:
     tally = score.Tally()
     for page in pages if pages is not None else corpus_pages():
         if template is None or page.template == template:

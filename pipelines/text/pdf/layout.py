@@ -119,7 +119,10 @@ class TextBlock:
             first = group[0].box
             # a one-line block has no edge of its own to measure an indent from
             indented = first.x0 - box.x0 >= INDENT_EM * em if len(self.lines) > 1 else None
-            text = _join_lines([g.text for g in group], [g.chars[-1].text.isspace() or g.chars[0].text.isspace() for g in group])
+            text = _join_lines(
+                [g.text for g in group],
+                [g.chars[-1].text.isspace() or g.chars[0].text.isspace() for g in group],
+            )
             pieces.append(Piece(text, TextBlock(group).box, indented))
         return pieces
 

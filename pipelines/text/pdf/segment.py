@@ -68,7 +68,7 @@ def segment_pdf_page(
     for k, h in enumerate(hotspots.hotspots):
         if k not in owned:
             continue
-        story = _one_story(_segment(owned[k], text.body_size, hant, repair=False), hant)
+        story = _one_story(group_stories(units_of(owned[k], text.body_size, hant)), hant)
         if story is not None:
             art = _json(story, h.polygons, page.index)
             art["url"], art["source_key"] = h.url, h.source_key
@@ -77,14 +77,13 @@ def segment_pdf_page(
     return out
 
 
-def _segment(blocks: list[PlacedBlock], size: float, hant: bool, repair: bool = True) -> list[Story]:
+def _segment(blocks: list[PlacedBlock], size: float, hant: bool) -> list[Story]:
     """The page-text segmenter's steps on typeset units: head grammar, assembly, head-after-tail repair."""
     stories = group_stories(units_of(blocks, size, hant))
     assemble_stories(stories, hant)
-    if repair:
-        split_foreign_runs(stories)
-        repair_order(stories)
-        attach_continued(stories)
+    split_foreign_runs(stories)
+    repair_order(stories)
+    attach_continued(stories)
     return [s for s in stories if s.result is not None and has_content(s)]
 
 
@@ -112,18 +111,21 @@ def attach_continued(stories: list[Story]) -> None:
 
 
 def _one_story(stories: list[Story], hant: bool) -> Story | None:
-    """A hotspot is one story: the pieces the grammar saw are joined, later heads become crossheads."""
-    if len(stories) <= 1:
-        return stories[0] if stories else None
-    first = next((s for s in stories if s.head.get("title")), stories[0])
-    merged = Story(head=dict(first.head))
-    for s in stories:
+    """A hotspot is one story: the pieces the grammar saw are joined, the one under the typeset head
+    first (a tail printed before the head goes after it), later heads become crossheads."""
+    if not stories:
+        return None
+    first = next((s for s in stories if s.typeset), None) or next(
+        (s for s in stories if s.head.get("title")), stories[0]
+    )
+    merged = Story(head=dict(first.head))  # not an orphan: the hotspot's first text is its lead
+    for s in [first, *(s for s in stories if s is not first)]:
         if s is not first and s.head.get("title"):
             merged.blocks.append(Block(s.head["title"] or "", "heading"))
         merged.blocks.extend(s.blocks)
         merged.continuations.extend(s.continuations)
     assemble_stories([merged], hant)
-    return merged
+    return merged if has_content(merged) else None
 
 
 def _json(story: Story, polygons: list[list[float]] | None, index: int) -> dict[str, object]:

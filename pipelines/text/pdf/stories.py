@@ -155,6 +155,8 @@ def _text_units(p: PlacedBlock, hant: bool, position: int) -> list[Unit]:
         elif found and role in HEADISH:
             role = "fragment"
         unit = Unit(line, role, continuations=found, indented=piece.indented)
-        unit.opens = p.kind == "body" and p.under_picture and n == 0 and role in ("body", "dateline", "byline")
+        unit.opens = (
+            p.kind == "body" and p.under_picture and n == 0 and role in ("body", "dateline", "byline")
+        )
         out.append(unit)
     return out
