@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{n} generated pages, {chars} characters, {articles} articles found")
     print(f"extract (pypdfium2)      {n / t_extract:8.1f} pages/s  {chars / t_extract:10.0f} chars/s")
     print(f"extract + segment        {n / t_all:8.1f} pages/s  {articles / t_all:10.1f} articles/s")
-    t_miner = _best(lambda: _pdfminer_chars(pdfs), 1) if _pdfminer_chars(pdfs[:1]) is not None else None
+    t_miner = _best(lambda: _pdfminer_chars(pdfs), args.rounds) if _pdfminer_chars(pdfs[:1]) is not None else None
     if t_miner is not None:
         print(f"extract (pdfminer.six)   {n / t_miner:8.1f} pages/s  (characters only, for comparison)")
     return 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import statistics
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from pipelines.text.pdf.extract import Box, Char
 
@@ -24,7 +25,11 @@ SHORT_EM = 1.2  # a line ending this far left of its block's right edge ends a p
 class Line:
     chars: list[Char]
 
-    @property
+    def add(self, chars: list[Char]) -> None:
+        self.chars.extend(chars)
+        self.__dict__.pop("box", None)  # the cached extent is stale
+
+    @cached_property
     def box(self) -> Box:
         """The inked extent: spaces (an indent printed as U+3000) do not count."""
         chars = [c for c in self.chars if not c.text.isspace()] or self.chars
@@ -77,7 +82,11 @@ class Piece:
 class TextBlock:
     lines: list[Line] = field(default_factory=list)
 
-    @property
+    def add(self, line: Line) -> None:
+        self.lines.append(line)
+        self.__dict__.pop("box", None)
+
+    @cached_property
     def box(self) -> Box:
         boxes = [ln.box for ln in self.lines]
         return Box(
@@ -143,7 +152,7 @@ def build_lines(chars: list[Char]) -> list[Line]:
     lines: list[Line] = []
     for c in chars:
         if lines and _continues_line(lines[-1], c):
-            lines[-1].chars.append(c)
+            lines[-1].add([c])
         else:
             lines.append(Line([c]))
     lines.sort(key=lambda ln: (round(ln.box.y0), ln.box.x0))
@@ -151,11 +160,11 @@ def build_lines(chars: list[Char]) -> list[Line]:
     for ln in lines:
         target = next((m for m in reversed(merged[-8:]) if _same_row_next(m, ln)), None)
         if target is not None:
-            target.chars.extend(ln.chars)
+            target.add(ln.chars)
         else:
             merged.append(ln)
     for ln in merged:
-        ln.chars.sort(key=lambda c: c.x0)
+        ln.chars.sort(key=lambda c: c.x0)  # the extent does not change
     return [ln for ln in merged if ln.text]
 
 
@@ -195,7 +204,7 @@ def build_blocks(lines: list[Line]) -> list[TextBlock]:
         if best is None:
             blocks.append(TextBlock([ln]))
         else:
-            best.lines.append(ln)
+            best.add(ln)
     return blocks
 
 
