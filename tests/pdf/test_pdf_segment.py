@@ -91,3 +91,20 @@ def test_cli_segments_a_pdf_by_its_content(corpus_pages, tmp_path, capsys, scann
     scan.write_bytes(scanned_pdf)
     assert main(["segment", str(scan), "--json"]) == 3
     assert "no text layer" in capsys.readouterr().err
+
+
+def test_an_article_without_html_text_is_filled_from_the_pdf(corpus_pages, scanned_pdf) -> None:  # type: ignore[no-untyped-def]
+    from pipelines.text.pdf.fill import needs_pdf_text, text_from_pdf
+    from schema.records import ArticleText
+
+    assert needs_pdf_text(ArticleText(title="组图", paragraphs=[" "]))
+    assert not needs_pdf_text(ArticleText(paragraphs=["正文。"]))
+    page = next(p for p in corpus_pages if p.template == "mixed")
+    spots = hotspots_of(page)
+    k = 1  # story B, printed between the two halves of story A
+    text = text_from_pdf(page.pdf, spots.hotspots[k].polygons, spots.width, spots.height)
+    assert text is not None and text.text_source == "pdf"
+    assert text.title == page.expected[k]["title"]
+    assert "".join(text.paragraphs) == "".join(page.expected[k]["paragraphs"])
+    assert text_from_pdf(scanned_pdf, spots.hotspots[k].polygons, spots.width, spots.height) is None
+    assert text_from_pdf(page.pdf, [], spots.width, spots.height) is None

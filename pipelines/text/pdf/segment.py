@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pipelines.text.article import resolve_script
 from pipelines.text.grouping import group_stories
 from pipelines.text.pdf.extract import PdfPage, read_pdf
-from pipelines.text.pdf.hotspots import HotspotSpace, owner, scaled
-from pipelines.text.pdf.stories import PlacedBlock, page_text, units_of
+from pipelines.text.pdf.hotspots import Hotspot, HotspotSpace, owner, scaled
+from pipelines.text.pdf.stories import PageText, PlacedBlock, page_text, units_of
 from pipelines.text.rejoin import Block, should_join
 from pipelines.text.repair import attach_tail, is_dangling, repair_order, split_foreign_runs
 from pipelines.text.segment import article_json, assemble_stories, has_content
@@ -58,23 +58,34 @@ def segment_pdf_page(
     if not hotspots or not hotspots.hotspots:
         stories = _segment(text.blocks, text.body_size, hant)
         return [_json(s, None, page.index) for s in stories]
-    areas = scaled(hotspots, page.width, page.height)
+    placed, loose = hotspot_stories(text, hotspots, hant, page.width, page.height)
+    out: list[dict[str, object]] = []
+    for h, story in placed:
+        art = _json(story, h.polygons, page.index)
+        art["url"], art["source_key"] = h.url, h.source_key
+        out.append(art)
+    out.extend(_json(s, None, page.index) for s in _segment(loose, text.body_size, hant))
+    return out
+
+
+def hotspot_stories(
+    text: PageText, hotspots: HotspotSpace, hant: bool, width: float, height: float
+) -> tuple[list[tuple[Hotspot, Story]], list[PlacedBlock]]:
+    """Each hotspot's story (in the page HTML's order), and the blocks no hotspot holds."""
+    areas = scaled(hotspots, width, height)
     owned: dict[int, list[PlacedBlock]] = {}
     loose: list[PlacedBlock] = []
     for b in text.blocks:
         k = owner(b.block.box, areas)
         (owned.setdefault(k, []) if k is not None else loose).append(b)
-    out: list[dict[str, object]] = []
+    placed = []
     for k, h in enumerate(hotspots.hotspots):
-        if k not in owned:
-            continue
-        story = _one_story(group_stories(units_of(owned[k], text.body_size, hant)), hant)
+        story = (
+            _one_story(group_stories(units_of(owned[k], text.body_size, hant)), hant) if k in owned else None
+        )
         if story is not None:
-            art = _json(story, h.polygons, page.index)
-            art["url"], art["source_key"] = h.url, h.source_key
-            out.append(art)
-    out.extend(_json(s, None, page.index) for s in _segment(loose, text.body_size, hant))
-    return out
+            placed.append((h, story))
+    return placed, loose
 
 
 def _segment(blocks: list[PlacedBlock], size: float, hant: bool) -> list[Story]:
