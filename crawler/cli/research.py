@@ -166,7 +166,7 @@ def _hotspots(path: Path, url: str | None) -> HotspotSpace:
     """The page HTML's hotspots, parsed by its layout family (the content decides when the URL does not)."""
     from crawler.families import family_for
     from crawler.families.contract import ParseError
-    from pipelines.text.pdf.hotspots import Hotspot
+    from pipelines.text.pdf.hotspots import Hotspot, HotspotSpace
 
     if not url:
         raise ValueError("--page-html needs --url (the page's own URL: the family parser reads links by it)")

@@ -108,3 +108,28 @@ def test_an_article_without_html_text_is_filled_from_the_pdf(corpus_pages, scann
     assert "".join(text.paragraphs) == "".join(page.expected[k]["paragraphs"])
     assert text_from_pdf(scanned_pdf, spots.hotspots[k].polygons, spots.width, spots.height) is None
     assert text_from_pdf(page.pdf, [], spots.width, spots.height) is None
+
+
+def test_cli_places_stories_by_a_saved_page_html(corpus_pages, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """`--page-html --url`: the family parser reads the hotspots, each story carries its polygon and URL."""
+    from crawler.cli import main
+    from crawler.testsite.sites import SITES
+
+    site = SITES["demo"]
+    day = site.dates[0]
+    edition, r = site.edition(day), site.renderer()
+    page = edition.pages[0]
+    url = "http://127.0.0.1:8765" + site.spec.root + r.page_path(site.spec, day, page)
+    html = tmp_path / "node_01.html"
+    html.write_bytes(r.render_page(site.spec, edition, page).encode(page.charset))
+    pdf = tmp_path / "page.pdf"
+    pdf.write_bytes(corpus_pages[0].pdf)
+    assert main(["segment", str(pdf), "--page-html", str(html), "--url", url, "--json"]) == 0
+    articles = json.loads(capsys.readouterr().out)
+    placed = [a for a in articles if a["polygon"]]
+    assert placed and all(a["url"] and a["url"].startswith("http://127.0.0.1:8765") for a in placed)
+    assert main(["segment", str(pdf), "--page-html", str(html)]) == 2  # the page's URL is needed
+    assert "--url" in capsys.readouterr().err
+    text = tmp_path / "page.txt"
+    text.write_text("本报讯 一段正文。", encoding="utf-8")
+    assert main(["segment", str(text), "--page-html", str(html), "--url", url]) == 2
