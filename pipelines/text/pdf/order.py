@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 from pipelines.text.pdf.extract import Box
 
-MIN_ROW_GAP = 0.5  # points: any clear horizontal band
+MIN_ROW_GAP_EM = 0.5  # a row band is wider than the space between two lines of text
 MIN_COLUMN_GAP_EM = 0.5  # a gutter is at least half an em wide
 
 
@@ -25,7 +25,7 @@ def xy_cut(boxes: Sequence[Box], is_head: Callable[[int], bool], em: float) -> l
 def _cut(idx: list[int], boxes: Sequence[Box], is_head: Callable[[int], bool], em: float) -> list[int]:
     if len(idx) <= 1:
         return idx
-    rows = _groups(idx, boxes, vertical=False, min_gap=MIN_ROW_GAP)
+    rows = _groups(idx, boxes, vertical=False, min_gap=MIN_ROW_GAP_EM * em)
     cols = _groups(idx, boxes, vertical=True, min_gap=MIN_COLUMN_GAP_EM * em)
     if len(rows) > 1:
         good = _merge_head_cuts(rows, boxes, is_head)

@@ -51,8 +51,10 @@ def page_text(page: PdfPage) -> PageText:
     boxes = [b.block.box for b in placed]
     floats = [k for k, p in enumerate(placed) if p.kind == "caption"]
     rest = [k for k in range(len(placed)) if k not in set(floats)]
-    order = xy_cut([boxes[k] for k in rest], lambda i: placed[rest[i]].kind in ("title", "head"), size)
-    ordered = place_floats([rest[i] for i in order], floats, boxes)
+    # pictures take part in the cut (no band runs through a picture) and leave the order after it
+    cut_boxes = [boxes[k] for k in rest] + list(page.images)
+    order = xy_cut(cut_boxes, lambda i: i < len(rest) and placed[rest[i]].kind in ("title", "head"), size)
+    ordered = place_floats([rest[i] for i in order if i < len(rest)], floats, boxes)
     return PageText([placed[k] for k in ordered], size)
 
 
