@@ -369,9 +369,14 @@ class _HeadGrammar:
         current = self.current
         if current is None:
             current = self.open_story(orphan=True)
-        elif unit.indented is False and _ends_sentence(current) and not continues(current, unit.text):
+        elif (
+            unit.indented is False
+            and _ends_sentence(current)
+            and not continues(current, unit.text)
+            and any(_dangles(s) for s in self.stories if s is not current)
+        ):
             # typeset text (PDF): an unindented piece goes on a paragraph from another column; after a
-            # finished sentence it cannot be this story's (an interleaved story's tail)
+            # finished sentence, while an earlier story stops mid-sentence, it is that story's tail
             current = self.open_story(orphan=True)
         elif current.closed and (current.jumped or not continues(current, unit.text)):
             current = self.open_story(orphan=True)
@@ -385,6 +390,12 @@ class _HeadGrammar:
 
 
 def _ends_sentence(story: Story) -> bool:
-    """The story's last text block is body that ends a sentence."""
+    """The story's last text block (credits, captions after it aside) ends a sentence."""
     last = next((b for b in reversed(story.blocks) if b.role in ("body", "fragment", "dateline")), None)
-    return last is not None and story.blocks[-1] is last and is_terminal(last.text)
+    return last is not None and is_terminal(last.text)
+
+
+def _dangles(story: Story) -> bool:
+    """A story whose text stops mid-sentence with no end byline and no 下转 jump: its tail is elsewhere."""
+    last = next((b for b in reversed(story.blocks) if b.role in ("body", "fragment")), None)
+    return last is not None and not story.closed and not story.jumped and not is_terminal(last.text)

@@ -118,7 +118,15 @@ def attach_continued(stories: list[Story]) -> None:
         ]
         if len(targets) == 1:
             attach_tail(targets[0], orphan)
+        elif oi > 0 and not targets and _open(stories[oi - 1]):
+            # no story is waiting for it: a sentence ended at the column's foot and the paragraph goes on
+            attach_tail(stories[oi - 1], orphan)
     stories[:] = [s for s in stories if s.result is not None]
+
+
+def _open(story: Story) -> bool:
+    """A story read so far that no end byline closed."""
+    return story.result is not None and not story.closed and bool(story.result.text.paragraphs)
 
 
 def _one_story(stories: list[Story], hant: bool) -> Story | None:
