@@ -51,6 +51,10 @@ def score_pdf_page(page: PageSpec, tally: score.Tally, hotspots: bool = False) -
     exp_j = score.joins_in([p for a in expected for p in a["paragraphs"]], lines)
     pred_j = score.joins_in([p for a in predicted for p in a["paragraphs"]], lines)  # type: ignore[union-attr]
     tally.add("paragraph joins", exp_j, pred_j)
+    if exp_j != pred_j:
+        missing = [(lines[a][-6:], lines[b][:6]) for a, b in sorted(exp_j - pred_j)]
+        extra = [(lines[a][-6:], lines[b][:6]) for a, b in sorted(pred_j - exp_j)]
+        tally.failures.append(f"{page.cases} joins: missing {missing} extra {extra}")
     exp_b = [score._signature(a) for a in expected]
     pred_b = [score._signature(a) for a in predicted]
     tally.add("article boundaries", exp_b, pred_b)
