@@ -220,8 +220,8 @@ def flow(
                 y += lead
                 fitted += 1
             if fitted < len(lines):
-                rest = "".join(t for t, _ in lines[fitted:])
-                queue[0] = Item("para", rest, caption="cont")  # goes on in the next frame, no indent
+                if fitted:  # the paragraph goes on in the next frame, without indent
+                    queue[0] = Item("para", "".join(t for t, _ in lines[fitted:]), caption="cont")
                 break
             queue.pop(0)
     return ops, queue
