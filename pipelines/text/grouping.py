@@ -397,5 +397,5 @@ def _ends_sentence(story: Story) -> bool:
 
 def _dangles(story: Story) -> bool:
     """A story whose text stops mid-sentence with no end byline and no 下转 jump: its tail is elsewhere."""
-    last = next((b for b in reversed(story.blocks) if b.role in ("body", "fragment")), None)
+    last = next((b for b in reversed(story.blocks) if b.role in ("body", "fragment", "dateline")), None)
     return last is not None and not story.closed and not story.jumped and not is_terminal(last.text)

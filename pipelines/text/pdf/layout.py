@@ -81,6 +81,7 @@ class Piece:
 @dataclass
 class TextBlock:
     lines: list[Line] = field(default_factory=list)
+    edge: float | None = None  # the left edge of the column it stands in, when the page shows it
 
     def add(self, line: Line) -> None:
         self.lines.append(line)
@@ -126,8 +127,13 @@ class TextBlock:
         pieces = []
         for group in out:
             first = group[0].box
-            # a one-line block has no edge of its own to measure an indent from
-            indented = first.x0 - box.x0 >= INDENT_EM * em if len(self.lines) > 1 else None
+            # a one-line block has no edge of its own to measure an indent from: its column's, if known
+            if len(self.lines) > 1:
+                indented: bool | None = first.x0 - box.x0 >= INDENT_EM * em
+            elif self.edge is not None and -0.3 * em <= first.x0 - self.edge <= 3 * em:
+                indented = first.x0 - self.edge >= INDENT_EM * em
+            else:
+                indented = None
             text = _join_lines(
                 [g.text for g in group],
                 [g.chars[-1].text.isspace() or g.chars[0].text.isspace() for g in group],
@@ -237,3 +243,17 @@ def body_size(blocks: list[TextBlock]) -> float:
 
 def _latin(ch: str) -> bool:
     return ch.isascii() and ch.isalpha()
+
+
+def column_edges(blocks: list[TextBlock]) -> list[float]:
+    """Left edges of the page's text columns: where blocks of two or more lines start."""
+    return sorted({round(b.box.x0, 1) for b in blocks if len(b.lines) > 1})
+
+
+def set_edges(blocks: list[TextBlock], edges: list[float]) -> None:
+    """Give each one-line block the column edge at or just left of it (within 3 ems)."""
+    for b in blocks:
+        if len(b.lines) == 1:
+            x0, em = b.box.x0, b.size
+            near = [e for e in edges if -0.3 * em <= x0 - e <= 3 * em]
+            b.edge = max(near) if near else None

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pipelines.text.clean import clean_text, extract_continuations
 from pipelines.text.headings import is_crosshead_pair, join_crosshead, kicker_text, subtitle_text
 from pipelines.text.pdf.extract import Box, PdfPage
-from pipelines.text.pdf.layout import TextBlock, body_size, build_blocks, build_lines
+from pipelines.text.pdf.layout import TextBlock, body_size, build_blocks, build_lines, column_edges, set_edges
 from pipelines.text.pdf.order import place_floats, xy_cut
 from pipelines.text.rejoin import classify_role
 from pipelines.text.units import HEADISH, Unit, is_furniture
@@ -47,6 +47,7 @@ def page_text(page: PdfPage) -> PageText:
     """Characters → blocks in reading order, each marked title / head / caption / body."""
     blocks = build_blocks(build_lines(page.chars))
     size = body_size(blocks)
+    set_edges(blocks, column_edges([b for b in blocks if abs(b.size - size) <= 0.1 * size]))
     placed = [_place(b, size, page.images) for b in blocks]
     boxes = [b.block.box for b in placed]
     floats = [k for k, p in enumerate(placed) if p.kind == "caption"]
