@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-pytest.importorskip("pypdfium2", reason="the PDF path needs the optional extra `pdf` (pypdfium2)")
-pytest.importorskip("reportlab", reason="the generated test pages need reportlab (in the `dev` extra)")
+from tests.services import require_module
+
+require_module("pypdfium2", "the PDF path needs the optional extra `pdf` (pypdfium2)")
+require_module("reportlab", "the generated test pages need reportlab (in the `dev` extra)")
 
 
 @pytest.fixture(scope="session")
