@@ -133,6 +133,8 @@ def segment_command(
             lines.append(f"   caption: {c['text']}" + (f" [{c['credit']}]" if c["credit"] else ""))
         paras = a["paragraphs"]
         lines.append(f"   paragraphs: {len(paras)}")  # type: ignore[arg-type]
+        if a.get("polygon"):  # a page PDF placed by its page HTML's hotspots
+            lines.append(f"   hotspot: {a.get('url') or ''} ({len(a['polygon'])} areas)")  # type: ignore[arg-type]
         for g in a["gaps"]:  # type: ignore[attr-defined]
             lines.append(f"   gap after paragraph {g['after_paragraph']}: {g['reason']}")
     return "\n".join(lines) + ("\n" if lines else "")

@@ -133,3 +133,13 @@ def test_cli_places_stories_by_a_saved_page_html(corpus_pages, tmp_path, capsys)
     text = tmp_path / "page.txt"
     text.write_text("本报讯 一段正文。", encoding="utf-8")
     assert main(["segment", str(text), "--page-html", str(html), "--url", url]) == 2
+
+
+def test_cli_listing_names_each_hotspot(corpus_pages, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from crawler.cli.research import segment_command  # the readable listing, not the JSON
+
+    pdf = tmp_path / "page.pdf"
+    pdf.write_bytes(corpus_pages[0].pdf)
+    listing = segment_command(pdf)
+    assert listing.startswith("#1 ") and "hotspot:" not in listing
+    assert "crosshead: " in listing and "caption: " in listing
