@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from crawler.families.articel.family import PageArticel
 from crawler.families.catalogue.family import LayoutCatalogue
 from crawler.families.contract import Family, PageKind, ParseError
 from crawler.families.detect import choose_family
@@ -13,13 +14,25 @@ from crawler.families.founder.classic import FounderClassic
 from crawler.families.founder.common import FounderFamily
 from crawler.families.founder.pc import FounderPC
 from crawler.families.indexhtm.family import IndexHtm
+from crawler.families.jsdata.family import JsData
 from crawler.families.people.nbs import PeopleNbs
+from crawler.families.plist.family import Plist
 from crawler.families.shtml.family import Shtml
 from schema.records import ArticleRecord
 
 FAMILIES: dict[str, Family] = {
     f.key: f
-    for f in (FounderPC(), FounderClassic(), PeopleNbs(), LayoutCatalogue(), IndexHtm(), Shtml())
+    for f in (
+        FounderPC(),
+        FounderClassic(),
+        PeopleNbs(),
+        LayoutCatalogue(),
+        IndexHtm(),
+        Shtml(),
+        PageArticel(),
+        Plist(),
+        JsData(),
+    )
 }
 
 __all__ = [
