@@ -76,9 +76,9 @@ def record_fixture(
     dest.mkdir(parents=True, exist_ok=True)
     (dest / "body.bin").write_bytes(body)
     if documents:
-        names = {url: f"doc-{i}.bin" for i, url in enumerate(documents, start=1)}
-        for url, name in names.items():
-            (dest / name).write_bytes(documents[url])
+        names = {doc_url: f"doc-{i}.bin" for i, doc_url in enumerate(documents, start=1)}
+        for doc_url, name in names.items():
+            (dest / name).write_bytes(documents[doc_url])
         (dest / "documents.json").write_text(_dump(names), encoding="utf-8")
     meta: dict[str, Any] = {
         "url": url,

@@ -66,7 +66,7 @@ PAGE_SKINS: dict[str, Roles] = {
         "page_links": ("div.gebanlist_2 a:not(.pdf)",),
         "pdf_in_entry": ("a.pdf",),
         "current_label": ("div.gebanlist_2 a.current", "td.bmname"),
-        "article_links": ("a.14", "a.atitle"),
+        "article_links": ("//a[@class='14']", "a.atitle"),
         "boxes": BOXES,
         "page_box": ("div#mylink",),
         "page_image": ("div#mylink img", "img#pageimg"),

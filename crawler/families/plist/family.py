@@ -30,7 +30,7 @@ from crawler.families.markup import (
     select_all,
     strip_fragment,
 )
-from schema.records import PageRecord, PageRef
+from schema.records import ArticleRecord, PageRecord, PageRef
 
 PLIST_ROWS = ("table tr",)
 PLIST_LINK = ("div.bancititle a",)
@@ -74,7 +74,6 @@ class Plist(ListingFamily):
     ARTICLE_SKINS = ARTICLE_SKINS
     EVIDENCE = (
         ("div.bancititle a", "page list rows div.bancititle (a plist)"),
-        ("map area[href$='.htm']", "hotspot map of area links"),
         ("div#zhenwenzone", "article body div#zhenwenzone"),
         ("td.font01", "article title td.font01"),
     )
@@ -89,8 +88,7 @@ class Plist(ListingFamily):
 
     def evidence(self, body: bytes, url: str) -> list[str]:
         hits = super().evidence(body, url)
-        links = [h for h in self._link_hits(body, url)]
-        return hits + links
+        return hits + self._link_hits(body, url)
 
     def _link_hits(self, body: bytes, url: str) -> list[str]:
         try:
@@ -176,6 +174,19 @@ class Plist(ListingFamily):
             printed_date=date_from_text(first_text(doc.root, roles.get("printed_date", ()))),
             parser_version=self.parser_version(date),
         )
+
+    def parse_article(
+        self,
+        body: bytes,
+        url: str,
+        edition_date: dt.date | None,
+        headers: Mapping[str, str] | None = None,
+        options: Mapping[str, Any] | None = None,
+    ) -> ArticleRecord:
+        """The `td.font01` heads are common markup: only an article URL of the grammar is read as one."""
+        if self.page_kind(url) != "article":
+            raise ParseError(f"not a plist article URL (YYYYMMDD_NNN/YYYYMMDD_NNN_K.htm): {url}")
+        return super().parse_article(body, url, edition_date, headers, options)
 
     def source_id(self, url: str) -> str:
         """`20240822_001_3.htm` -> "001_3"."""
