@@ -135,6 +135,7 @@ def parse_article_file(
     family_key: str | None = None,
     edition_date: dt.date | None = None,
     kind: PageKind | None = None,
+    options: dict[str, Any] | None = None,
 ) -> ArticleRecord:
     """The ArticleRecord of a saved article page (`epaper parse --text`); ParseError for any other URL."""
     body = Path(path).read_bytes()
@@ -143,7 +144,7 @@ def parse_article_file(
         raise ParseError(f"cannot tell the layout family of {url}; pass --family")
     if (kind or family.page_kind(url)) != "article":
         raise ParseError(f"--text needs an article URL; {url} is not one of {family.key}'s article URLs")
-    return family.parse_article(body, url, edition_date)
+    return family.parse_article(body, url, edition_date, None, options)
 
 
 def parse_file(
@@ -152,6 +153,8 @@ def parse_file(
     family_key: str | None = None,
     edition_date: dt.date | None = None,
     kind: PageKind | None = None,
+    options: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """`epaper parse FILE --url URL [--family KEY]`: the record of a saved payload as JSON-ready dict."""
-    return parse_body(Path(path).read_bytes(), url, family_key, edition_date, kind=kind)
+    """`epaper parse FILE --url URL [--family KEY] [--document URL=FILE]`: the record of a saved payload as a
+    JSON-ready dict; `options["documents"]` carries the companion documents (NeedsDocuments without them)."""
+    return parse_body(Path(path).read_bytes(), url, family_key, edition_date, options=options, kind=kind)

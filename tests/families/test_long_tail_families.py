@@ -4,7 +4,11 @@ unlinked hotspot boxes, shells without a data file, URL inference, entry templat
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +18,7 @@ from crawler.families.entry_template import infer_entry
 from crawler.families.fixtures import load_documents
 from tests.families.familycases import FIXTURES, JS_SHELL, founder_payloads, load_case, parse_fixture
 
+ROOT = Path(__file__).resolve().parents[2]
 ARTICEL, PLIST, JSDATA = get_family("page-articel"), get_family("plist"), get_family("js-data")
 
 
@@ -122,3 +127,29 @@ def test_founder_pages_are_not_ours(family: str) -> None:
                 fam.parse_article(body, url, None)
             else:
                 fam.parse_page(body, url, None)
+
+
+def _epaper(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "crawler.cli", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.mark.parametrize("case", ["plist/page_gbk", "js-data/datajs_article"])
+def test_cli_parse_names_the_documents_to_pass_and_reads_them(case: str) -> None:
+    case_dir = FIXTURES / case
+    meta = json.loads((case_dir / "meta.json").read_text(encoding="utf-8"))
+    files = json.loads((case_dir / "documents.json").read_text(encoding="utf-8"))
+    run = _epaper("parse", str(case_dir / "body.bin"), "--url", meta["url"])
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    (line,) = run.stderr.strip().splitlines()
+    assert all(f"--document {url}=FILE" in line for url in files)
+    flags = [f"--document={url}={case_dir / name}" for url, name in files.items()]
+    run = _epaper("parse", str(case_dir / "body.bin"), "--url", meta["url"], *flags)
+    assert run.returncode == 0, run.stderr
+    expected = json.loads((case_dir / "expected.json").read_text(encoding="utf-8"))
+    assert json.loads(run.stdout) == expected
+    run = _epaper("probe", str(case_dir / "body.bin"), "--url", meta["url"], *flags, "--json")
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout)
+    assert out["family"] == meta["family"] and "needs" not in out["matches"][0]["parsed"]
