@@ -223,7 +223,7 @@ class JsData(ListingFamily):
         skin, data_url, data, _doc = self._data(body, url, headers, options)
         entries: Sequence[Any] = data if skin == "datajs" else [data]
         here = strip_query(url)
-        for number, entry in enumerate(entries, start=1):
+        for entry in entries:
             for area in self._areas(skin, entry):
                 link = self._link(skin, area)
                 if link and strip_query(urljoin(data_url, link)) == here:
