@@ -226,10 +226,12 @@ def _entry_template(spec: SiteSpec, date: dt.date, edition: SiteEdition) -> str:
     """The entry path with its date parts replaced by registry fields ("{date:%Y%m}" style)."""
     path = renderer_for(spec).entry_path(spec, date, edition)
     for text, code in (
+        (f"{date:%Y-%m-%d}", "{date:%Y-%m-%d}"),
         (f"{date:%Y%m%d}", "{date:%Y%m%d}"),
         (f"{date:%Y-%m}", "{date:%Y-%m}"),
         (f"{date:%Y%m}", "{date:%Y%m}"),
         (f"/{date:%d}/", "/{date:%d}/"),
+        (f"{date:%Y}/", "{date:%Y}/"),  # a year folder before the dated one (plist: `2025/20250304/`)
     ):
         path = path.replace(text, code)
     return path
