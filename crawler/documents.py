@@ -58,7 +58,9 @@ class Documents:
             held = self.bodies.get((paper, day), {})
             again = [u for u in needs.urls if u in held]
             if again:
-                raise ParseError(f"{needs.reason}: asked again for {', '.join(again)} after it was given") from needs
+                raise ParseError(
+                    f"{needs.reason}: asked again for {', '.join(again)} after it was given"
+                ) from needs
             raise
 
     def fetch(

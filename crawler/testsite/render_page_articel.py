@@ -71,7 +71,7 @@ def render_page(spec: SiteSpec, edition: SiteEdition, page: SitePage) -> str:
         + f'<div class="paperdate">{date.year}年{date.month}月{date.day}日</div></div>\n'
         + f'<table><tr><td valign="top">\n<div id="mylink" style="position:relative; width:{w}px; height:{h}px;">\n'
         + f'<img src="{_up2(page_image_path(spec, date, page))}" width="{w}" height="{h}" border="0" />\n'
-        + f"{boxes}\n{credit}\n</div>\n</td><td valign=\"top\">\n"
+        + f'{boxes}\n{credit}\n</div>\n</td><td valign="top">\n'
         + f'<div class="bmname">{escape(page.number)}版：{escape(page.name)}</div>\n'
         + f'<div class="pdf"><a href="{_up2(page_pdf_path(spec, date, page))}">下载本版PDF</a></div>\n'
         + f'<div class="banmianlist_box">\n{pages}\n</div>\n</td></tr></table>\n</body>\n</html>\n'

@@ -20,7 +20,11 @@ def test_js_data_site_crawls_complete_with_its_data_file(db_url: str, tmp_path: 
     site = SITES["jsdata"]
     with FixtureServer([site]) as server:
         result = run_crawl(
-            server.base_url, db_url, "jsdata", date=DAY.isoformat(), registry=registry_for(tmp_path / "r.toml", site)
+            server.base_url,
+            db_url,
+            "jsdata",
+            date=DAY.isoformat(),
+            registry=registry_for(tmp_path / "r.toml", site),
         )
         data_hits = server.hits[f"{site.root}{DAY:%Y-%m-%d}/data.js"]
     assert result.returncode == 0, result.log[-3000:]
@@ -54,4 +58,4 @@ def test_a_data_file_that_fails_is_a_failure_row_not_a_silent_loss(db_url: str, 
     assert statuses == ["failed"]
     failures = result.rows("select kind, reason from failure")
     assert failures and all("data.js" in reason and "HTTP 500" in reason for _kind, reason in failures)
-    assert ("edition" in {k for k, _ in failures})
+    assert "edition" in {k for k, _ in failures}

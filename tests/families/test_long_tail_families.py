@@ -62,7 +62,10 @@ def test_page_articel_index_is_the_first_page_with_the_whole_list() -> None:
     index = parse_fixture("page-articel", "index_page")
     assert (index.number, index.name) == ("01", "头版")
     assert [p.url.rsplit("/", 1)[1] for p in index.pages] == ["Page01LB.htm", "Page02LB.htm", "Page03LB.htm"]
-    assert [a.title for a in index.articles] == ["泉水人家迎来秋季游客潮", "老街区装上智能路灯"]  # link target in @title
+    assert [a.title for a in index.articles] == [
+        "泉水人家迎来秋季游客潮",
+        "老街区装上智能路灯",
+    ]  # link target in @title
 
 
 def test_plist_page_needs_its_plist_and_reads_it_when_given() -> None:

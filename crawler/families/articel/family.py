@@ -108,7 +108,9 @@ ARTICEL_RE = re.compile(r"/\d{8}/Articel\w+\.htm$", re.I)
 class PageArticel(ListingFamily):
     key = "page-articel"
     VERSIONS = (("V1", None),)
-    PAGE_URL_RE = re.compile(r"/\d{8}/Page(?:[A-Za-z]{0,2}\d{1,3}[A-Za-z]{1,2}|ArticleIndex[A-Za-z]{0,3})\.htm$")
+    PAGE_URL_RE = re.compile(
+        r"/\d{8}/Page(?:[A-Za-z]{0,2}\d{1,3}[A-Za-z]{1,2}|ArticleIndex[A-Za-z]{0,3})\.htm$"
+    )
     ARTICLE_URL_RE = re.compile(r"/\d{8}/Articel\w+\.htm$")
     ENTRY_URL_RE = re.compile(r"(?!)")  # the dated Page01XX.htm (or the whole-issue index) is the entry
     DATE_URL_RE = re.compile(r"/(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})/(?:Page|Articel)")
@@ -271,7 +273,9 @@ class PageArticel(ListingFamily):
                     art = strip_query(urljoin(doc.url, target)) if target else ""
                     title = element_text(a) or None
                     if art and self.same_edition(art, doc.url, "article") and not not_an_article(title):
-                        first_articles.append(ArticleRef(url=art, title=title, source_key=self.source_key(art)))
+                        first_articles.append(
+                            ArticleRef(url=art, title=title, source_key=self.source_key(art))
+                        )
         if unlinked:
             log.warning("%s: %d index block(s) without a page label or page link: skipped", doc.url, unlinked)
         if not pages:

@@ -42,7 +42,11 @@ from crawler.families.markup import (
 from schema.records import ArticleRecord, ArticleRef, CoordinateSpace, PageRecord, PageRef
 
 DATA_SCRIPT_RE = re.compile(r"(?:^|/)(?:data|db)\.js(?:\?.*)?$", re.I)
-BODY_ROLES: Roles = {"body": ("div#jsdata-content",), "images": ("div#jsdata-content img",), "captions": (".pic-txt",)}
+BODY_ROLES: Roles = {
+    "body": ("div#jsdata-content",),
+    "images": ("div#jsdata-content img",),
+    "captions": (".pic-txt",),
+}
 
 
 def _text(value: Any) -> str:
@@ -188,7 +192,9 @@ class JsData(ListingFamily):
                 continue
             ref = refs.setdefault(
                 article,
-                ArticleRef(url=article, title=_text(area.get("title")) or None, source_key=self.source_key(article)),
+                ArticleRef(
+                    url=article, title=_text(area.get("title")) or None, source_key=self.source_key(article)
+                ),
             )
             polygon = parse_coords(str(area.get("coords") or ""), area.get("shape"))
             if polygon and polygon not in ref.polygons:
@@ -228,7 +234,9 @@ class JsData(ListingFamily):
                 link = self._link(skin, area)
                 if link and strip_query(urljoin(data_url, link)) == here:
                     page_number = (
-                        parse_label(_text(entry.get("catalog")))[0] if skin == "datajs" else self._own_pageno(data, url)
+                        parse_label(_text(entry.get("catalog")))[0]
+                        if skin == "datajs"
+                        else self._own_pageno(data, url)
                     )
                     return self._article(area, skin, url, edition_date, page_number or None)
         raise ParseError(f"the data file {data_url} holds no article for {url}")
