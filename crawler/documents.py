@@ -84,7 +84,8 @@ class Documents:
             if (paper, day, url) in self.requested:
                 continue  # another page of the edition asked first: one request serves both
             self.requested.add((paper, day, url))
-            doc_meta = {k: meta[k] for k in ("paper", "day", "family", "dont_obey_robotstxt") if k in meta}
+            keep = ("paper", "day", "family", "dont_obey_robotstxt")
+            doc_meta: dict[str, Any] = {k: meta[k] for k in keep if k in meta}
             doc_meta.update(kind="document", document_for=response.url)
             yield scrapy.Request(
                 url, callback=self.arrived, errback=self.lost, meta=doc_meta, dont_filter=True, priority=10

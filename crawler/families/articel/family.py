@@ -28,23 +28,20 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from crawler.families.contract import ParseError
-from crawler.families.listing import ListingFamily, Roles, not_an_article
+from crawler.families.listing import ListingFamily, Roles, box_polygon, not_an_article, styled_space
 from crawler.families.markup import (
     Document,
     clean_space,
     date_from_text,
     element_text,
     first_text,
-    int_attr,
     is_editor_credit,
     load_whole,
-    parse_coords,
     parse_label,
     select,
     select_all,
     strip_query,
 )
-from crawler.families.shtml.family import style_box
 from schema.records import ArticleRef, CoordinateSpace, PageRecord, PageRef
 
 log = logging.getLogger(__name__)
@@ -162,15 +159,10 @@ class PageArticel(ListingFamily):
         return ""
 
     def _hotspots(self, doc: Document, roles: Roles) -> list[tuple[Any, str, list[float]]]:
-        out = []
-        for box in select_all(doc.root, roles.get("boxes", ())):
-            geometry = style_box(box.get("style") or "")
-            polygon: list[float] = []
-            if {"left", "top", "width", "height"} <= set(geometry):
-                x, y = geometry["left"], geometry["top"]
-                polygon = parse_coords(f"{x},{y},{x + geometry['width']},{y + geometry['height']}", "rect")
-            out.append((box, self._target(box, doc.url), polygon))
-        return out
+        return [
+            (box, self._target(box, doc.url), box_polygon(box.get("style") or ""))
+            for box in select_all(doc.root, roles.get("boxes", ()))
+        ]
 
     def _articles(self, doc: Document, roles: Roles) -> list[ArticleRef]:
         refs: dict[str, ArticleRef] = {}
@@ -220,14 +212,8 @@ class PageArticel(ListingFamily):
 
     def _coordinate_space(self, doc: Document, roles: Roles, image: Any | None) -> CoordinateSpace:
         """The boxes are positioned inside div#mylink: its styled size (else the image's) is their space."""
-        src = (image.get("src") or "").strip() if image is not None else ""
         boxes = select(doc.root, roles.get("page_box", ()))
-        geometry = style_box(boxes[0].get("style") or "") if boxes else {}
-        width = int(geometry["width"]) if "width" in geometry else None
-        height = int(geometry["height"]) if "height" in geometry else None
-        if image is not None and (width is None or height is None):
-            width, height = int_attr(image.get("width")), int_attr(image.get("height"))
-        return CoordinateSpace(width=width, height=height, image_url=urljoin(doc.url, src) if src else None)
+        return styled_space(doc, boxes[0] if boxes else None, image)
 
     # ------------------------------------------------------------------ the whole-issue index
 
