@@ -276,7 +276,7 @@ class EpaperSpider(scrapy.Spider):
                 family.parse_page, paper.key, day, response.body, response.url, day, self._headers(response), options
             )
         except NeedsDocuments as needs:
-            yield from self.documents.fetch(response, needs, self.parse_page)
+            yield from self.documents.fetch(response, needs, "parse_page", self.parse_document, self.on_document_error)
             return
         except ParseError as exc:
             kind: FailureKind = "edition" if is_entry else "page"
@@ -322,7 +322,9 @@ class EpaperSpider(scrapy.Spider):
                 family.parse_article, paper.key, day, response.body, response.url, day, self._headers(response), options
             )
         except NeedsDocuments as needs:
-            yield from self.documents.fetch(response, needs, self.parse_article)
+            yield from self.documents.fetch(
+                response, needs, "parse_article", self.parse_document, self.on_document_error
+            )
             return
         except ParseError as exc:
             yield FailureItem(
@@ -334,6 +336,13 @@ class EpaperSpider(scrapy.Spider):
             seq=meta["seq"], ref=ref, article=article, script="hant" if paper.script == "hant" else "hans",
             region=paper.region_code,
         )
+
+    def parse_document(self, response: Response) -> Iterator[Any]:
+        """A companion document arrived (crawler/documents.py): the pages waiting for it are parsed now."""
+        yield from self.documents.arrived(response, self)
+
+    def on_document_error(self, failure: Failure) -> Iterator[Any]:
+        yield from self.documents.lost(failure)
 
     def on_error(self, failure: Failure) -> Iterator[Any]:
         """Whatever could not be fetched after retries becomes a failure row, never a silent loss."""
