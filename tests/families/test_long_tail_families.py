@@ -156,3 +156,13 @@ def test_cli_parse_names_the_documents_to_pass_and_reads_them(case: str) -> None
     assert run.returncode == 0, run.stderr
     out = json.loads(run.stdout)
     assert out["family"] == meta["family"] and "needs" not in out["matches"][0]["parsed"]
+
+
+def test_probe_calls_a_js_data_shell_without_a_data_file_a_shell_not_js_data() -> None:
+    from crawler.probe import probe_payload
+
+    report = probe_payload(JS_SHELL, "https://e.example/paper/kfrb/2024-05-20/page_1.html")
+    assert report.family is None and report.not_a_page is not None
+    assert report.not_a_page.reason == "js-shell"
+    js = next(m for m in report.matches if m.family == "js-data")
+    assert not js.is_match and "names no data file" in js.parsed

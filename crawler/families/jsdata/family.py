@@ -4,7 +4,8 @@ The HTML a page or article URL serves has no page list and no text of its own: a
 from a data file the shell names. The parser reads that file (it raises NeedsDocuments with its URL, and is
 called again with `options["documents"]`). Two skins:
 
-- "datajs": shells `<base>/YYYY-MM-DD/page_N.html` and `article_ID.html` load `<script src="data.js">` (or
+- "datajs": shells `<base>/YYYY-MM-DD/page_N.html` (开封日报: one viewer `newspaper.html?edition=N`) and
+  `article_ID.html` load `<script src="data.js">` (or
   `db.js`), a JavaScript file `var data = [...]` with one entry per page: `catalog` (the label, `第01版：要闻`),
   `imgSrc`, `pdf`, `width`/`height` of the page image and `areaList[]` (`title`, `pretitle`, `subtitle`,
   `shareLink` = the article's URL, `coords` in the image's pixels, `html` = the article inline).
@@ -25,7 +26,7 @@ import re
 from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import chompjs
 
@@ -56,7 +57,9 @@ def _text(value: Any) -> str:
 class JsData(ListingFamily):
     key = "js-data"
     VERSIONS = (("V1", None),)
-    PAGE_URL_RE = re.compile(r"/\d{4}-\d{2}-\d{2}/page_\d+\.html$|/(\d{8})/\1-[A-Za-z]{0,2}\d{1,3}\.html$")
+    PAGE_URL_RE = re.compile(
+        r"/\d{4}-\d{2}-\d{2}/(?:page_\d+|newspaper)\.html$|/(\d{8})/\1-[A-Za-z]{0,2}\d{1,3}\.html$"
+    )
     ARTICLE_URL_RE = re.compile(
         r"/\d{4}-\d{2}-\d{2}/article_\w+\.html$|/(\d{8})/\1-[A-Za-z]{0,2}\d{1,3}-\d+\.html$"
     )
@@ -122,22 +125,27 @@ class JsData(ListingFamily):
 
     # ------------------------------------------------------------------ pages
 
-    def _page_entries(self, skin: str, data: Any, data_url: str, url: str) -> tuple[list[PageRef], Any]:
-        """The edition's page list and this page's own entry of the data."""
+    def _page_entries(self, skin: str, data: Any, data_url: str, url: str) -> tuple[list[PageRef], Any, PageRef]:
+        """The edition's page list, this page's own entry of the data and its page-list entry."""
         if skin == "datajs":
             if not isinstance(data, list) or not data:
                 raise ParseError("data.js holds no page list (expected `var data = [...]`)")
+            viewer = urlsplit(url).path.endswith("/newspaper.html")  # 开封: one viewer, `?edition=N` per page
             refs = []
             for i, entry in enumerate(data, start=1):
                 number, name = parse_label(_text(entry.get("catalog")))
-                page = urljoin(data_url, f"page_{i}.html")
+                page = urljoin(data_url, f"newspaper.html?edition={i}" if viewer else f"page_{i}.html")
                 pdf = urljoin(data_url, entry["pdf"]) if entry.get("pdf") else None
                 refs.append(PageRef(number=number, name=name, url=page, pdf_url=pdf))
-            m = re.search(r"page_(\d+)\.html$", urlsplit(url).path)
-            index = int(m.group(1)) - 1 if m else -1
+            if viewer:
+                edition = parse_qs(urlsplit(url).query).get("edition", ["1"])[0]
+                index = int(edition) - 1 if edition.isdigit() else -1
+            else:
+                m = re.search(r"page_(\d+)\.html$", urlsplit(url).path)
+                index = int(m.group(1)) - 1 if m else -1
             if not 0 <= index < len(data):
                 raise ParseError(f"data.js has {len(data)} pages, none for {url}")
-            return refs, data[index]
+            return refs, data[index], refs[index]
         if not isinstance(data, dict) or not isinstance(data.get("layoutlist"), list):
             raise ParseError("the page JSON has no layoutlist")
         refs = [
@@ -150,7 +158,10 @@ class JsData(ListingFamily):
             for e in data["layoutlist"]
             if e.get("url")
         ]
-        return refs, data
+        current = next((p for p in refs if p.url == url), None)
+        if current is None:
+            raise ParseError(f"the data file {data_url} does not list this page")
+        return refs, data, current
 
     @staticmethod
     def _areas(skin: str, entry: Any) -> list[Any]:
@@ -174,10 +185,7 @@ class JsData(ListingFamily):
         if self.page_kind(url) != "page":
             raise ParseError(f"not a js-data page URL: {url}")
         skin, data_url, data, _doc = self._data(body, url, headers, options)
-        pages, entry = self._page_entries(skin, data, data_url, url)
-        current = next((p for p in pages if p.url == url), None)
-        if current is None:
-            raise ParseError(f"the data file {data_url} does not list this page")
+        pages, entry, current = self._page_entries(skin, data, data_url, url)
         image = entry.get("imgSrc" if skin == "datajs" else "img")
         space = CoordinateSpace(
             width=int(entry["width"]) if entry.get("width") else None,
