@@ -142,6 +142,15 @@ class PageArticel(ListingFamily):
                 return name
         return None
 
+    def _entry_pdf(self, anchor: Any, roles: Roles, others: set[int], base: str) -> str | None:
+        """gebanlist prints each entry as `<a>label</a> <a class="pdf">` in one shared box: the PDF is the
+        anchor's next sibling; otherwise the entry's own element holds it."""
+        sibling = anchor.getnext()
+        if sibling is not None and sibling.tag == "a" and "pdf" in (sibling.get("class") or "").split():
+            href = (sibling.get("href") or "").strip()
+            return urljoin(base, href) if href else None
+        return super()._entry_pdf(anchor, roles, others, base)
+
     def _is_index(self, url: str) -> bool:
         return "pagearticleindex" in urlsplit(url).path.rsplit("/", 1)[-1].lower()
 
