@@ -108,7 +108,7 @@ class Documents:
             if (paper, day, url) in self.requested:
                 continue  # another page of the edition asked first: one request serves both
             self.requested.add((paper, day, url))
-            keep = ("paper", "day", "family", "dont_obey_robotstxt")
+            keep = ("paper", "day", "family", "dont_obey_robotstxt", "download_maxsize", "download_warnsize")
             doc_meta: dict[str, Any] = {k: meta[k] for k in keep if k in meta}
             doc_meta.update(kind="document", document_for=snap)
             yield scrapy.Request(
