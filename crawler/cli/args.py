@@ -37,6 +37,34 @@ def day_arg(value: str) -> str:
     return value
 
 
+def document_arg(value: str) -> tuple[str, str]:
+    """`URL=FILE`: a companion document (a `…_plist.htm`, a `data.js`) and the saved file holding it."""
+    url, sep, path = value.partition("=")
+    if not sep or not url.lower().startswith(("http://", "https://")) or not path:
+        raise argparse.ArgumentTypeError(f"expected URL=FILE with an http(s) URL, not {value!r}")
+    return url, path
+
+
+def add_documents(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--document",
+        dest="documents",
+        action="append",
+        type=document_arg,
+        default=[],
+        metavar="URL=FILE",
+        help="a companion document the payload's parse needs (the plist, data.js or page JSON it names), "
+        "saved in FILE; repeatable",
+    )
+
+
+def read_documents(pairs: list[tuple[str, str]]) -> dict[str, bytes]:
+    """{url: bytes} of the --document files; OSError for a file that cannot be read."""
+    from pathlib import Path
+
+    return {url: Path(path).read_bytes() for url, path in pairs}
+
+
 def positive_int(value: str) -> int:
     number = int(value)
     if number < 1:
