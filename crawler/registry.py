@@ -30,6 +30,8 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 BUNDLED_REGISTRY = Path(__file__).resolve().parent.parent / "data" / "papers.toml"
+# what crawler.registry_import last did with each paper list (rows served by family, skipped by reason)
+IMPORT_SUMMARY = BUNDLED_REGISTRY.with_name("papers-import.json")
 DEFAULT_FIXTURE_URL = "http://127.0.0.1:8765"
 SCRIPTS = ("hans", "hant", "mixed")
 REGION_CODES = ("mainland", "hk", "tw")  # the OpenCC variant tables of pipelines/text/script.py
@@ -440,6 +442,11 @@ def load_registry(
             if path:
                 entries.update(_read(Path(path)))
     return {key: _paper_from_entry(key, entry, fixture_url) for key, entry in entries.items()}
+
+
+def read_papers(path: Path = BUNDLED_REGISTRY, fixture_url: str = DEFAULT_FIXTURE_URL) -> dict[str, Paper]:
+    """The papers of one registry file alone (no $EPAPER_PAPERS): what the bundled file itself holds."""
+    return {key: _paper_from_entry(key, entry, fixture_url) for key, entry in _read(path).items()}
 
 
 def select_papers(registry: Mapping[str, Paper], spec: str) -> list[Paper]:
