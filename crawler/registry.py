@@ -66,7 +66,8 @@ class Layout:
 class Source:
     """Where an entry came from and whether a fetch ever confirmed it: imported entries are facts to check."""
 
-    collections: tuple[str, ...] = ()  # public crawler collections (owner/repo@commit) the entry was read from
+    # the public crawler collections (owner/repo@commit) the entry was read from
+    collections: tuple[str, ...] = ()
     rows: tuple[str, ...] = ()  # the rows of their lists it was built from (`LIST:LINE MODULE`)
     verified: bool = False  # a crawl or probe of the entry page confirmed the paper and its layout
     note: str | None = None  # what a maintainer should know (an unverified switch date, …)

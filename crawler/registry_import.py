@@ -112,8 +112,12 @@ class Report:
     """What the importer did with every row: kept (by family), skipped (by reason), per list."""
 
     rows: Counter[str] = field(default_factory=Counter)  # list name → rows read
-    served: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))  # list → family → rows
-    skipped: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))  # list → reason → rows
+    served: dict[str, Counter[str]] = field(
+        default_factory=lambda: defaultdict(Counter)
+    )  # list → family → rows
+    skipped: dict[str, Counter[str]] = field(
+        default_factory=lambda: defaultdict(Counter)
+    )  # list → reason → rows
     skips: list[tuple[str, str]] = field(default_factory=list)  # (row ref, reason with detail)
 
     def skip(self, row: Row, reason: str, detail: str = "") -> None:
@@ -243,7 +247,11 @@ def classify(row: Row, families: Mapping[str, Family]) -> tuple[Candidate | None
     if family is None:
         if why:
             return None, "ambiguous URL", why
-        return None, f"no family's URL grammar (the list says {row.claimed.split(' ')[0] or 'nothing'})", token
+        return (
+            None,
+            f"no family's URL grammar (the list says {row.claimed.split(' ')[0] or 'nothing'})",
+            token,
+        )
     if family.page_kind(url) == "article":
         return None, "an article URL, not a page", token
     base, entry = _base_and_entry(family, full, url)
@@ -273,10 +281,8 @@ def _url_names(name: str, url: str) -> bool:
     return any(t == short or (len(t) >= 4 and (t in full or full.startswith(t))) for t in tokens)
 
 
-def make_key(name: str, taken: set[str], previous: str | None = None) -> str:
-    """A slug for the paper: the key it had, else pinyin initials, else full pinyin, else with a number."""
-    if previous and previous not in taken and KEY_PATTERN.match(previous):
-        return previous
+def make_key(name: str, taken: set[str]) -> str:
+    """A new slug for the paper: pinyin initials, else full pinyin, else full pinyin with a number."""
     short, full = _pinyin(name, True)[:64] or "paper", _pinyin(name, False)[:60] or "paper"
     for key in (short, full):
         if key not in taken:
@@ -304,6 +310,21 @@ def script_of(name: str) -> str:
     import opencc
 
     return "hant" if opencc.OpenCC("t2s").convert(name) != name else "hans"
+
+
+def assign_keys(names: Sequence[str], taken: set[str], previous: Mapping[str, str]) -> dict[str, str]:
+    """Name → key: the key of the previous run where it is still free (so keys are stable), then new ones."""
+    keys: dict[str, str] = {}
+    for name in names:
+        key = previous.get(name)
+        if key and key not in taken and KEY_PATTERN.match(key):
+            keys[name] = key
+            taken.add(key)
+    for name in names:
+        if name not in keys:
+            keys[name] = make_key(name, taken)
+            taken.add(keys[name])
+    return keys
 
 
 # --------------------------------------------------------------------------- building entries
@@ -352,7 +373,9 @@ def _drop_copies(cands: list[Candidate], report: Report) -> list[Candidate]:
         spelled = {n for n in names if _url_names(n, group[0].url)}
         owner = next(iter(spelled)) if len(spelled) == 1 else None
         if owner is None:  # the newest collection's first row, deterministically
-            first = min(group, key=lambda c: (-(c.row.collection.snapshot or dt.date.min).toordinal(), c.row.ref))
+            first = min(
+                group, key=lambda c: (-(c.row.collection.snapshot or dt.date.min).toordinal(), c.row.ref)
+            )
             owner = _normal_name(first.row.name)
         for c in group:
             if _normal_name(c.row.name) == owner:
@@ -362,7 +385,9 @@ def _drop_copies(cands: list[Candidate], report: Report) -> list[Candidate]:
     return kept
 
 
-def _layouts(cands: list[Candidate], report: Report) -> tuple[list[dict[str, Any]], str | None, list[Candidate]]:
+def _layouts(
+    cands: list[Candidate], report: Report
+) -> tuple[list[dict[str, Any]], str | None, list[Candidate]]:
     """One paper's layouts by date range (oldest collection first), the note on the ranges, the rows used."""
     by_collection: dict[Collection, list[Candidate]] = defaultdict(list)
     for c in cands:
@@ -377,7 +402,10 @@ def _layouts(cands: list[Candidate], report: Report) -> tuple[list[dict[str, Any
                 used.append(c)
             else:
                 report.skip(c.row, "another row of the paper", f"{first.row.ref} is kept")
-        if chosen and (chosen[-1].family, _comparable(chosen[-1].url)) == (first.family, _comparable(first.url)):
+        if chosen and (chosen[-1].family, _comparable(chosen[-1].url)) == (
+            first.family,
+            _comparable(first.url),
+        ):
             continue
         chosen.append(first)
     layouts: list[dict[str, Any]] = []
@@ -430,16 +458,14 @@ def build_entries(
     for c in _drop_copies(cands, report):
         by_name[_normal_name(c.row.name)].append(c)
     names = sorted(by_name)
-    taken = set(hand)
-    previous_keys = previous_keys or {}
+    keys = assign_keys(names, set(hand), previous_keys or {})
     region_of = dict(zip(names, regions(names), strict=True)) if names else {}
     entries = []
     for name in names:
         layouts, note, used = _layouts(by_name[name], report)
         for c in used:
             report.served[c.row.list_name][c.family] += 1
-        key = make_key(name, taken, previous_keys.get(name))
-        taken.add(key)
+        key = keys[name]
         display = by_name[name][0].row.name
         first = urlsplit(layouts[-1]["base_url"])
         entries.append(

@@ -19,10 +19,17 @@ def import_main(argv: Sequence[str] | None = None) -> int:
         prog="python -m crawler.registry_import",
         description="rewrite the generated part of the registry from public crawler collections' paper lists",
     )
-    parser.add_argument("lists", nargs="+", type=Path, help="tab-separated paper lists (papers.tsv papers2.tsv)")
-    parser.add_argument("--registry", type=Path, default=BUNDLED_REGISTRY, help="the registry file to rewrite")
     parser.add_argument(
-        "--summary", type=Path, default=None, help=f"the import summary (default {IMPORT_SUMMARY.name} beside the registry)"
+        "lists", nargs="+", type=Path, help="tab-separated paper lists (papers.tsv papers2.tsv)"
+    )
+    parser.add_argument(
+        "--registry", type=Path, default=BUNDLED_REGISTRY, help="the registry file to rewrite"
+    )
+    parser.add_argument(
+        "--summary",
+        type=Path,
+        default=None,
+        help=f"the import summary (default {IMPORT_SUMMARY.name} beside the registry)",
     )
     parser.add_argument("--dry-run", action="store_true", help="print the counts, write nothing")
     parser.add_argument("-v", "--verbose", action="store_true", help="list every skipped row with its reason")
@@ -37,7 +44,9 @@ def import_main(argv: Sequence[str] | None = None) -> int:
     summary["papers"] = len(entries)
     for name, part in summary["lists"].items():
         served = sum(part["served"].values())
-        print(f"{name}: {part['rows']} rows, {served} served ({', '.join(f'{k} {v}' for k, v in part['served'].items())})")
+        print(
+            f"{name}: {part['rows']} rows, {served} served ({', '.join(f'{k} {v}' for k, v in part['served'].items())})"
+        )
         for reason, count in part["skipped"].items():
             print(f"  skipped {count:4d}  {reason}")
     if args.verbose:
@@ -47,7 +56,9 @@ def import_main(argv: Sequence[str] | None = None) -> int:
     if not args.dry_run:
         args.registry.write_text(text, encoding="utf-8")
         summary_path = args.summary or args.registry.with_name(IMPORT_SUMMARY.name)
-        summary_path.write_text(json.dumps(summary, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        summary_path.write_text(
+            json.dumps(summary, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+        )
         print(f"wrote {args.registry} and {summary_path}")
     return 0
 
@@ -55,7 +66,9 @@ def import_main(argv: Sequence[str] | None = None) -> int:
 def docs_main(argv: Sequence[str] | None = None) -> int:
     from crawler.registry_docs import DOC_PATH, render
 
-    parser = argparse.ArgumentParser(prog="python -m crawler.registry_docs", description="write docs/supported-papers.md")
+    parser = argparse.ArgumentParser(
+        prog="python -m crawler.registry_docs", description="write docs/supported-papers.md"
+    )
     parser.add_argument("--check", action="store_true", help="exit 1 when the file is not up to date")
     parser.add_argument("--out", type=Path, default=DOC_PATH)
     args = parser.parse_args(argv)
