@@ -200,17 +200,17 @@ def _literal(template: str) -> str:
 
 
 def _families_of(url: str, claimed: str, families: Mapping[str, Family]) -> tuple[Family | None, str]:
-    """The family whose grammar knows `url` (its own shape first), or None and why."""
-    for test in ("matches_url", "page_kind"):
-        hits = [f for f in families.values() if getattr(f, test)(url)]
-        if len(hits) == 1:
-            return hits[0], ""
-        if len(hits) > 1:
-            named = [f for f in hits if f.key == claimed.split(" ")[0]]
-            if len(named) == 1:
-                return named[0], ""
-            return None, f"fits {' and '.join(sorted(f.key for f in hits))}"
-    return None, ""
+    """The family whose grammar knows `url`, or None and why. When several grammars know it (founder-classic's
+    `node_N.htm` is layout-catalogue's too), the row's own family column decides if it names one of them, else
+    the one family that claims the shape as its own (`matches_url`), as `epaper parse` falls back to."""
+    knowing = [f for f in families.values() if f.page_kind(url) is not None]
+    if len(knowing) <= 1:
+        return (knowing[0] if knowing else None), ""
+    named = [f for f in knowing if f.key == claimed.split(" ")[0]]
+    owners = named or [f for f in knowing if f.matches_url(url)]
+    if len(owners) == 1:
+        return owners[0], ""
+    return None, f"fits {' and '.join(sorted(f.key for f in knowing))}"
 
 
 def _base_and_entry(family: Family, full: str, url: str) -> tuple[str, str]:

@@ -154,3 +154,18 @@ def test_import_rewrites_only_below_the_mark_and_is_repeatable(tmp_path: Path) -
     assert papers["hxrb"].layout_for(dt.date(2025, 1, 1)).family == "founder-classic"
     assert import_main([*map(str, lists), "--registry", str(registry)]) == 0
     assert registry.read_text(encoding="utf-8") == first
+
+
+def test_a_url_two_grammars_know_goes_to_the_family_the_row_names(tmp_path: Path) -> None:
+    """`html/YYYY-MM/DD/node_N.htm` is founder-classic's and layout-catalogue's: the row's column decides,
+    else the family that claims the shape as its own."""
+    url = "http://c.example/hnrb/html/{%Y-%m/%d}/node_1.htm"
+    path = tmp_path / "x.tsv"
+    path.write_text(
+        NEW_HEADER
+        + f"甲报\thttp://c.example/\t{url}\tlayout-catalogue\ta.py\n乙报\thttp://c.example/\t{url}\tother\tb.py\n",
+        encoding="utf-8",
+    )
+    named, unnamed = (classify(row, FAMILIES)[0] for row in read_list(path))
+    assert named is not None and named.family == "layout-catalogue"
+    assert unnamed is not None and unnamed.family == "founder-classic"
