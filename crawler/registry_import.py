@@ -111,14 +111,12 @@ class Candidate:
 class Report:
     """What the importer did with every row: kept (by family), skipped (by reason), per list."""
 
-    rows: Counter[str] = field(default_factory=Counter)  # list name → rows read
-    served: dict[str, Counter[str]] = field(
-        default_factory=lambda: defaultdict(Counter)
-    )  # list → family → rows
-    skipped: dict[str, Counter[str]] = field(
-        default_factory=lambda: defaultdict(Counter)
-    )  # list → reason → rows
-    skips: list[tuple[str, str]] = field(default_factory=list)  # (row ref, reason with detail)
+    # list name → rows read; list → family → rows served; list → reason → rows skipped
+    rows: Counter[str] = field(default_factory=Counter)
+    served: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    skipped: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    # (row ref, what became of it): every skip with its detail, and the rows a hand-written entry serves
+    skips: list[tuple[str, str]] = field(default_factory=list)
 
     def skip(self, row: Row, reason: str, detail: str = "") -> None:
         self.skipped[row.list_name][reason] += 1
@@ -449,9 +447,8 @@ def build_entries(
             continue
         owner = hand_names.get(_normal_name(row.name)) or hand_urls.get(_comparable(cand.url))
         if owner:
-            report.served[row.list_name][cand.family] += 1
-            report.skip(row, "hand-written entry", owner)
-            report.skipped[row.list_name]["hand-written entry"] -= 1  # served, not lost
+            report.served[row.list_name][cand.family] += 1  # served, not lost
+            report.skips.append((row.ref, f"hand-written entry: {owner}"))
             continue
         cands.append(cand)
     by_name: dict[str, list[Candidate]] = defaultdict(list)
@@ -481,9 +478,6 @@ def build_entries(
                 note=note,
             )
         )
-    for counter in report.skipped.values():
-        for reason in [r for r, n in counter.items() if n <= 0]:
-            del counter[reason]
     return sorted(entries, key=lambda e: e.key), report
 
 
