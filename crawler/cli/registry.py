@@ -37,7 +37,10 @@ def import_main(argv: Sequence[str] | None = None) -> int:
     try:
         text, report, entries = import_lists(args.lists, args.registry)
         names = collection_names(args.lists)
-    except (OSError, RegistryError) as exc:
+    except ImportError as exc:  # pypinyin or cpca: the maintainer's extra
+        print(f"registry_import: {exc.name} is missing: pip install -e '.[registry]'", file=sys.stderr)
+        return 2
+    except (OSError, UnicodeDecodeError, RegistryError) as exc:
         print(f"registry_import: {exc}", file=sys.stderr)
         return 2
     summary = report.to_json(names)
