@@ -383,6 +383,11 @@ def _drop_copies(cands: list[Candidate], report: Report) -> list[Candidate]:
     return kept
 
 
+def _same_layout(a: Candidate, b: Candidate) -> bool:
+    """One family under one base URL (http or https): rows that differ only in the first page they enter by."""
+    return a.family == b.family and _comparable(a.base_url) == _comparable(b.base_url)
+
+
 def _layouts(
     cands: list[Candidate], report: Report
 ) -> tuple[list[dict[str, Any]], str | None, list[Candidate]]:
@@ -396,16 +401,14 @@ def _layouts(
         group = sorted(by_collection[collection], key=lambda c: c.row.line)
         first = group[0]
         for c in group:
-            if (c.family, _comparable(c.url)) == (first.family, _comparable(first.url)):
+            if _same_layout(c, first):
                 used.append(c)
             else:
                 report.skip(c.row, "another row of the paper", f"{first.row.ref} is kept")
-        if chosen and (chosen[-1].family, _comparable(chosen[-1].url)) == (
-            first.family,
-            _comparable(first.url),
-        ):
-            continue
-        chosen.append(first)
+        if chosen and _same_layout(chosen[-1], first):
+            chosen[-1] = first  # the same layout: the newer list's first page
+        else:
+            chosen.append(first)
     layouts: list[dict[str, Any]] = []
     note = None
     for i, c in enumerate(chosen):

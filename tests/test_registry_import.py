@@ -37,6 +37,8 @@ OLD_ROWS = [  # the older collection (2023-04-02)
     "x\ty\tfounder-pc\tspiders/hxrb.py",
     f"老年周报\tlnzb\tepaper.lj.example\t{LJWB}\tx\ty\tfounder-pc\tspiders/lnzb.py",
     "丽江晚报\tljwb\tlj2.example\thttp://lj2.example/pc/layout/{%Y%m/%d}/node_01.html\tx\ty\tfounder-pc\tspiders/ljwb.py",
+    "临江晚报\tljwb\tepaper.lj.example\thttps://epaper.lj.example/ljwb/pc/layout/{%Y%m/%d}/node_02.html\t"
+    "x\ty\tfounder-pc\tspiders/lj.py",
     "南湖晚报\tnhwb\tnh.example\thttp://nh.example/nhwb/pc/layout/202208/28/node_01.html\tx\ty\tfounder-pc\tspiders/nh.py",
 ]
 
@@ -74,8 +76,10 @@ def test_synthetic_lists_give_the_expected_entries_and_skips(tmp_path: Path) -> 
             "entry": "pc/layout/{date:%Y%m}/{date:%d}/node_01.html",
         }
     ]
-    assert ljwb.rows == ["new.tsv:2 linjiang_paper.py"]
-    assert ljwb.collections == ["yeyeshengge2437/bm_lyh_project@a3644e5"]
+    # the older list enters the same layout (https, same base) by another page: one layout, the newer entry
+    assert ljwb.rows == ["new.tsv:2 linjiang_paper.py", "old.tsv:5 spiders/lj.py"]
+    assert ljwb.collections == ["xiaoxiaosuaxuan/newscrapy@5351074", "yeyeshengge2437/bm_lyh_project@a3644e5"]
+    assert ljwb.note is None
 
     # the older list has 河西日报 on founder-pc, the newer on founder-classic: two layouts by date range
     hxrb = by_key["hxrb"]
@@ -87,7 +91,7 @@ def test_synthetic_lists_give_the_expected_entries_and_skips(tmp_path: Path) -> 
     assert hxrb.note and "switch date is not known" in hxrb.note
     assert len(hxrb.rows) == 2
 
-    assert report.rows == {"new.tsv": 6, "old.tsv": 4}
+    assert report.rows == {"new.tsv": 6, "old.tsv": 5}
     assert dict(report.skipped["new.tsv"]) == {
         "marked in the list": 1,
         "no dated page URL": 1,
@@ -96,7 +100,7 @@ def test_synthetic_lists_give_the_expected_entries_and_skips(tmp_path: Path) -> 
     assert dict(report.skipped["old.tsv"]) == {"another paper's URL": 1, "hard-codes a date": 1}
     # 运城日报 is served by the hand-written ycrb, not imported again
     assert dict(report.served["new.tsv"]) == {"founder-pc": 2, "founder-classic": 1}
-    assert dict(report.served["old.tsv"]) == {"founder-pc": 2}
+    assert dict(report.served["old.tsv"]) == {"founder-pc": 3}
     assert ("new.tsv:7 yuncheng_paper.py", "hand-written entry: ycrb") in report.skips
 
 
