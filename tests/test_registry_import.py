@@ -173,3 +173,37 @@ def test_a_url_two_grammars_know_goes_to_the_family_the_row_names(tmp_path: Path
     named, unnamed = (classify(row, FAMILIES)[0] for row in read_list(path))
     assert named is not None and named.family == "layout-catalogue"
     assert unnamed is not None and unnamed.family == "founder-classic"
+
+
+def test_a_family_added_later_is_picked_up_by_importing_again(tmp_path: Path) -> None:
+    """No list of papers in the importer: a new family's grammar is enough for its rows to become entries."""
+    import re
+
+    from crawler.families.contract import Family
+
+    class PageArticel(Family):
+        key = "page-articel-test"
+        PAGE_URL_RE = re.compile(r"/\d{8}/Page\w+\.htm$")
+        ARTICLE_URL_RE = re.compile(r"/\d{8}/Articel\w+\.htm$")
+        ENTRY_URL_RE = re.compile(r"(?!)")
+        DATE_URL_RE = re.compile(r"/(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})/")
+
+    path = tmp_path / "x.tsv"
+    path.write_text(
+        NEW_HEADER + "半岛报\thttps://bd.example/pc/bd/\thttps://bd.example/pc/bd/{%Y%m%d}/PageA01BC.htm\t"
+        "page-articel\tbandao_paper.py\n",
+        encoding="utf-8",
+    )
+    rows = read_list(path)
+    _, before = build_entries(rows, hand())
+    assert dict(before.skipped["x.tsv"]) == {"no family's URL grammar (the list says page-articel)": 1}
+    entries, after = build_entries(rows, hand(), families={**FAMILIES, "page-articel-test": PageArticel()})
+    (entry,) = entries
+    assert entry.layouts == [
+        {
+            "family": "page-articel-test",
+            "base_url": "https://bd.example/pc/bd/",
+            "entry": "{date:%Y%m%d}/PageA01BC.htm",
+        }
+    ]
+    assert not after.skipped["x.tsv"]
