@@ -109,18 +109,21 @@ def test_the_doc_check_fails_on_a_stale_file(tmp_path: Path, capsys: pytest.Capt
     assert "stale" in capsys.readouterr().err
 
 
-def test_bundled_registry_loads_fast() -> None:
-    """Every command reads it: a parse of the bundled file stays well under a second, a second load is cached."""
-    registry._READ_CACHE.clear()
-    start = time.perf_counter()
-    first = read_papers()
-    parse = time.perf_counter() - start
-    start = time.perf_counter()
-    again = read_papers()
-    cached = time.perf_counter() - start
-    assert first == again
-    assert parse < 1.0, f"parsing the bundled registry took {parse:.3f} s"
-    assert cached < parse / 3, f"a second load ({cached:.3f} s) is not served from the cache ({parse:.3f} s)"
+def test_bundled_registry_loads_fast(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every command reads it: a parse of the bundled file stays well under a second (the best of three, as the
+    machine may be busy), and a second load of the same content in one process does not parse it again."""
+    timings = []
+    for _ in range(3):
+        registry._READ_CACHE.clear()
+        start = time.perf_counter()
+        first = read_papers()
+        timings.append(time.perf_counter() - start)
+    assert min(timings) < 1.0, f"loading the bundled registry took {min(timings):.3f} s"
+    parses = []
+    real_parse = registry._parse
+    monkeypatch.setattr(registry, "_parse", lambda path, raw: parses.append(path) or real_parse(path, raw))
+    assert read_papers() == first
+    assert parses == []
 
 
 def test_a_changed_file_is_read_again(tmp_path: Path) -> None:
