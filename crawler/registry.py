@@ -88,6 +88,11 @@ class Paper:
     options: Mapping[str, Any] = field(default_factory=dict)  # the optional crawl limits (OPTION_FIELDS)
     source: Source | None = None  # None: written by hand
 
+    @property
+    def verified(self) -> bool:
+        """Written by hand (checked when it was written) or imported and since confirmed by a fetch."""
+        return self.source is None or self.source.verified
+
     def layout_for(self, date: dt.date) -> Layout | None:
         """The layout in force on `date` (papers change platform over the years)."""
         for layout in self.layouts:
@@ -451,17 +456,35 @@ def read_papers(path: Path = BUNDLED_REGISTRY, fixture_url: str = DEFAULT_FIXTUR
     return {key: _paper_from_entry(key, entry, fixture_url) for key, entry in _read(path).items()}
 
 
+# the group words of a paper list: `all` never means hundreds of sites nobody has fetched yet
+PAPER_GROUPS = ("all", "unverified")
+
+
 def select_papers(registry: Mapping[str, Paper], spec: str) -> list[Paper]:
-    """`ycrb`, `ycrb,ycwb` or `all` (all but the demo paper) → papers, with a clear error for unknown keys."""
-    if spec.strip() == "all":
-        return [p for k, p in registry.items() if k != "demo"]
-    papers = []
+    """`ycrb`, `ycrb,ycwb`, `all` (every verified paper but the demo: the hand-written entries and imported ones
+    since confirmed) or `unverified` (the imported entries no fetch has confirmed), mixed freely, in order and
+    without repeats; a clear error for unknown keys."""
+    papers: dict[str, Paper] = {}
     for key in (k.strip() for k in spec.split(",")):
-        if not key:
-            continue
-        if key not in registry:
-            raise RegistryError(f"unknown paper {key!r}; known: {', '.join(sorted(registry))}")
-        papers.append(registry[key])
+        if key == "all":
+            papers.update((k, p) for k, p in registry.items() if k != "demo" and p.verified)
+        elif key == "unverified":
+            papers.update((k, p) for k, p in registry.items() if not p.verified)
+        elif key:
+            if key not in registry:
+                raise RegistryError(unknown_paper(key, registry))
+            papers[key] = registry[key]
     if not papers:
-        raise RegistryError("no paper given: -a paper=KEY[,KEY…] or -a paper=all")
-    return papers
+        raise RegistryError("no paper given: -a paper=KEY[,KEY…], -a paper=all or -a paper=unverified")
+    return list(papers.values())
+
+
+def unknown_paper(key: str, registry: Mapping[str, Any]) -> str:
+    """One line for a key the registry lacks: the near misses and the hand-written papers, not 500 keys."""
+    close = difflib.get_close_matches(key, list(registry), n=5, cutoff=0.6)
+    by_hand = sorted(k for k, p in registry.items() if not isinstance(p, Paper) or p.source is None)
+    hint = f"did you mean {', '.join(close)}? " if close else ""
+    return (
+        f"unknown paper {key!r} ({hint}{len(registry)} papers known, written by hand: {', '.join(by_hand)}; "
+        "docs/supported-papers.md lists them all)"
+    )

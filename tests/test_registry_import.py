@@ -181,29 +181,29 @@ def test_a_family_added_later_is_picked_up_by_importing_again(tmp_path: Path) ->
 
     from crawler.families.contract import Family
 
-    class PageArticel(Family):
-        key = "page-articel-test"
-        PAGE_URL_RE = re.compile(r"/\d{8}/Page\w+\.htm$")
-        ARTICLE_URL_RE = re.compile(r"/\d{8}/Articel\w+\.htm$")
+    class Zhtm(Family):  # a platform no real family reads (.zhtm pages)
+        key = "zhtm-test"
+        PAGE_URL_RE = re.compile(r"/\d{8}/ZPage\w+\.zhtm$")
+        ARTICLE_URL_RE = re.compile(r"/\d{8}/ZArt\w+\.zhtm$")
         ENTRY_URL_RE = re.compile(r"(?!)")
         DATE_URL_RE = re.compile(r"/(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})/")
 
     path = tmp_path / "x.tsv"
     path.write_text(
-        NEW_HEADER + "半岛报\thttps://bd.example/pc/bd/\thttps://bd.example/pc/bd/{%Y%m%d}/PageA01BC.htm\t"
-        "page-articel\tbandao_paper.py\n",
+        NEW_HEADER + "半岛报\thttps://bd.example/pc/bd/\thttps://bd.example/pc/bd/{%Y%m%d}/ZPageA01BC.zhtm\t"
+        "zhtm\tbandao_paper.py\n",
         encoding="utf-8",
     )
     rows = read_list(path)
     _, before = build_entries(rows, hand())
-    assert dict(before.skipped["x.tsv"]) == {"no family's URL grammar (the list says page-articel)": 1}
-    entries, after = build_entries(rows, hand(), families={**FAMILIES, "page-articel-test": PageArticel()})
+    assert dict(before.skipped["x.tsv"]) == {"no family's URL grammar (the list says zhtm)": 1}
+    entries, after = build_entries(rows, hand(), families={**FAMILIES, "zhtm-test": Zhtm()})
     (entry,) = entries
     assert entry.layouts == [
         {
-            "family": "page-articel-test",
+            "family": "zhtm-test",
             "base_url": "https://bd.example/pc/bd/",
-            "entry": "{date:%Y%m%d}/PageA01BC.htm",
+            "entry": "{date:%Y%m%d}/ZPageA01BC.zhtm",
         }
     ]
     assert not after.skipped["x.tsv"]
