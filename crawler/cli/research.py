@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crawler.cli.args import add_db, date_arg, positive_int
+from crawler.cli.args import add_db, add_documents, date_arg, positive_int, read_documents
 
 if TYPE_CHECKING:
     from pipelines.text.pdf.hotspots import HotspotSpace
@@ -51,18 +51,28 @@ def _engine(url: str | None) -> Any:
 
 def cmd_parse(args: argparse.Namespace) -> int:
     from crawler.families import family_for, parse_file
-    from crawler.families.contract import ParseError
+    from crawler.families.contract import NeedsDocuments, ParseError
 
     try:
         # --family, else the URL; when the URL is ambiguous or unknown the content decides (and says so)
         family, kind, note = family_for(Path(args.file).read_bytes(), args.url, args.family)
         if note:
             print(f"epaper parse: {note}", file=sys.stderr)
+        options = {"documents": read_documents(args.documents)} if args.documents else None
         try:
             if args.text:
-                record = parse_text_file(args.file, args.url, family.key, args.date, kind)
+                record = parse_text_file(args.file, args.url, family.key, args.date, kind, options)
             else:
-                record = parse_file(args.file, args.url, family.key, args.date, kind)
+                record = parse_file(args.file, args.url, family.key, args.date, kind, options)
+        except NeedsDocuments as needs:
+            given = set(options["documents"]) if options else set()
+            missing = [u for u in needs.urls if u not in given]
+            print(
+                f"epaper parse: {needs.reason}; save and pass "
+                + " ".join(f"--document {u}=FILE" for u in missing or needs.urls),
+                file=sys.stderr,
+            )
+            return 2
         except ParseError as exc:
             if note and not family.matches_url(args.url):
                 raise ParseError(
@@ -78,13 +88,18 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def parse_text_file(
-    path: str, url: str, family: str | None, date: dt.date | None, kind: str | None = None
+    path: str,
+    url: str,
+    family: str | None,
+    date: dt.date | None,
+    kind: str | None = None,
+    options: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """`epaper parse --text`: the article's record plus what the text stages and the store make of it."""
     from crawler.families import parse_article_file
     from pipelines.preview import stored_article
 
-    record = parse_article_file(path, url, family, date, "article" if kind == "article" else None)
+    record = parse_article_file(path, url, family, date, "article" if kind == "article" else None, options)
     return {**record.to_json(), "stored": stored_article(record)}
 
 
@@ -330,6 +345,7 @@ def register_files(subparsers: Any) -> None:
     parse.add_argument("--url", required=True, help="the URL the file was served from (decides page/article)")
     parse.add_argument("--family", help="layout family key (default: inferred from the URL)")
     parse.add_argument("--date", type=date_arg, help="edition date (default: from the URL)")
+    add_documents(parse)
     parse.add_argument(
         "--text",
         action="store_true",

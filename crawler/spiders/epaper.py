@@ -21,8 +21,9 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.config import resolve
+from crawler.documents import Documents
 from crawler.families import get_family
-from crawler.families.contract import Family, ParseError
+from crawler.families.contract import Family, NeedsDocuments, ParseError
 from crawler.limits import PageCaps, PaperLimits, cap_page, paper_limits, summary
 from crawler.promises import Promises, origin_url
 from crawler.registry import Paper, RegistryError, load_registry, select_papers
@@ -120,6 +121,7 @@ class EpaperSpider(scrapy.Spider):
         # page and article requests not yet answered: what Scrapy's filters drop without an errback still gets
         # a failure row (crawler/promises.py)
         self.promises = Promises()
+        self.documents = Documents()  # companion documents (plist, data.js) per edition: crawler/documents.py
         self._notes: dict[tuple[str, dt.date], list[str]] = {}  # per edition: limits hit, for its reason
         self._entries: dict[tuple[str, dt.date], tuple[str, int]] = {}  # per edition: entry URL, promised pages
         self._limits: dict[str, PaperLimits] = {}
@@ -268,9 +270,14 @@ class EpaperSpider(scrapy.Spider):
             yield EditionItem(paper.key, day, url=response.url, status="not_published", reason=reason)
             return
         layout = paper.layout_for(day)
-        options = {"skin": layout.skin} if layout and layout.skin else {}
+        options = self.documents.options(paper.key, day, {"skin": layout.skin} if layout and layout.skin else {})
         try:
-            record = family.parse_page(response.body, response.url, day, self._headers(response), options)
+            record = self.documents.parse(
+                family.parse_page, paper.key, day, response.body, response.url, day, self._headers(response), options
+            )
+        except NeedsDocuments as needs:
+            yield from self.documents.fetch(response, needs, "parse_page", self.parse_document, self.on_document_error)
+            return
         except ParseError as exc:
             kind: FailureKind = "edition" if is_entry else "page"
             yield FailureItem(paper.key, day, response.url, kind, f"parse: {exc}", self._attempts(response))
@@ -309,9 +316,16 @@ class EpaperSpider(scrapy.Spider):
         ref: ArticleRef = meta["ref"]
         self._answered(response)
         layout = paper.layout_for(day)
-        options = {"skin": layout.skin} if layout and layout.skin else {}
+        options = self.documents.options(paper.key, day, {"skin": layout.skin} if layout and layout.skin else {})
         try:
-            article = family.parse_article(response.body, response.url, day, self._headers(response), options)
+            article = self.documents.parse(
+                family.parse_article, paper.key, day, response.body, response.url, day, self._headers(response), options
+            )
+        except NeedsDocuments as needs:
+            yield from self.documents.fetch(
+                response, needs, "parse_article", self.parse_document, self.on_document_error
+            )
+            return
         except ParseError as exc:
             yield FailureItem(
                 paper.key, day, response.url, "article", f"parse: {exc}", self._attempts(response), meta["page_url"]
@@ -322,6 +336,13 @@ class EpaperSpider(scrapy.Spider):
             seq=meta["seq"], ref=ref, article=article, script="hant" if paper.script == "hant" else "hans",
             region=paper.region_code,
         )
+
+    def parse_document(self, response: Response) -> Iterator[Any]:
+        """A companion document arrived (crawler/documents.py): the pages waiting for it are parsed now."""
+        yield from self.documents.arrived(response, self)
+
+    def on_document_error(self, failure: Failure) -> Iterator[Any]:
+        yield from self.documents.lost(failure)
 
     def on_error(self, failure: Failure) -> Iterator[Any]:
         """Whatever could not be fetched after retries becomes a failure row, never a silent loss."""
