@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Engine, Table, case, delete, func, select, update
+from sqlalchemy import Engine, Table, case, delete, func, or_, select, update
 from sqlalchemy.engine import Connection
 
 from schema.records import ArticleItem, CoordinateSpace, EditionItem, FailureItem, PageItem
@@ -36,6 +37,23 @@ class Upserts:
     _newspaper_ids: dict[str, int]
     _edition_ids: LRU[tuple[str, dt.date], int]
     _page_ids: LRU[int, dict[str, PageInfo]]
+    # a reparse (crawler/archive/run.py): saw nothing new, so no *_seen_at / *_crawled_at / last_failed_at moves, and
+    # an upsert writes a row only when a value differs; `written` counts the rows written per table either way
+    reparse: bool
+    written: Counter[str]
+
+    def _touched(self, *columns: str) -> list[str]:
+        """The "seen now" timestamp columns of an update, none during a reparse."""
+        return [] if self.reparse else list(columns)
+
+    def _count(self, table: Table, result: Any) -> None:
+        """Rows a statement wrote (RETURNING rows on PostgreSQL, the driver's rowcount otherwise)."""
+        if result.returns_rows:
+            count = len(result.all())
+        else:
+            count = max(result.rowcount, 0)
+        if count:
+            self.written[table.name] += count
 
     def _upsert(
         self,
@@ -56,14 +74,16 @@ class Upserts:
         if extra_set is not None:
             set_.update(extra_set(stmt))
         if set_:
-            stmt = stmt.on_conflict_do_update(index_elements=list(keys), set_=set_)
+            # a reparse writes only rows with a value that differs: an unchanged re-parse writes nothing
+            where = or_(*(table.c[c].is_distinct_from(v) for c, v in set_.items())) if self.reparse else None
+            stmt = stmt.on_conflict_do_update(index_elements=list(keys), set_=set_, where=where)
         else:
             stmt = stmt.on_conflict_do_nothing(index_elements=list(keys))
         if self._batch_with_returning:
             # SQLAlchemy batches an upsert into multi-row VALUES only when it has RETURNING; without it
             # psycopg2 sends one statement per row (4x slower here). The ids are resolved separately.
             stmt = stmt.returning(table.c.id)
-        conn.execute(stmt, rows)
+        self._count(table, conn.execute(stmt, rows))
 
     def _newspaper_id(self, batch: Batch, key: str) -> int:
         return batch.newspapers.get(key) or self._newspaper_ids[key]
@@ -136,10 +156,13 @@ class Upserts:
             EDITION,
             explicit,
             ["newspaper_id", "date"],
-            ["status", "reason", "last_crawled_at"],
+            ["reason", *self._touched("last_crawled_at")],
             lambda stmt: {
                 "url": func.coalesce(stmt.excluded.url, EDITION.c.url),
                 "page_count": func.coalesce(stmt.excluded.page_count, EDITION.c.page_count),
+                # a reparse keeps a decided status until finalisation decides it again (no write when it agrees)
+                "status": func.coalesce(stmt.excluded.status, EDITION.c.status) if self.reparse
+                else stmt.excluded.status,
             },
         )
         needed = {(i.paper, i.date) for group in (pages, articles) for i in group.values()}
@@ -161,7 +184,7 @@ class Upserts:
             EDITION,
             implicit,
             ["newspaper_id", "date"],
-            ["last_crawled_at"],
+            self._touched("last_crawled_at"),
             lambda stmt: {"page_count": func.coalesce(stmt.excluded.page_count, EDITION.c.page_count)},
         )
         unresolved: dict[str, list[dt.date]] = {}
@@ -303,6 +326,7 @@ class Upserts:
             c
             for c in rows[0].values
             if c not in ("edition_id", "source_key", "first_seen_at", "changed_at", "content_hash")
+            and (c != "last_seen_at" or not self.reparse)
         ]
         self._upsert(
             conn,
@@ -359,12 +383,14 @@ class Upserts:
             ["page_id", "url", "source_key", "title", "body", "continuations"],
         )
         for chunk in in_chunks(replaced):  # the story's own children; those moved in from continued parts stay
-            conn.execute(delete(IMAGE).where(IMAGE.c.article_id.in_(chunk), IMAGE.c.seq < PART_SEQ_STRIDE))
-            conn.execute(delete(BYLINE).where(BYLINE.c.article_id.in_(chunk), BYLINE.c.seq < PART_SEQ_STRIDE))
+            self._count(IMAGE, conn.execute(delete(IMAGE).where(IMAGE.c.article_id.in_(chunk),
+                                                                IMAGE.c.seq < PART_SEQ_STRIDE)))
+            self._count(BYLINE, conn.execute(delete(BYLINE).where(BYLINE.c.article_id.in_(chunk),
+                                                                  BYLINE.c.seq < PART_SEQ_STRIDE)))
         if images:
-            conn.execute(IMAGE.insert(), images)
+            self._count(IMAGE, conn.execute(IMAGE.insert(), images))
         if bylines:
-            conn.execute(BYLINE.insert(), bylines)
+            self._count(BYLINE, conn.execute(BYLINE.insert(), bylines))
 
     def _article_ids(
         self, conn: Connection, by_edition: dict[int, list[str]], with_hash: bool
@@ -402,11 +428,11 @@ class Upserts:
         for paper, urls in stored.items():  # stored now: the failure is history (resolved), no longer counted
             newspaper_id = self._newspaper_id(batch, paper)
             for chunk in in_chunks(sorted(urls)):
-                conn.execute(
+                self._count(FAILURE, conn.execute(
                     update(FAILURE)
                     .where(FAILURE.c.newspaper_id == newspaper_id, FAILURE.c.url.in_(chunk), OPEN_FAILURE)
                     .values(resolved_at=now, resolution="stored")
-                )
+                ))
         rows = [
             {
                 "newspaper_id": self._newspaper_id(batch, f.paper),
@@ -428,5 +454,6 @@ class Upserts:
             FAILURE,
             rows,
             ["newspaper_id", "url"],
-            ["edition_id", "page_url", "kind", "reason", "attempts", "last_failed_at", "resolved_at", "resolution"],
+            ["edition_id", "page_url", "kind", "reason", "attempts", *self._touched("last_failed_at"), "resolved_at",
+             "resolution"],
         )
