@@ -29,8 +29,6 @@ from crawler.runlock import RunGuard
 from schema.db import make_engine
 from schema.status import DONE, EditionState, edition_states
 
-
-
 # Relative days, in the paper's own timezone, so that a cron line needs no shell date arithmetic.
 RELATIVE_DAYS = {"today": 0, "yesterday": -1}
 ONLY_MODES = ("gaps",)
