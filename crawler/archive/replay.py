@@ -101,7 +101,7 @@ class ArchiveSource:
             logger.warning("not in the archive, skipped: %s", url)
             return None
         try:
-            stored = self.reader.read(entry.file, entry.offset)
+            stored = self.reader.read(entry.file, entry.offset, entry.length)
         except Exception as exc:  # noqa: BLE001 - a damaged record is a miss, not a crash
             self.stats["missing"] += 1
             self.stats["damaged"] += 1

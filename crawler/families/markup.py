@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -72,11 +73,17 @@ def select_all(root: Any, selectors: Iterable[str]) -> list[Any]:
     """Elements matched by any of `selectors`, in document order, without repeats."""
     seen: set[int] = set()
     hits: list[Any] = []
+    matched = 0  # selectors that matched something: one selector's hits are in document order already
     for sel in selectors:
+        found = False
         for el in _compile(sel)(root):
             if isinstance(getattr(el, "tag", None), str) and id(el) not in seen:
                 seen.add(id(el))
                 hits.append(el)
+                found = True
+        matched += found
+    if matched < 2:
+        return hits
     everything = list(root.iter())  # held so that the proxies' ids stay unique while sorting
     order = {id(el): i for i, el in enumerate(everything)}
     return sorted(hits, key=lambda el: order.get(id(el), 0))
@@ -240,6 +247,19 @@ BINARY_SIGNATURES = {
 HTML_TAG_RE = re.compile(r"<\s*(?:!doctype|html|head|body|meta|title|div|table|p|a|span|br|script)\b", re.I)
 
 
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
+_CLOSING_RE = re.compile(r"</(?:html|body)", re.I)
+_PARSERS = threading.local()  # one lxml parser per thread: building one per page costs, sharing across threads is unsafe
+
+
+def _html_parser() -> Any:
+    parser = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        # huge_tree: without it libxml2 silently drops a text node over 10 MB and the article is stored empty
+        parser = _PARSERS.parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
+    return parser
+
+
 def _not_html(body: bytes) -> str | None:
     """What the body is instead of HTML (a known signature, or binary data), or None when it may be HTML.
 
@@ -251,7 +271,7 @@ def _not_html(body: bytes) -> str | None:
     sample = body[:4096]
     if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):  # NULs outside UTF-16
         return "binary data"
-    controls = sum(1 for byte in sample if byte < 32 and byte not in (9, 10, 12, 13))
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     if sample and controls / len(sample) > 0.05:
         return "binary data"
     return None
@@ -280,18 +300,15 @@ class Document:
             raise ParseError("empty body")
         if not HTML_TAG_RE.search(markup):
             raise ParseError("not an HTML document (no HTML tags)")
-        # huge_tree: without it libxml2 silently drops a text node over 10 MB and the article is stored empty
-        parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
         try:
-            root = lxml.html.document_fromstring(markup, parser=parser)
+            root = lxml.html.document_fromstring(markup, parser=_html_parser())
         except (etree.ParserError, ValueError) as exc:
             raise ParseError(f"not HTML: {exc}") from exc
         return cls(url=url, text=text, encoding=encoding, root=root, metadata=enpproperty_fields(text))
 
     def is_truncated(self) -> bool:
         """A complete Founder page ends its markup; a cut-off download does not."""
-        tail = self.text.lower()
-        return "</html" not in tail and "</body" not in tail
+        return _CLOSING_RE.search(self.text) is None
 
 
 def load_whole(

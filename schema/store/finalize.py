@@ -31,6 +31,7 @@ from schema.store.common import (
     utcnow,
 )
 from schema.store.rows import area_share
+from schema.store.upsert import differs
 
 logger = logging.getLogger(__name__)
 
@@ -219,7 +220,7 @@ class Finalizer:
         }
         condition = EDITION.c.id == bindparam("b_id")
         if self.reparse:  # nothing seen anew: no crawl times, and only editions whose books changed are written
-            condition = and_(condition, or_(*(EDITION.c[c].is_distinct_from(v) for c, v in values.items())))
+            condition = and_(condition, or_(*(differs(EDITION.c[c], v) for c, v in values.items())))
         else:
             values.update(first_crawled_at=func.coalesce(EDITION.c.first_crawled_at, now), last_crawled_at=now)
         if updates:

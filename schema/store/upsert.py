@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Engine, Table, case, delete, func, or_, select, update
+from sqlalchemy import JSON, Engine, Table, Text, case, cast, delete, func, or_, select, update
 from sqlalchemy.engine import Connection
 
 from schema.records import ArticleItem, CoordinateSpace, EditionItem, FailureItem, PageItem
@@ -26,6 +26,14 @@ from schema.store.common import (
     in_chunks,
 )
 from schema.store.rows import PART_SEQ_STRIDE, ArticleRows, area_share, article_rows
+
+
+def differs(column: Any, value: Any) -> Any:
+    """SQL: the column's value is not `value` (NULLs compared as values; JSON, which PostgreSQL cannot compare, as
+    its text)."""
+    if isinstance(column.type, JSON):
+        return cast(column, Text).is_distinct_from(cast(value, Text))
+    return column.is_distinct_from(value)
 
 
 class Upserts:
@@ -75,7 +83,7 @@ class Upserts:
             set_.update(extra_set(stmt))
         if set_:
             # a reparse writes only rows with a value that differs: an unchanged re-parse writes nothing
-            where = or_(*(table.c[c].is_distinct_from(v) for c, v in set_.items())) if self.reparse else None
+            where = or_(*(differs(table.c[c], v) for c, v in set_.items())) if self.reparse else None
             stmt = stmt.on_conflict_do_update(index_elements=list(keys), set_=set_, where=where)
         else:
             stmt = stmt.on_conflict_do_nothing(index_elements=list(keys))
