@@ -36,6 +36,10 @@ def differs(column: Any, value: Any) -> Any:
     return column.is_distinct_from(value)
 
 
+# the columns of a continued story that hold all its parts (pipelines/joining.py rebuilds them), not its own piece
+JOINED_BODY_COLUMNS = ("body", "char_count", "body_simplified")
+
+
 class Upserts:
     """The store's writes of one batch (mixed into schema.store.writer.Store, which holds the caches)."""
 
@@ -49,6 +53,7 @@ class Upserts:
     # an upsert writes a row only when a value differs; `written` counts the rows written per table either way
     reparse: bool
     written: Counter[str]
+    skipped: int  # a reparse's unchanged tail pieces of joined stories, not stored again
 
     def _touched(self, *columns: str) -> list[str]:
         """The "seen now" timestamp columns of an update, none during a reparse."""
@@ -336,19 +341,27 @@ class Upserts:
             if c not in ("edition_id", "source_key", "first_seen_at", "changed_at", "content_hash")
             and (c != "last_seen_at" or not self.reparse)
         ]
-        self._upsert(
-            conn,
-            ARTICLE,
-            [r.values for r in rows],
-            ["edition_id", "source_key"],
-            [*update_columns, "content_hash"],
-            lambda stmt: {
-                "changed_at": case(
-                    (ARTICLE.c.content_hash == stmt.excluded.content_hash, ARTICLE.c.changed_at),
-                    else_=stmt.excluded.changed_at,
-                )
-            },
-        )
+        kept_bodies: set[tuple[int, str]] = set()
+        if self.reparse:
+            rows, kept_bodies = self._unjoined(conn, rows, existing, by_edition)
+        for group, columns in (
+            ([r for r in rows if (r.values["edition_id"], r.values["source_key"]) not in kept_bodies], update_columns),
+            ([r for r in rows if (r.values["edition_id"], r.values["source_key"]) in kept_bodies],
+             [c for c in update_columns if c not in JOINED_BODY_COLUMNS]),
+        ):
+            self._upsert(
+                conn,
+                ARTICLE,
+                [r.values for r in group],
+                ["edition_id", "source_key"],
+                [*columns, "content_hash"],
+                lambda stmt: {
+                    "changed_at": case(
+                        (ARTICLE.c.content_hash == stmt.excluded.content_hash, ARTICLE.c.changed_at),
+                        else_=stmt.excluded.changed_at,
+                    )
+                },
+            )
         new_keys: dict[int, list[str]] = {}
         for r in rows:
             key = (r.values["edition_id"], r.values["source_key"])
@@ -399,6 +412,42 @@ class Upserts:
             self._count(IMAGE, conn.execute(IMAGE.insert(), images))
         if bylines:
             self._count(BYLINE, conn.execute(BYLINE.insert(), bylines))
+
+    def _unjoined(
+        self, conn: Connection, rows: list[ArticleRows], existing: dict[tuple[int, str], tuple[int, str | None]],
+        by_edition: dict[int, list[str]],
+    ) -> tuple[list[ArticleRows], set[tuple[int, str]]]:
+        """A reparse's view of continued stories already joined (pipelines/joining.py) when they are unchanged.
+
+        A tail piece lives on as a part (seq ≥ 2, with its body) of its story and has no article row: when its
+        title, body and URL are the part's, it is left out (storing it would only have the join undo it). A
+        story with such parts keeps its joined body while its own piece's content hash is unchanged. Returns
+        the rows to store and the keys of the stories whose body columns are kept."""
+        edition_ids = sorted(by_edition)
+        tails: dict[tuple[int, str], tuple[Any, ...]] = {}
+        heads: set[int] = set()
+        for chunk in in_chunks(edition_ids):
+            query = (
+                select(ARTICLE.c.edition_id, ARTICLE_PART.c.article_id, ARTICLE_PART.c.source_key,
+                       ARTICLE_PART.c.title, ARTICLE_PART.c.body, ARTICLE_PART.c.url)
+                .join(ARTICLE, ARTICLE.c.id == ARTICLE_PART.c.article_id)
+                .where(ARTICLE.c.edition_id.in_(chunk), ARTICLE_PART.c.seq >= 2, ARTICLE_PART.c.body.is_not(None))
+            )
+            for edition_id, article_id, source_key, title, body, url in conn.execute(query):
+                tails[(edition_id, source_key)] = (title, body, url)
+                heads.add(article_id)
+        kept: list[ArticleRows] = []
+        kept_bodies: set[tuple[int, str]] = set()
+        for r in rows:
+            key = (r.values["edition_id"], r.values["source_key"])
+            old = existing.get(key)
+            if old is None and tails.get(key) == (r.values["title"], r.values["body"], r.values["url"]):
+                self.skipped += 1
+                continue
+            if old is not None and old[0] in heads and old[1] == r.values["content_hash"]:
+                kept_bodies.add(key)
+            kept.append(r)
+        return kept, kept_bodies
 
     def _article_ids(
         self, conn: Connection, by_edition: dict[int, list[str]], with_hash: bool
