@@ -17,15 +17,11 @@ Companion documents (NeedsDocuments) are looked up in the archive by URL.
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import logging
-import zlib
 from collections import Counter, deque
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urljoin
-
-from w3lib.html import get_meta_refresh
 
 from crawler.archive.reader import ArchivedResponse, ArchiveIndex, RecordReader
 from crawler.registry import Paper
@@ -48,27 +44,18 @@ class Failed(Exception):
 
 
 def decoded(body: bytes, encoding: str) -> bytes:
-    """The body without its Content-Encoding (gzip, deflate, br, zstd), as Scrapy's HttpCompressionMiddleware
-    hands it to the spider; ValueError for an encoding that cannot be undone."""
+    """The body without its Content-Encoding, decoded by the very functions Scrapy's HttpCompressionMiddleware
+    used on it in the crawl (gzip, deflate, and br/zstd when their packages are installed, as for the crawl);
+    ValueError for an encoding the crawl could not have decoded either."""
+    from scrapy.downloadermiddlewares.httpcompression import ACCEPTED_ENCODINGS, HttpCompressionMiddleware
+
     result = body
-    for coding in reversed([c.strip().lower() for c in encoding.split(",") if c.strip()]):
-        if coding in ("gzip", "x-gzip"):
-            result = gzip.decompress(result)
-        elif coding == "deflate":
-            try:
-                result = zlib.decompress(result)
-            except zlib.error:
-                result = zlib.decompress(result, -zlib.MAX_WBITS)  # raw deflate, as some servers send it
-        elif coding == "br":
-            import brotli  # type: ignore[import-untyped]
-
-            result = brotli.decompress(result)
-        elif coding == "zstd":
-            from backports import zstd
-
-            result = zstd.decompress(result)
-        elif coding != "identity":
-            raise ValueError(f"unknown Content-Encoding {coding!r}")
+    for coding in reversed([c.strip().lower().encode() for c in encoding.split(",") if c.strip()]):
+        if coding == b"identity":
+            continue
+        if coding not in ACCEPTED_ENCODINGS and coding != b"x-gzip":
+            raise ValueError(f"unsupported Content-Encoding {coding.decode()!r}")
+        result = HttpCompressionMiddleware._decode(result, coding, 0)
     return result
 
 
@@ -112,15 +99,29 @@ class ArchiveSource:
         return stored
 
     def answer(self, fetch: Fetch) -> Answer | None:
-        """The answer the crawl's spider got for this Fetch; None when the archive cannot tell (missing);
-        Failed when the crawl would have failed it."""
+        """The answer the crawl's spider got for this Fetch; None when the archive cannot tell (missing).
+        Raises Failed when the crawl would have failed it.
+
+        In the order of Scrapy's downloader middlewares on a response: a 3xx is followed (RedirectMiddleware),
+        the body decoded (HttpCompressionMiddleware), an HTML meta refresh followed (MetaRefreshMiddleware)."""
         url, chain = fetch.url, [fetch.url]
         while True:
             stored = self.stored(url, fetch.paper)
             if stored is None:
                 return None
             headers = _headers(stored)
-            target = self._redirect_of(stored, headers, url)
+            body = stored.body
+            target = None
+            if stored.status in REDIRECT_STATUSES and headers.get("Location"):
+                target = urljoin(url, headers["Location"])
+            else:
+                encoding = headers.pop("Content-Encoding", None)
+                if encoding:
+                    try:
+                        body = decoded(body, encoding)
+                    except Exception as exc:  # noqa: BLE001 - a body that does not decode is that page's failure
+                        raise Failed(f"{type(exc).__name__}: cannot decode {encoding} body: {exc}"[:500]) from exc
+                target = _meta_refresh(stored.status, headers, body, url)
             if target is None:
                 break
             if target in chain:
@@ -132,28 +133,23 @@ class ArchiveSource:
         status = stored.status
         if not 200 <= status < 300 and not (fetch.kind == "edition" and status in NOT_PUBLISHED_STATUSES):
             raise Failed(f"HTTP {status}")
-        body = stored.body
-        encoding = headers.pop("Content-Encoding", None)
-        if encoding:
-            try:
-                body = decoded(body, encoding)
-            except Exception as exc:  # noqa: BLE001 - a body that does not decode is that page's failure
-                raise Failed(f"{type(exc).__name__}: cannot decode {encoding} body: {exc}"[:500]) from exc
         return Answer(url, fetch.url, status, body, headers, fetch.meta())
 
-    @staticmethod
-    def _redirect_of(stored: ArchivedResponse, headers: dict[str, str], url: str) -> str | None:
-        if stored.status in REDIRECT_STATUSES and headers.get("Location"):
-            return urljoin(url, headers["Location"])
-        if stored.status == 200 and "html" in headers.get("Content-Type", "text/html").lower():
-            head = stored.body[:4096]
-            if b"refresh" not in head.lower():
-                return None
-            text = head.decode("utf-8", errors="replace")
-            interval, target = get_meta_refresh(text, url, ignore_tags=("script", "noscript"))
-            if target and interval is not None and interval < META_REFRESH_MAX_DELAY:
-                return str(target)
+
+def _meta_refresh(status: int, headers: dict[str, str], body: bytes, url: str) -> str | None:
+    """Where an HTML page's <meta http-equiv=refresh> sends the reader, as Scrapy's MetaRefreshMiddleware reads it."""
+    if status != 200 or "html" not in headers.get("Content-Type", "text/html").lower():
         return None
+    if b"refresh" not in body[:4096].lower():
+        return None  # the middleware reads the first 4096 characters only: no refresh there, none at all
+    from scrapy.http import HtmlResponse
+    from scrapy.utils.response import get_meta_refresh
+
+    page = HtmlResponse(url, body=body, headers=headers)  # decoded as Scrapy decoded it
+    interval, target = get_meta_refresh(page, ignore_tags=("script", "noscript"))
+    if target and interval is not None and interval < META_REFRESH_MAX_DELAY:
+        return str(target)
+    return None
 
 
 def replay_edition(router: Router, source: ArchiveSource, paper: Paper, day: dt.date,
