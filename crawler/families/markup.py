@@ -49,6 +49,13 @@ EDITOR_CREDIT_RE = re.compile(
     r"\s*[:：]"
 )
 VIEW_SCRIPT_RE = re.compile(r"""view\(\s*["'](.*?)["']\s*\)""", re.S)
+# the helpers' own patterns, compiled once: they run on every text node of every page
+_SPACE_RUN_RE = re.compile(r"[ \t\n\f\v]+")
+_ANY_SPACE_RE = re.compile(r"\s+")
+_TAG_RE = re.compile(r"<[^>]+>")
+_NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?")
+_LEADING_INT_RE = re.compile(r"\s*(\d+)")
+_XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
 CN_DATE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 ISO_DATE_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
@@ -92,7 +99,7 @@ def select_all(root: Any, selectors: Iterable[str]) -> list[Any]:
 def clean_space(text: str) -> str:
     """Collapse ASCII whitespace runs (source line breaks) to one space and strip all surrounding space."""
     text = text.replace("\xa0", " ").replace("\r", "")
-    text = re.sub(r"[ \t\n\f\v]+", " ", text)
+    text = _SPACE_RUN_RE.sub(" ", text)
     return text.strip()
 
 
@@ -138,7 +145,7 @@ def first_text(root: Any, selectors: Iterable[str]) -> str | None:
 
 def squeeze(text: str) -> str:
     """Remove every space, ideographic and non-breaking ones included (`综 合` -> `综合`)."""
-    return re.sub(r"\s+", "", text)
+    return _ANY_SPACE_RE.sub("", text)
 
 
 def parse_label(text: str) -> tuple[str, str]:
@@ -191,7 +198,7 @@ def strip_fragment(url: str) -> str:
 
 def parse_coords(coords: str, shape: str | None = None) -> list[float]:
     """Flat [x, y, ...] of an <area>; rectangles become 4-vertex polygons; circles and odd lists give []."""
-    values = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", coords or "")]
+    values = [float(v) for v in _NUMBER_RE.findall(coords or "")]
     shape = (shape or "").lower()
     if shape in {"rect", "rectangle"} and len(values) == 4:
         x1, y1, x2, y2 = values
@@ -204,7 +211,7 @@ def parse_coords(coords: str, shape: str | None = None) -> list[float]:
 
 
 def int_attr(value: str | None) -> int | None:
-    m = re.match(r"\s*(\d+)", value or "")
+    m = _LEADING_INT_RE.match(value or "")
     return int(m.group(1)) if m else None
 
 
@@ -213,7 +220,9 @@ def enpproperty_fields(text: str) -> dict[str, str]:
     fields: dict[str, str] = {}
     for block in ENPPROPERTY_RE.findall(text):
         for key, value in PROPERTY_FIELD_RE.findall(block):
-            value = clean_space(html.unescape(re.sub(r"<[^>]+>", "", value)))
+            if "<" in value:
+                value = _TAG_RE.sub("", value)
+            value = clean_space(html.unescape(value) if "&" in value else value)
             if value and key not in fields:
                 fields[key] = value
     return fields
@@ -295,7 +304,7 @@ class Document:
         if not_html:
             raise ParseError(f"not an HTML document ({not_html})")
         text, encoding = decode_html(body, headers)
-        markup = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+        markup = _XML_DECLARATION_RE.sub("", text, count=1)
         if not markup.strip():
             raise ParseError("empty body")
         if not HTML_TAG_RE.search(markup):
