@@ -229,8 +229,9 @@ class EpaperSpider(scrapy.Spider):
                       response.meta, self._attempts(response))
 
     def _follow(self, outcomes: Iterator[Any]) -> Iterator[Any]:
-        """Items as they are; a Fetch becomes its request; companion documents the crawl cannot fetch yet
-        become a failure row (crawler/documents.py fetches them once merged)."""
+        """Items as they are; a Fetch becomes its request. A parser asking for companion documents
+        (NeedsDocuments) gets a failure row naming them: this spider does not fetch them yet, and a page
+        must not vanish without a reason (the seam: fetch `outcome.urls`, then `router.route(answer, documents)`)."""
         for outcome in outcomes:
             if isinstance(outcome, Fetch):
                 yield self._request(outcome)
