@@ -452,16 +452,21 @@ class Upserts:
     def _article_ids(
         self, conn: Connection, by_edition: dict[int, list[str]], with_hash: bool
     ) -> dict[tuple[int, str], tuple[int, str | None]]:
-        """(edition_id, source_key) → (id, content_hash) for the keys that exist, one query per edition."""
+        """(edition_id, source_key) → (id, content_hash) for the keys that exist.
+
+        One query per chunk of editions (a batch spans dozens of editions, a backfill's hundreds), reading their
+        articles and keeping the wanted keys: an edition holds hundreds of articles at most."""
         found: dict[tuple[int, str], tuple[int, str | None]] = {}
-        columns = [ARTICLE.c.id, ARTICLE.c.source_key] + ([ARTICLE.c.content_hash] if with_hash else [])
-        for edition_id, keys in by_edition.items():
-            for chunk in in_chunks(keys):
-                query = select(*columns).where(
-                    ARTICLE.c.edition_id == edition_id, ARTICLE.c.source_key.in_(chunk)
-                )
-                for row in conn.execute(query):
-                    found[(edition_id, row[1])] = (row[0], row[2] if with_hash else None)
+        wanted = {(edition_id, key) for edition_id, keys in by_edition.items() for key in keys}
+        if not wanted:
+            return found
+        columns = [ARTICLE.c.id, ARTICLE.c.edition_id, ARTICLE.c.source_key]
+        columns += [ARTICLE.c.content_hash] if with_hash else []
+        for chunk in in_chunks(sorted(by_edition)):
+            for row in conn.execute(select(*columns).where(ARTICLE.c.edition_id.in_(chunk))):
+                key = (row[1], row[2])
+                if key in wanted:
+                    found[key] = (row[0], row[3] if with_hash else None)
         return found
 
     def _flush_failures(
