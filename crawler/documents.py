@@ -66,6 +66,10 @@ class Documents:
     waiting: dict[Edition, dict[str, tuple[dict[str, Any], tuple[str, ...]]]] = field(default_factory=dict)
     requested: set[tuple[str, dt.date, str]] = field(default_factory=set)
 
+    def held(self, paper: str, day: dt.date) -> dict[str, bytes]:
+        """The edition's documents fetched so far, by URL ({} when there are none)."""
+        return dict(self.bodies.get((paper, day), {}))
+
     def options(self, paper: str, day: dt.date, options: Mapping[str, Any]) -> dict[str, Any]:
         """The parser options with the edition's documents fetched so far (unchanged when there are none)."""
         held = self.bodies.get((paper, day))
