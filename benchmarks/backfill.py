@@ -3,6 +3,7 @@
     python benchmarks/backfill.py                      # 5 × 365 editions, 2 pages × 3 articles each
     python benchmarks/backfill.py --years 1 --pages 2  # a quicker look
     python benchmarks/backfill.py --reparse            # also time `epaper reparse` (the archive stage)
+    python benchmarks/backfill.py --years 1 --reparse --jobs 1,2   # reparse with 1, then 2 worker processes
 
 The fixture server runs in this process (a thread) and serves site_for("bench", …) for the whole range; each
 crawl is a `scrapy crawl epaper` subprocess writing to SQLite. Reported:
@@ -12,7 +13,9 @@ crawl is a `scrapy crawl epaper` subprocess writing to SQLite. Reported:
     every complete edition is skipped by the ledger);
 (3) baseline measured in the same session: the start-up and shut-down of a `scrapy crawl` that plans a single
     date, so (2) can be read as "ledger cost above Scrapy's own start-up";
-(4) with --reparse: articles/s of `epaper reparse` over the same database (a hook for the archive stage).
+(4) with --reparse: articles/s of `epaper reparse` over the same database (the whole command, interpreter
+    start-up included; then the reparse's own time from its summary) and the rows it wrote (an unchanged
+    re-parse writes none), once per --jobs value, then once into a fresh database.
 Figures only: nothing here asserts a time.
 """
 
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import sqlite3
 import sys
@@ -74,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=2, help="pages per edition (default 2)")
     parser.add_argument("--articles", type=int, default=3, help="articles per page (default 3)")
     parser.add_argument("--reparse", action="store_true", help="also time `epaper reparse` over the database")
+    parser.add_argument("--jobs", default="1", help="comma-separated --jobs values for the reparse (default 1)")
+    parser.add_argument("--keep", type=Path, help="crawl into this folder and keep it (database and archive)")
     args = parser.parse_args(argv)
 
     from crawler.testsite.server import FixtureServer
@@ -86,6 +92,9 @@ def main(argv: list[str] | None = None) -> int:
     with FixtureServer([site], route_cache=8, body_cache=64) as server, \
             tempfile.TemporaryDirectory(prefix="epaper-backfill-") as tmp:
         tmpdir = Path(tmp)
+        if args.keep is not None:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            tmpdir = args.keep
         registry = tmpdir / "papers.toml"
         registry.write_text(
             '[papers.bench]\nname = "河东日报（基准）"\nscript = "hans"\n[[papers.bench.layouts]]\n'
@@ -110,11 +119,15 @@ def main(argv: list[str] | None = None) -> int:
         server.reset_hits()
         second = run_measured("2nd run (nothing to do)", crawl_cmd(first, last, db, tmpdir), env, stored_so_far)
         second_hits = sum(server.hits.snapshot().values())
-        reparse = None
+        reparses: list[tuple[str, Run]] = []
         if args.reparse:
-            reparse = run_measured("reparse", [sys.executable, "-m", "crawler.cli", "reparse", "--paper", "bench",
-                                               "--db", f"sqlite:///{db}", "--archive", str(tmpdir / "archive")],
-                                   env)
+            jobs = [int(j) for j in args.jobs.split(",") if j.strip()]
+            targets = [(f"--jobs {j}", db, j) for j in jobs] + [(f"--jobs {jobs[-1]}, fresh db", tmpdir / "fresh.db",
+                                                                jobs[-1])]
+            for label, target, j in targets:
+                cmd = [sys.executable, "-m", "crawler.cli", "reparse", "--paper", "bench", "--db", f"sqlite:///{target}",
+                       "--archive", str(tmpdir / "archive"), "--json", "--jobs", str(j)]
+                reparses.append((label, run_measured(f"reparse {label}", cmd, env, every=0.02)))
 
     print()
     print(f"{'run':<28}{'seconds':>9}{'editions/s':>12}{'pages/s':>10}{'articles/s':>12}{'requests':>10}"
@@ -138,11 +151,17 @@ def main(argv: list[str] | None = None) -> int:
         summary = [x for x in run.output.splitlines() if "epaper run " in x]
         if summary:
             print(f"{run.name} summary: " + summary[-1].split(": ", 1)[-1])
-    if reparse is not None:
-        if reparse.returncode == 0:
-            print(f"reparse: {reparse.seconds:.1f}s, {stored['article'] / reparse.seconds:.0f} articles/s")
-        else:
+    for label, reparse in reparses:
+        if reparse.returncode != 0:
             print(f"reparse: exited {reparse.returncode} (not available?): {reparse.output[-300:]}")
+            continue
+        print(f"reparse: {reparse.seconds:.1f}s, {stored['article'] / reparse.seconds:.0f} articles/s ({label})")
+        found = [x for x in reparse.output.splitlines() if x.startswith("{")]
+        if found:
+            own = json.loads(found[-1])
+            print(f"  reparse's own time {own['seconds']}s (archive index {own['index_seconds']}s, no interpreter "
+                  f"start-up): {stored['article'] / own['seconds']:.0f} articles/s, {own['rows_written']} rows "
+                  f"written {own['rows_written_by_table']}")
     return 0 if backfill.returncode == 0 and second.returncode == 0 else 1
 
 

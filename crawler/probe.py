@@ -18,6 +18,7 @@ import time
 import urllib.error
 import urllib.request
 import urllib.robotparser
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -161,9 +162,16 @@ def _template_for(match: Match, body: bytes, url: str) -> EntryTemplate | None:
     return infer_entry(family, url)
 
 
-def probe_payload(body: bytes, url: str, status: int | None = None, role: str = "payload") -> ProbeReport:
-    """Rank the families for one payload; name what it is when none matches."""
-    matches = detect(body, url, FAMILIES)
+def probe_payload(
+    body: bytes,
+    url: str,
+    status: int | None = None,
+    role: str = "payload",
+    documents: Mapping[str, bytes] | None = None,
+) -> ProbeReport:
+    """Rank the families for one payload (with the companion documents it names, when given); name what it is
+    when none matches."""
+    matches = detect(body, url, FAMILIES, documents)
     report = ProbeReport(url=url, matches=matches, role=role)
     best = report.best
     if best is None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Table, delete, select, update
@@ -26,6 +27,7 @@ from pipelines.text.script import to_simplified
 from schema.models import Article, ArticlePart, Byline, Image, Page
 from schema.records import Continuation
 from schema.store import Store
+from schema.store.common import in_chunks
 from schema.store.rows import PART_SEQ_STRIDE
 
 # article_part.seq of a reprinted story's other placements: REPRINT_SEQ + 1, + 2, … (continued pieces are 2…n)
@@ -53,35 +55,47 @@ def join_continued(
     """Join the continued stories of these editions from their parts (the module docstring says how).
 
     `region` is the paper's OpenCC region: a joined traditional story's simplified text needs its variant table."""
-    # reprints first: a story printed whole again on its 上接 page must not be joined into a doubled body
-    stored = select(ARTICLE.c.edition_id).where(ARTICLE.c.edition_id.in_(edition_ids)).distinct()
-    for (edition_id,) in conn.execute(stored).all():
-        _join_reprints(conn, edition_id, stats)
+    # reprints first: a story printed whole again on its 上接 page must not be joined into a doubled body.
+    # The editions' pieces are read in one query (a backfill finalises hundreds of editions at once).
+    pieces: dict[int, list[Any]] = {}
+    for row in conn.execute(_pieces_query(ARTICLE.c.edition_id.in_(edition_ids))).all():
+        pieces.setdefault(row.edition_id, []).append(row)
+    for edition_id, rows in pieces.items():
+        _join_reprints(conn, edition_id, stats, rows)
     marked = (
         select(ARTICLE.c.edition_id)
         .join(ARTICLE_PART, ARTICLE_PART.c.article_id == ARTICLE.c.id)
         .where(ARTICLE.c.edition_id.in_(edition_ids), ARTICLE_PART.c.continuations.is_not(None))
         .distinct()
     )
-    for (edition_id,) in conn.execute(marked).all():
+    joined = [edition_id for (edition_id,) in conn.execute(marked).all()]
+    for edition_id in joined:
         _join_edition(conn, edition_id, stats, region)
+    for chunk in in_chunks(sorted(joined)):
+        _rebuild_joined_bodies(conn, chunk, region)
 
 
-def _join_reprints(conn: Connection, edition_id: int, stats: Counter[str]) -> None:
+def _pieces_query(condition: Any) -> Any:
+    """Every stored piece (seq-1 part) of the editions, in reading order."""
+    return (
+        select(ARTICLE.c.edition_id, ARTICLE_PART.c.article_id, ARTICLE_PART.c.page_id, ARTICLE_PART.c.url,
+               ARTICLE_PART.c.source_key, ARTICLE_PART.c.title, ARTICLE_PART.c.body)
+        .join(ARTICLE, ARTICLE.c.id == ARTICLE_PART.c.article_id)
+        .outerjoin(PAGE, PAGE.c.id == ARTICLE_PART.c.page_id)
+        .where(condition, ARTICLE_PART.c.seq == 1)
+        .order_by(ARTICLE.c.edition_id, PAGE.c.seq, ARTICLE.c.seq, ARTICLE.c.id)
+    )
+
+
+def _join_reprints(conn: Connection, edition_id: int, stats: Counter[str], rows: list[Any] | None = None) -> None:
     """A story printed twice on two pages under two CMS ids (pipelines.text.reprints decides) becomes one story.
 
     The reprint's placement becomes a part of the kept story (its page, URL, CMS id and title; body NULL, the
     text being the story's), numbered from REPRINT_SEQ + 1 so that the 下转/上接 parts keep 2…n; pictures only
     the reprint shows move along (image seq from REPRINT_SEQ + 1 times the stride), and the reprint's row goes.
     The placements of a story are rewritten whole, in (page, CMS id) order, so a re-run gives the same rows."""
-    rows = conn.execute(
-        select(ARTICLE_PART.c.article_id, ARTICLE_PART.c.page_id, ARTICLE_PART.c.url, ARTICLE_PART.c.source_key,
-               ARTICLE_PART.c.title, ARTICLE_PART.c.body)
-        .join(ARTICLE, ARTICLE.c.id == ARTICLE_PART.c.article_id)
-        .outerjoin(PAGE, PAGE.c.id == ARTICLE_PART.c.page_id)
-        .where(ARTICLE.c.edition_id == edition_id, ARTICLE_PART.c.seq == 1)
-        .order_by(PAGE.c.seq, ARTICLE.c.seq, ARTICLE.c.id)
-    ).all()
+    if rows is None:
+        rows = list(conn.execute(_pieces_query(ARTICLE.c.edition_id == edition_id)).all())
     own = {row.article_id: row for row in rows}
     reprints_of: dict[int, list[int]] = {}
     for kept, reprint in find_reprints([Piece(row.article_id, row.page_id, row.body or "") for row in rows]):
@@ -169,15 +183,14 @@ def _join_edition(conn: Connection, edition_id: int, stats: Counter[str], region
             conn.execute(delete(table).where(table.c.article_id.in_(tails)))
         conn.execute(delete(ARTICLE).where(ARTICLE.c.id.in_(tails)))
         stats["joined"] += len(tails)
-    _rebuild_joined_bodies(conn, edition_id, region)
 
 
-def _rebuild_joined_bodies(conn: Connection, edition_id: int, region: str | None) -> None:
-    """A story with several parts has the body of all its parts, in reading order."""
+def _rebuild_joined_bodies(conn: Connection, edition_ids: Sequence[int], region: str | None) -> None:
+    """A story with several parts has the body of all its parts, in reading order (written only when it differs)."""
     joined = (
         select(ARTICLE_PART.c.article_id)
         .join(ARTICLE, ARTICLE.c.id == ARTICLE_PART.c.article_id)
-        .where(ARTICLE.c.edition_id == edition_id, ARTICLE_PART.c.seq >= 2)
+        .where(ARTICLE.c.edition_id.in_(edition_ids), ARTICLE_PART.c.seq >= 2)
         .distinct()
         .scalar_subquery()
     )
@@ -188,8 +201,10 @@ def _rebuild_joined_bodies(conn: Connection, edition_id: int, region: str | None
         .order_by(ARTICLE_PART.c.article_id, ARTICLE_PART.c.seq)
     ):
         bodies.setdefault(article_id, []).append(body or "")
+    currents = {row.id: row for row in conn.execute(
+        select(ARTICLE.c.id, ARTICLE.c.body, ARTICLE.c.script).where(ARTICLE.c.id.in_(joined)))}
     for article_id, pieces in bodies.items():
-        current = conn.execute(select(ARTICLE.c.body, ARTICLE.c.script).where(ARTICLE.c.id == article_id)).one()
+        current = currents[article_id]
         body = join_bodies(pieces)
         if body == current.body:
             continue

@@ -31,6 +31,8 @@ from schema.store.buffer import Buffer
 
 logger = logging.getLogger(__name__)
 RECORD_ITEMS = (EditionItem, PageItem, ArticleItem, FailureItem)
+# set by `epaper reparse` (crawler/archive/run.py): the store moves no "seen now" time and writes no unchanged row
+REPARSE_SETTING = "EPAPER_STORE_REPARSE"
 
 # signals of this stage (crawler.signals.send_catch_log), for the run ledger
 store_opened = object()  # (stage): the store is open and knows the run's papers
@@ -39,8 +41,9 @@ store_closing = object()  # (stage): the run's editions are finalised (or the st
 
 
 class StorePipeline:
-    def __init__(self, crawler: Crawler, url: str, batch_size: int) -> None:
+    def __init__(self, crawler: Crawler, url: str, batch_size: int, reparse: bool = False) -> None:
         self.crawler = crawler
+        self.reparse = reparse
         self.url = url
         self.batch_size = batch_size
         self.store: Store | None = None
@@ -53,13 +56,14 @@ class StorePipeline:
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
         settings = crawler.settings
         url = database_url(settings=settings)
-        return cls(crawler, url, settings.getint("EPAPER_STORE_BATCH", 500))
+        return cls(crawler, url, settings.getint("EPAPER_STORE_BATCH", 500), settings.getbool(REPARSE_SETTING))
 
     def open_spider(self) -> None:
         spider = self.crawler.spider
         assert spider is not None  # Scrapy opens the pipelines once the crawler has its spider
         try:
             self.store = JoiningStore.open(self.url, batch_size=self.batch_size)
+            self.store.reparse = self.reparse
             for paper in getattr(spider, "papers", []):
                 self.store.ensure_newspaper(paper.key, paper.name, paper.region, paper.script, paper.homepage)
         except DBAPIError as exc:  # e.g. the disk filled up before the schema could be written

@@ -29,9 +29,12 @@ ENV_VAR = "EPAPER_DATABASE_URL"
 SETTING = "EPAPER_DATABASE_URL"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
-# The migrations in order (schema/migrations/versions/), newest last; tests/test_cli_imports.py holds this
-# list to Alembic's own history. A read command compares the database against it without importing Alembic.
-SCHEMA_REVISIONS = ("0001", "0002", "0003", "0004", "0005")
+# The migrations in order, newest last, read off the file names of schema/migrations/versions/ (NNNN_name.py,
+# revision "NNNN"): a read command compares the database against it without importing Alembic, and a new
+# migration needs no second list; tests/test_cli_imports.py holds it to Alembic's own history.
+SCHEMA_REVISIONS = tuple(
+    sorted(p.name[:4] for p in (MIGRATIONS_DIR / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
+)
 # pg_advisory_xact_lock key of "migrating this database" (any constant; this one is b"epaper-m" as an int64)
 PG_MIGRATION_LOCK = int.from_bytes(b"epaper-m", "big", signed=True)
 

@@ -97,6 +97,7 @@ COLUMN_DOCS: dict[str, dict[str, str]] = {
         "joins": "How many paragraphs were rejoined after column breaks.",
         "script": "`hans` or `hant`: the script the story is printed in.",
         "char_count": "Characters in `body`.",
+        "text_source": "`html`, or `pdf` when the HTML body was empty or image-only and the text was read from the page PDF.",
         "polygon": "JSON {polygons: [[x, y, …], …], coordinate_space: {width, height, image_url}}: the "
         "story's hotspots on its first page.",
         "area_share": "Share of the first page the hotspots cover, 0…1 (NULL when unknown).",

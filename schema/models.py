@@ -40,6 +40,7 @@ NAMING_CONVENTION = {
 EDITION_STATUSES = ("complete", "partial", "missing", "not_published", "failed")
 FAILURE_KINDS = ("edition", "page", "article")
 SCRIPTS = ("hans", "hant")
+TEXT_SOURCES = ("html", "pdf")  # where an article's text was read: its HTML page, or the page PDF
 
 
 def _in_list(column: str, values: tuple[str, ...]) -> str:
@@ -148,6 +149,7 @@ class Article(Base):
     __table_args__ = (
         UniqueConstraint("edition_id", "source_key"),
         CheckConstraint(_in_list("script", SCRIPTS), name="script"),
+        CheckConstraint(_in_list("text_source", TEXT_SOURCES), name="text_source"),
         Index(None, "page_id"),
     )
 
@@ -170,6 +172,8 @@ class Article(Base):
     joins: Mapped[int] = mapped_column(Integer, default=0)
     script: Mapped[str] = mapped_column(String(8), default="hans")
     char_count: Mapped[int] = mapped_column(Integer, default=0)
+    # 'pdf' when the HTML body was empty or image-only and the text was read from the page PDF
+    text_source: Mapped[str] = mapped_column(String(8), default="html", server_default="html")
     polygon: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     area_share: Mapped[float | None] = mapped_column(Float)
     content_hash: Mapped[str] = mapped_column(String(64))

@@ -213,6 +213,7 @@ class ArticleText:
     script: Literal["hans", "hant"] = "hans"
     title_simplified: str | None = None  # only where the text is traditional
     body_simplified: str | None = None  # only where the text is traditional
+    text_source: Literal["html", "pdf"] = "html"  # 'pdf': read from the page PDF (the HTML had no text)
 
     @property
     def body(self) -> str:

@@ -33,8 +33,12 @@ def pg_admin_url() -> str | None:
     for url in filter(None, PG_CANDIDATES):
         engine = create_engine(url, connect_args={"connect_timeout": 2})
         try:
-            with engine.connect() as conn:
+            with engine.begin() as conn:
                 conn.execute(text("SELECT 1"))
+                # pg_trgm in public, once: else the first test schema to migrate would hold the extension, every
+                # other schema's trigram index would depend on it, and dropping that schema would drop theirs
+                # (and deadlock against their own DROP SCHEMA when test runs overlap)
+                conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public"))
             return url
         except Exception:  # noqa: BLE001 - any failure means "not usable here"
             continue

@@ -53,7 +53,8 @@ def test_parse_reports_bad_input_clearly(tmp_path: Path, capsys: pytest.CaptureF
 def test_demo_then_status_end_to_end(tmp_path: Path, db_url: str) -> None:  # noqa: F811 - the fixture
     """The README's first command, on an empty database: demo crawls, status reports complete editions."""
     db = db_url
-    demo = subprocess.run([sys.executable, "-m", "crawler.cli", "demo", "--db", db], cwd=tmp_path,
+    # any free port: this test reads the database, not the stored URLs (the next test holds the fixed port)
+    demo = subprocess.run([sys.executable, "-m", "crawler.cli", "demo", "--db", db, "--port", "0"], cwd=tmp_path,
                           capture_output=True, text=True, timeout=300)
     assert demo.returncode == 0, demo.stdout + demo.stderr
     assert "complete" in demo.stdout and "2025-04-25" in demo.stdout

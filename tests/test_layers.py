@@ -140,3 +140,29 @@ def test_the_cycle_finder_finds_cycles() -> None:
     graph = {"a": frozenset({"b"}), "b": frozenset({"c"}), "c": frozenset({"a"}), "d": frozenset({"a"})}
     assert cycles({k: frozenset(v) for k, v in graph.items()}) == [["a", "b", "c"]]
     assert cycles({"a": frozenset({"b"}), "b": frozenset()}) == []
+
+
+# rooms by concern: the fixture site's story prose and the migrations are data, not rooms to hold in one's head
+MAX_LINES = 600
+LONG_BY_NATURE = ("crawler.testsite.content", "schema.migrations.")
+
+
+def test_argparse_lives_only_in_the_command_line_room() -> None:
+    """The command line is built in crawler/cli/ (and Scrapy's crawler/commands/); engine modules take values."""
+    builders = sorted(
+        module
+        for module, path in project_modules().items()
+        if not module.startswith(("crawler.cli", "crawler.commands"))
+        and any(name.split(".")[0] == "argparse" for name in imported_names(module, path))
+    )
+    assert builders == []
+
+
+def test_no_source_file_is_over_the_room_size() -> None:
+    too_long = sorted(
+        f"{module}: {lines} lines"
+        for module, path in project_modules().items()
+        if not module.startswith(LONG_BY_NATURE)
+        and (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    )
+    assert too_long == []

@@ -92,3 +92,24 @@ def test_select_papers() -> None:
     assert "demo" not in [p.key for p in select_papers(reg, "all")]
     with pytest.raises(RegistryError, match="unknown paper 'nope'"):
         select_papers(reg, "nope")
+
+
+def test_all_means_the_verified_papers_and_unverified_the_imported_ones() -> None:
+    """A nightly `-a paper=all` must not start fetching hundreds of sites no one has checked."""
+    reg = load_registry()
+    every = {p.key for p in select_papers(reg, "all")}
+    unchecked = {p.key for p in select_papers(reg, "unverified")}
+    assert {"ycrb", "ycwb"} <= every and not every & unchecked
+    assert all(reg[k].source is not None and not reg[k].source.verified for k in unchecked)
+    assert len(unchecked) >= 150
+    both = [p.key for p in select_papers(reg, "ycrb,all,unverified")]
+    assert both[0] == "ycrb" and len(both) == len(set(both)) == len(every | unchecked)
+
+
+def test_an_unknown_key_names_near_misses_not_every_key() -> None:
+    reg = load_registry()
+    with pytest.raises(RegistryError) as caught:
+        select_papers(reg, "ycbr")
+    message = str(caught.value)
+    assert "did you mean" in message and "ycrb" in message and "demo" in message
+    assert len(message) < 400

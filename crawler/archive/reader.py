@@ -8,8 +8,11 @@ path, for a site that moved host or scheme, or the demo server on another port.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import logging
+import mmap
 import time
 import zlib
 from collections import OrderedDict
@@ -113,6 +116,68 @@ def _check_digest(record: Any) -> None:
         raise ArchiveLoadFailed(f"record of {record.rec_headers.get_header('WARC-Target-URI')} is incomplete")
 
 
+def _plain_record(data: bytes) -> tuple[dict[str, str], bytes] | None:
+    """The WARC headers (lower-case names) and block of one decompressed record, or None unless it is a plain
+    ASCII-headed record whose block is whole and matches its sha1 block digest (anything else: warcio reads it)."""
+    head, _, rest = data.partition(b"\r\n\r\n")
+    if not head.isascii():
+        return None
+    lines = head.decode("ascii").split("\r\n")
+    if not lines[0].startswith("WARC/"):
+        return None
+    warc: dict[str, str] = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        warc[name.strip().lower()] = value.strip()
+    length = int(warc["content-length"])
+    block = rest[:length]
+    digest = warc.get("warc-block-digest", "")
+    if len(block) != length or not warc.get("warc-record-id") or not warc.get("warc-type"):
+        return None
+    if not digest.startswith("sha1:") or base64.b32encode(hashlib.sha1(block).digest()).decode() != digest[5:]:
+        return None
+    return warc, block
+
+
+def _http_status(block: bytes) -> int:
+    line = block[: block.find(b"\r\n")].decode("latin-1")
+    try:
+        return int(line.split(" ", 2)[1])
+    except (IndexError, ValueError):
+        return 0
+
+
+def parse_member(member: bytes) -> ArchivedResponse | None:
+    """A response record from one whole gzip member, parsed directly (a scan's warcio costs 10× more); None
+    when it is anything but a plain one-member response record with a block digest that matches."""
+    try:
+        inflater = zlib.decompressobj(wbits=31)
+        data = inflater.decompress(member)
+        if not inflater.eof:
+            return None
+        plain = _plain_record(data)
+        if plain is None or plain[0].get("warc-type") != "response":
+            return None
+        warc, block = plain
+        http_head, _, body = block.partition(b"\r\n\r\n")
+        if not http_head.isascii():
+            return None  # warcio's reading of non-ASCII header bytes is the reference: let it read them
+        http_lines = http_head.decode("ascii").split("\r\n")
+        protocol, _, status_text = http_lines[0].partition(" ")
+        headers = []
+        for line in http_lines[1:]:
+            name, _, value = line.partition(":")
+            headers.append((name.strip(), value.strip()))
+        return ArchivedResponse(
+            url=warc.get("warc-target-uri", ""), status=int(status_text.split(" ", 1)[0] or 0), headers=headers,
+            body=body, protocol=protocol or "HTTP/1.1", date=warc.get("warc-date", ""),
+            paper=warc.get(PAPER_HEADER.lower()), day=_day_of(warc.get(DATE_HEADER.lower())),
+            kind=warc.get(KIND_HEADER.lower()),
+        )
+    except (zlib.error, ValueError, KeyError, UnicodeDecodeError):
+        return None
+
+
 @dataclass
 class ScannedRecord:
     """Where one response record is, with what the index needs to know about it."""
@@ -158,12 +223,59 @@ def cut_member(path: Path, start: int) -> int | None:
     return member_start if fed and not member.eof else None
 
 
+_QUICK_CHUNK = 1 << 16
+
+
+def quick_scan(path: Path) -> list[ScannedRecord] | None:
+    """Every response record of a WARC file whose every gzip member holds one plain, whole, digest-checked
+    record (what our writer writes), read with zlib alone; None at the first thing that is not so (damage,
+    foreign files): scan_file's warcio scan then reads the file and says what is wrong with it."""
+    try:
+        with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+            return _quick_scan(memoryview(mapped))
+    except (OSError, ValueError):  # ValueError: an empty file cannot be mapped
+        return None
+
+
+def _quick_scan(data: memoryview) -> list[ScannedRecord] | None:
+    found: list[ScannedRecord] = []
+    position, size = 0, len(data)
+    try:
+        while position < size:
+            inflater = zlib.decompressobj(wbits=31)
+            pieces, read = [], position
+            while not inflater.eof:  # in chunks: unused_data copies what is left of the input
+                if read >= size:
+                    return None
+                chunk = data[read:read + _QUICK_CHUNK]
+                pieces.append(inflater.decompress(chunk))
+                read += len(chunk)
+            length = read - position - len(inflater.unused_data)
+            plain = _plain_record(b"".join(pieces))
+            if plain is None:
+                return None
+            warc, block = plain
+            if warc["warc-type"] == "response":
+                found.append(ScannedRecord(
+                    offset=position, length=length, url=url_key(warc.get("warc-target-uri", "")),
+                    status=_http_status(block), date=warc.get("warc-date", ""), paper=warc.get(PAPER_HEADER.lower()),
+                    day=_day_of(warc.get(DATE_HEADER.lower())), kind=warc.get(KIND_HEADER.lower()),
+                ))
+            position += length
+    except (zlib.error, ValueError, KeyError):
+        return None
+    return found
+
+
 def scan_file(path: Path) -> tuple[list[ScannedRecord], str | None]:
     """Every intact response record of one WARC file, and the problem that stopped the scan, if any.
 
     Digests are checked and the records must cover the whole file, so a truncated, altered or foreign file is
     reported instead of being indexed with short bodies; the records before the damage stay usable. A file
     cut short inside a record reports TRUNCATED, whatever warcio's reader tripped over at the cut."""
+    quick = quick_scan(path)
+    if quick is not None:
+        return quick, None
     found: list[ScannedRecord] = []
     problem, end, last = _scan(path, found)
     if problem == NOT_GZIP:
@@ -269,6 +381,7 @@ class IndexEntry:
     offset: int
     status: int
     date: str
+    length: int = 0  # of the record's gzip member; 0: unknown (read with warcio)
 
 
 @dataclass
@@ -317,7 +430,7 @@ class ArchiveIndex:
                 ):
                     continue
                 index.records += 1
-                entry = IndexEntry(file_no, r.offset, r.status, r.date)
+                entry = IndexEntry(file_no, r.offset, r.status, r.date, r.length)
                 old = index.entries.get(r.url)
                 if old is None or _rank(r.status, r.date) >= _rank(old.status, old.date):
                     index.entries[r.url] = entry
@@ -356,7 +469,9 @@ class RecordReader:
         self.limit = limit
         self.handles: OrderedDict[int, BinaryIO] = OrderedDict()
 
-    def read(self, file_no: int, offset: int) -> ArchivedResponse:
+    def read(self, file_no: int, offset: int, length: int = 0) -> ArchivedResponse:
+        """The response record at `offset`; with its member's `length`, parsed here (the scan that indexed it
+        checked it with warcio, and the block digest is checked again), else read with warcio."""
         handle = self.handles.get(file_no)
         if handle is None:
             handle = open(self.files[file_no], "rb")  # noqa: SIM115 - cached, closed in close()
@@ -365,6 +480,11 @@ class RecordReader:
                 self.handles.popitem(last=False)[1].close()
         else:
             self.handles.move_to_end(file_no)
+        if length > 0:
+            handle.seek(offset)
+            found = parse_member(handle.read(length))
+            if found is not None:
+                return found
         return read_at(handle, offset)
 
     def close(self) -> None:

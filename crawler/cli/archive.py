@@ -12,7 +12,7 @@ from crawler.cli.args import add_db, date_arg
 
 def cmd_reparse(args: argparse.Namespace) -> int:
     from crawler.archive.reader import truncated_message
-    from crawler.archive.replay import reparse
+    from crawler.archive.run import reparse
     from crawler.config import resolve
 
     archive = resolve(archive=args.archive).archive_dir
@@ -23,7 +23,10 @@ def cmd_reparse(args: argparse.Namespace) -> int:
         print("epaper reparse: --to is before --from", file=sys.stderr)
         return 2
     papers = [p.strip() for p in args.paper.split(",") if p.strip()] if args.paper else None
-    result = reparse(archive, papers, args.date_from, args.date_to, args.db, args.log_level)
+    if args.jobs < 1:
+        print("epaper reparse: --jobs must be at least 1", file=sys.stderr)
+        return 2
+    result = reparse(archive, papers, args.date_from, args.date_to, args.db, args.log_level, args.jobs)
     summary = result.summary()
     if result.index is not None:
         for path, problem in sorted(result.index.problems.items()):
@@ -52,6 +55,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--to", dest="date_to", type=date_arg, help="last edition date (default: latest archived)")
     add_db(parser)
     parser.add_argument("--archive", help="archive directory (default: $EPAPER_ARCHIVE_DIR or data/archive)")
-    parser.add_argument("--log-level", default="WARNING", help="Scrapy log level (default WARNING)")
+    parser.add_argument("--log-level", default="WARNING", help="log level (default WARNING)")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="worker processes parsing editions in parallel (default 1; one process stores)")
     parser.add_argument("--json", action="store_true", help="print the summary as one JSON line")
     parser.set_defaults(func=cmd_reparse)

@@ -37,6 +37,34 @@ def day_arg(value: str) -> str:
     return value
 
 
+def document_arg(value: str) -> tuple[str, str]:
+    """`URL=FILE`: a companion document (a `…_plist.htm`, a `data.js`) and the saved file holding it."""
+    url, sep, path = value.partition("=")
+    if not sep or not url.lower().startswith(("http://", "https://")) or not path:
+        raise argparse.ArgumentTypeError(f"expected URL=FILE with an http(s) URL, not {value!r}")
+    return url, path
+
+
+def add_documents(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--document",
+        dest="documents",
+        action="append",
+        type=document_arg,
+        default=[],
+        metavar="URL=FILE",
+        help="a companion document the payload's parse needs (the plist, data.js or page JSON it names), "
+        "saved in FILE; repeatable",
+    )
+
+
+def read_documents(pairs: list[tuple[str, str]]) -> dict[str, bytes]:
+    """{url: bytes} of the --document files; OSError for a file that cannot be read."""
+    from pathlib import Path
+
+    return {url: Path(path).read_bytes() for url, path in pairs}
+
+
 def positive_int(value: str) -> int:
     number = int(value)
     if number < 1:
@@ -95,19 +123,19 @@ def check_paper(spec: str, db_url: str | None, allow_all: bool = False) -> None:
     registry is still in the archive and may be read)."""
     from crawler.config import resolve
     from crawler.errors import UserError
-    from crawler.registry import load_registry
+    from crawler.registry import PAPER_GROUPS, load_registry, unknown_paper
 
     config = resolve()
-    known = set(load_registry(config.registry_path, config.fixture_url))
+    registry = dict(load_registry(config.registry_path, config.fixture_url))
     keys = [k.strip() for k in spec.split(",") if k.strip()]
-    if allow_all and keys == ["all"]:
-        return
-    unknown = [k for k in keys if k not in known]
+    if allow_all:
+        keys = [k for k in keys if k not in PAPER_GROUPS]
+    unknown = [k for k in keys if k not in registry]
     if unknown and db_url:
-        known |= set(_archived_papers(db_url))
-        unknown = [k for k in keys if k not in known]
+        archived = set(_archived_papers(db_url))
+        unknown = [k for k in unknown if k not in archived]
     if unknown:
-        raise UserError(f"unknown paper {unknown[0]!r} (known: {', '.join(sorted(known))})")
+        raise UserError(unknown_paper(unknown[0], registry))
 
 
 def _archived_papers(db_url: str) -> list[str]:

@@ -47,13 +47,19 @@ def run_crawl(spider_args: dict[str, str], settings_overrides: dict[str, Any] | 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from crawler.config import resolve
+    from crawler.errors import UserError
     from crawler.testsite.server import FixtureServer
     from crawler.testsite.sites import SITES
     from schema.db import make_engine
     from schema.status import edition_status, format_table, summary
 
     url = resolve(db=args.db).database_url
-    with FixtureServer([SITES["demo"]], port=args.port) as server:
+    server = FixtureServer([SITES["demo"]], port=args.port)
+    try:
+        server.start()
+    except OSError as exc:  # taken between the pre-flight check and now
+        raise UserError(f"port {args.port} is in use (choose another with --port): {exc.strerror}") from exc
+    with server:
         print(f"demo site (河东日报, founder-pc) served at {server.base_url}/demo/")
         print(f"crawling {DEMO_DATES[0]} … {DEMO_DATES[1]} into {url}")
         overrides = dict(LOCAL_SITE_SETTINGS, EPAPER_FIXTURE_URL=server.base_url, EPAPER_DATABASE_URL=url)

@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from crawler.cli.args import add_documents, read_documents
+
 NO_MATCH_EXIT = 1
 
 
@@ -29,6 +31,7 @@ def register(subparsers: Any) -> None:
     )
     probe.add_argument("--url", help="FILE mode: the URL the file was served from")
     probe.add_argument("--json", action="store_true", help="print one JSON object (fields in the README)")
+    add_documents(probe)
     probe.add_argument(
         "--timeout", type=float, default=20.0, help="URL mode: seconds per request (default 20)"
     )
@@ -54,7 +57,11 @@ def cmd_probe(args: argparse.Namespace) -> int:
         path = Path(args.target)
         if not path.is_file():
             raise UserError(f"no such file: {path}")
-        report = probe_payload(path.read_bytes(), args.url)
+        try:
+            documents = read_documents(args.documents)
+        except OSError as exc:
+            raise UserError(f"cannot read a --document file: {exc}") from exc
+        report = probe_payload(path.read_bytes(), args.url, documents=documents)
     elif _is_url(args.target):
         if args.timeout <= 0:
             raise UserError("--timeout must be more than 0 seconds")

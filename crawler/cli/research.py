@@ -11,9 +11,12 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from crawler.cli.args import add_db, date_arg, positive_int
+from crawler.cli.args import add_db, add_documents, date_arg, positive_int, read_documents
+
+if TYPE_CHECKING:
+    from pipelines.text.pdf.hotspots import HotspotSpace
 
 MAX_TERMS = 50  # schema.search.MAX_TERMS (not imported here: the parser must not load OpenCC and SQLAlchemy)
 
@@ -48,18 +51,28 @@ def _engine(url: str | None) -> Any:
 
 def cmd_parse(args: argparse.Namespace) -> int:
     from crawler.families import family_for, parse_file
-    from crawler.families.contract import ParseError
+    from crawler.families.contract import NeedsDocuments, ParseError
 
     try:
         # --family, else the URL; when the URL is ambiguous or unknown the content decides (and says so)
         family, kind, note = family_for(Path(args.file).read_bytes(), args.url, args.family)
         if note:
             print(f"epaper parse: {note}", file=sys.stderr)
+        options = {"documents": read_documents(args.documents)} if args.documents else None
         try:
             if args.text:
-                record = parse_text_file(args.file, args.url, family.key, args.date, kind)
+                record = parse_text_file(args.file, args.url, family.key, args.date, kind, options)
             else:
-                record = parse_file(args.file, args.url, family.key, args.date, kind)
+                record = parse_file(args.file, args.url, family.key, args.date, kind, options)
+        except NeedsDocuments as needs:
+            given = set(options["documents"]) if options else set()
+            missing = [u for u in needs.urls if u not in given]
+            print(
+                f"epaper parse: {needs.reason}; save and pass "
+                + " ".join(f"--document {u}=FILE" for u in missing or needs.urls),
+                file=sys.stderr,
+            )
+            return 2
         except ParseError as exc:
             if note and not family.matches_url(args.url):
                 raise ParseError(
@@ -75,24 +88,45 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def parse_text_file(
-    path: str, url: str, family: str | None, date: dt.date | None, kind: str | None = None
+    path: str,
+    url: str,
+    family: str | None,
+    date: dt.date | None,
+    kind: str | None = None,
+    options: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """`epaper parse --text`: the article's record plus what the text stages and the store make of it."""
     from crawler.families import parse_article_file
     from pipelines.preview import stored_article
 
-    record = parse_article_file(path, url, family, date, "article" if kind == "article" else None)
+    record = parse_article_file(path, url, family, date, "article" if kind == "article" else None, options)
     return {**record.to_json(), "stored": stored_article(record)}
 
 
-def segment_command(path: str | Path, as_json: bool = False, script: str | None = None) -> str:
-    """`epaper segment FILE [--json]`: JSON, or a readable outline of each article."""
+def segment_command(
+    path: str | Path,
+    as_json: bool = False,
+    script: str | None = None,
+    page_html: str | Path | None = None,
+    url: str | None = None,
+) -> str:
+    """`epaper segment FILE [--json]`: JSON, or a readable outline of each article.
+
+    A page PDF (recognised by its `%PDF-` content) is read from its text layer; with `--page-html` and
+    `--url` the page's hotspots place the stories and each article carries its polygon."""
+    from pipelines.text.pdf.extract import is_pdf
     from pipelines.text.segment import segment_page
 
     p = Path(path)
     if not p.is_file():
         raise ValueError(f"no such file: {p}")
-    articles = segment_page(p.read_text(encoding="utf-8"), script)
+    data = p.read_bytes()
+    if is_pdf(data):
+        articles = _segment_pdf(data, script, page_html, url)
+    else:
+        if page_html is not None:
+            raise ValueError("--page-html places the stories of a page PDF; this file is plain text")
+        articles = segment_page(data.decode("utf-8"), script)
     if as_json:
         return json.dumps(articles, ensure_ascii=False, indent=2)
     lines: list[str] = []
@@ -114,14 +148,67 @@ def segment_command(path: str | Path, as_json: bool = False, script: str | None 
             lines.append(f"   caption: {c['text']}" + (f" [{c['credit']}]" if c["credit"] else ""))
         paras = a["paragraphs"]
         lines.append(f"   paragraphs: {len(paras)}")  # type: ignore[arg-type]
+        if a.get("polygon"):  # a page PDF placed by its page HTML's hotspots
+            lines.append(f"   hotspot: {a.get('url') or ''} ({len(a['polygon'])} areas)")  # type: ignore[arg-type]
         for g in a["gaps"]:  # type: ignore[attr-defined]
             lines.append(f"   gap after paragraph {g['after_paragraph']}: {g['reason']}")
     return "\n".join(lines) + ("\n" if lines else "")
 
 
+def _segment_pdf(
+    data: bytes, script: str | None, page_html: str | Path | None, url: str | None
+) -> list[dict[str, object]]:
+    """The PDF's articles; a page without a text layer (a scan) is reported on stderr and counted."""
+    from pipelines.text.pdf.segment import segment_pdf
+
+    hotspots = None if page_html is None else _hotspots(Path(page_html), url)
+    result = segment_pdf(data, hotspots, script)
+    if result.scanned_pages:
+        pages = ", ".join(str(k) for k in result.scanned_pages)
+        print(
+            f"epaper segment: no text layer (a scanned page) on {len(result.scanned_pages)} of "
+            f"{result.pages} pages: {pages}",
+            file=sys.stderr,
+        )
+    if result.no_text_layer:
+        raise NoTextLayer("no text layer: the PDF holds only pictures of its pages (a scan), no articles")
+    return result.articles
+
+
+class NoTextLayer(ValueError):
+    """Every page of the PDF is a scan: reported with its own exit status (3)."""
+
+
+def _hotspots(path: Path, url: str | None) -> HotspotSpace:
+    """The page HTML's hotspots, parsed by its layout family (the content decides when the URL does not)."""
+    from crawler.families import family_for
+    from crawler.families.contract import ParseError
+    from pipelines.text.pdf.hotspots import Hotspot, HotspotSpace
+
+    if not url:
+        raise ValueError("--page-html needs --url (the page's own URL: the family parser reads links by it)")
+    body = path.read_bytes()
+    family, _, note = family_for(body, url)
+    if note:
+        print(f"epaper segment: {note}", file=sys.stderr)
+    try:
+        record = family.parse_page(body, url, None, None, None)
+    except ParseError as exc:
+        raise ValueError(f"{path}: {exc}") from exc
+    space = record.coordinate_space
+    return HotspotSpace(
+        [Hotspot(a.polygons, a.url, a.title, a.source_key) for a in record.articles if a.polygons],
+        space.width,
+        space.height,
+    )
+
+
 def cmd_segment(args: argparse.Namespace) -> int:
     try:
-        print(segment_command(args.file, args.json))
+        print(segment_command(args.file, args.json, page_html=args.page_html, url=args.url))
+    except NoTextLayer as exc:
+        print(f"epaper segment: {exc}", file=sys.stderr)
+        return 3
     except (ValueError, OSError) as exc:
         print(f"epaper segment: {exc}", file=sys.stderr)
         return 2
@@ -258,6 +345,7 @@ def register_files(subparsers: Any) -> None:
     parse.add_argument("--url", required=True, help="the URL the file was served from (decides page/article)")
     parse.add_argument("--family", help="layout family key (default: inferred from the URL)")
     parse.add_argument("--date", type=date_arg, help="edition date (default: from the URL)")
+    add_documents(parse)
     parse.add_argument(
         "--text",
         action="store_true",
@@ -265,9 +353,15 @@ def register_files(subparsers: Any) -> None:
     )
     parse.set_defaults(func=cmd_parse)
 
-    segment = subparsers.add_parser("segment", help="split a page's plain text into articles")
-    segment.add_argument("file", help="a UTF-8 text file, blocks separated by blank lines ('-' for stdin)")
+    segment = subparsers.add_parser("segment", help="split a page's plain text or page PDF into articles")
+    segment.add_argument(
+        "file", help="a UTF-8 text file, blocks separated by blank lines, or a page PDF (told by its content)"
+    )
     segment.add_argument("--json", action="store_true", help="print JSON instead of a readable listing")
+    segment.add_argument(
+        "--page-html", help="a page PDF's saved page HTML: its hotspots place the stories (needs --url)"
+    )
+    segment.add_argument("--url", help="the page HTML's own URL")
     segment.set_defaults(func=cmd_segment)
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from crawler.families.articel.family import PageArticel
 from crawler.families.catalogue.family import LayoutCatalogue
 from crawler.families.contract import Family, PageKind, ParseError
 from crawler.families.detect import choose_family
@@ -13,13 +14,25 @@ from crawler.families.founder.classic import FounderClassic
 from crawler.families.founder.common import FounderFamily
 from crawler.families.founder.pc import FounderPC
 from crawler.families.indexhtm.family import IndexHtm
+from crawler.families.jsdata.family import JsData
 from crawler.families.people.nbs import PeopleNbs
+from crawler.families.plist.family import Plist
 from crawler.families.shtml.family import Shtml
 from schema.records import ArticleRecord
 
 FAMILIES: dict[str, Family] = {
     f.key: f
-    for f in (FounderPC(), FounderClassic(), PeopleNbs(), LayoutCatalogue(), IndexHtm(), Shtml())
+    for f in (
+        FounderPC(),
+        FounderClassic(),
+        PeopleNbs(),
+        LayoutCatalogue(),
+        IndexHtm(),
+        Shtml(),
+        PageArticel(),
+        Plist(),
+        JsData(),
+    )
 }
 
 __all__ = [
@@ -122,6 +135,7 @@ def parse_article_file(
     family_key: str | None = None,
     edition_date: dt.date | None = None,
     kind: PageKind | None = None,
+    options: dict[str, Any] | None = None,
 ) -> ArticleRecord:
     """The ArticleRecord of a saved article page (`epaper parse --text`); ParseError for any other URL."""
     body = Path(path).read_bytes()
@@ -130,7 +144,7 @@ def parse_article_file(
         raise ParseError(f"cannot tell the layout family of {url}; pass --family")
     if (kind or family.page_kind(url)) != "article":
         raise ParseError(f"--text needs an article URL; {url} is not one of {family.key}'s article URLs")
-    return family.parse_article(body, url, edition_date)
+    return family.parse_article(body, url, edition_date, None, options)
 
 
 def parse_file(
@@ -139,6 +153,8 @@ def parse_file(
     family_key: str | None = None,
     edition_date: dt.date | None = None,
     kind: PageKind | None = None,
+    options: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """`epaper parse FILE --url URL [--family KEY]`: the record of a saved payload as JSON-ready dict."""
-    return parse_body(Path(path).read_bytes(), url, family_key, edition_date, kind=kind)
+    """`epaper parse FILE --url URL [--family KEY] [--document URL=FILE]`: the record of a saved payload as a
+    JSON-ready dict; `options["documents"]` carries the companion documents (NeedsDocuments without them)."""
+    return parse_body(Path(path).read_bytes(), url, family_key, edition_date, options=options, kind=kind)

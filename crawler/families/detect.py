@@ -51,28 +51,33 @@ class Match:
         }
 
 
-def _parse_as(family: Family, kind: PageKind, body: bytes, url: str) -> str:
+def _parse_as(
+    family: Family, kind: PageKind, body: bytes, url: str, documents: Mapping[str, bytes] | None = None
+) -> str:
     """What the family's parser reads as `kind`; ParseError when it refuses."""
+    options = {"documents": dict(documents)} if documents else None
     if kind == "entry":
         target = family.parse_entry(body, url)
         if target is None or family.page_kind(target) != "page":
             raise ParseError("no redirect to a page of the family")
         return f"entry: redirects to {target}"
     if kind == "article":
-        record = family.parse_article(body, url, None)
+        record = family.parse_article(body, url, None, None, options)
         return f"article: {record.title!r}, {len(record.paragraphs)} paragraphs"
-    page = family.parse_page(body, url, None)
+    page = family.parse_page(body, url, None, None, options)
     return f"page {page.number}: {len(page.pages)} pages, {len(page.articles)} articles"
 
 
-def _try_parse(family: Family, body: bytes, url: str) -> tuple[PageKind | None, str, bool]:
+def _try_parse(
+    family: Family, body: bytes, url: str, documents: Mapping[str, bytes] | None = None
+) -> tuple[PageKind | None, str, bool]:
     """(kind, what the parser said, accepted): the URL's kind, else page then article then entry."""
     url_kind = family.page_kind(url)
     kinds: tuple[PageKind, ...] = (url_kind,) if url_kind else ("page", "article", "entry")
     refusal = ""
     for kind in kinds:
         try:
-            return kind, _parse_as(family, kind, body, url), True
+            return kind, _parse_as(family, kind, body, url, documents), True
         except NeedsDocuments as needs:
             return kind, f"{kind}: needs {len(needs.urls)} companion document(s) ({needs.reason})", True
         except ParseError as exc:
@@ -82,12 +87,14 @@ def _try_parse(family: Family, body: bytes, url: str) -> tuple[PageKind | None, 
     return url_kind, refusal, False
 
 
-def family_match(family: Family, body: bytes, url: str) -> Match | None:
+def family_match(
+    family: Family, body: bytes, url: str, documents: Mapping[str, bytes] | None = None
+) -> Match | None:
     """The family's claim on the payload, None when it sees nothing of its own in it."""
     lines = family.evidence(body, url)
     if not lines:
         return None
-    kind, parsed, accepted = _try_parse(family, body, url)
+    kind, parsed, accepted = _try_parse(family, body, url, documents)
     return Match(
         family=family.key,
         skin=family.skin_of(body, url),
@@ -99,9 +106,12 @@ def family_match(family: Family, body: bytes, url: str) -> Match | None:
     )
 
 
-def detect(body: bytes, url: str, families: Mapping[str, Family]) -> list[Match]:
-    """Every family that sees evidence in (body, url), strongest first (ties by family key)."""
-    found = [m for m in (family_match(f, body, url) for f in families.values()) if m is not None]
+def detect(
+    body: bytes, url: str, families: Mapping[str, Family], documents: Mapping[str, bytes] | None = None
+) -> list[Match]:
+    """Every family that sees evidence in (body, url), strongest first (ties by family key); `documents` are
+    the companion documents the payload names (`epaper probe --document`), read by the parsers that need them."""
+    found = [m for m in (family_match(f, body, url, documents) for f in families.values()) if m is not None]
     return sorted(found, key=lambda m: (not m.url_fits, -m.score, m.family))
 
 

@@ -73,6 +73,25 @@ def _templated(rest: str, spans: list[tuple[int, int, str]]) -> tuple[str, str]:
     return "".join(out), "/".join(formats)
 
 
+def _repeated_date(rest: str, m: re.Match[str], taken: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Spans of the edition date written again elsewhere in the entry (`20240101/20240101-A1.json`,
+    `2024/20240822/20240822_001/…`): as YYYYMMDD, YYYY-MM-DD or a YYYY folder, outside the spans already taken,
+    so that every date of the URL becomes a field and the template renders other dates' URLs."""
+    y, mo, d = m.group("y"), m.group("m"), m.group("d")
+    if not (y and mo and d):
+        return []
+    forms = re.compile(rf"(?<!\d)({y})(-?)({mo})\2({d})(?!\d)|(?:^|(?<=/))({y})(?=/)")
+    out: list[tuple[int, int, str]] = []
+    for hit in forms.finditer(rest):
+        if any(start < hit.end() and hit.start() < end for start, end, _code in taken):
+            continue
+        if hit.group(5):
+            out.append((hit.start(5), hit.end(5), "%Y"))
+            continue
+        out += [(hit.start(1), hit.end(1), "%Y"), (hit.start(3), hit.end(3), "%m"), (hit.start(4), hit.end(4), "%d")]
+    return out
+
+
 def infer_entry(family: Family, url: str) -> EntryTemplate | None:
     """Base URL and entry template of the paper whose page (or article) this URL is; None without a date."""
     parts = urlsplit(url)
@@ -83,6 +102,9 @@ def infer_entry(family: Family, url: str) -> EntryTemplate | None:
     is_article = family.page_kind(url) == "article"
     date_start = m.start() + (1 if path[m.start()] == "/" else 0)
     head = path[:date_start]  # ends with "/"
+    year_folder = re.search(r"/(\d{4})/$", head)
+    if year_folder and year_folder.group(1) == m.group("y"):
+        date_start, head = year_folder.start() + 1, head[: year_folder.start() + 1]  # `2024/20240822/`: one date
     prefix = _default_prefix(family)
     depth = prefix.count("/")
     folders = head.rstrip("/").split("/")
@@ -102,5 +124,6 @@ def infer_entry(family: Family, url: str) -> EntryTemplate | None:
     spans = sorted(
         (m.start(g) - offset, m.end(g) - offset, _CODE[g]) for g in ("y", "m", "d") if m.group(g) is not None
     )
+    spans = sorted(spans + _repeated_date(rest, m, spans))
     entry, date_format = _templated(rest, spans)
     return EntryTemplate(base, entry, date_format)

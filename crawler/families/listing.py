@@ -51,6 +51,34 @@ JS_REDIRECT_RE = re.compile(
 )
 # A body that holds a script but almost no text: the page list is filled in by JavaScript in the browser.
 SHELL_TEXT_LIMIT = 80
+STYLE_PX_RE = re.compile(
+    r"(?<![\w-])(left|top|width|height)\s*:\s*(-?\d+(?:\.\d+)?)\s*(?:px)?\s*(?:;|$)", re.I
+)
+
+
+def style_box(style: str) -> dict[str, float]:
+    """left/top/width/height in px from an inline style ("left:12px; top:30px; …")."""
+    return {k.lower(): float(v) for k, v in STYLE_PX_RE.findall(style or "")}
+
+
+def box_polygon(style: str) -> list[float]:
+    """The 4-vertex polygon of an absolutely positioned hotspot box, [] when its style lacks a coordinate."""
+    geometry = style_box(style)
+    if not {"left", "top", "width", "height"} <= set(geometry):
+        return []
+    x, y = geometry["left"], geometry["top"]
+    return parse_coords(f"{x},{y},{x + geometry['width']},{y + geometry['height']}", "rect")
+
+
+def styled_space(doc: Document, box: Any | None, image: Any | None) -> CoordinateSpace:
+    """The space positioned boxes are drawn in: the styled size of the box they sit in, else its image's size."""
+    geometry = style_box(box.get("style") or "") if box is not None else {}
+    width = int(geometry["width"]) if "width" in geometry else None
+    height = int(geometry["height"]) if "height" in geometry else None
+    if image is not None and (width is None or height is None):
+        width, height = int_attr(image.get("width")), int_attr(image.get("height"))
+    src = (image.get("src") or "").strip() if image is not None else ""
+    return CoordinateSpace(width=width, height=height, image_url=urljoin(doc.url, src) if src else None)
 
 
 def js_shell_reason(doc: Document) -> str | None:

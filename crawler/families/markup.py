@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -48,6 +49,13 @@ EDITOR_CREDIT_RE = re.compile(
     r"\s*[:：]"
 )
 VIEW_SCRIPT_RE = re.compile(r"""view\(\s*["'](.*?)["']\s*\)""", re.S)
+# the helpers' own patterns, compiled once: they run on every text node of every page
+_SPACE_RUN_RE = re.compile(r"[ \t\n\f\v]+")
+_ANY_SPACE_RE = re.compile(r"\s+")
+_TAG_RE = re.compile(r"<[^>]+>")
+_NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?")
+_LEADING_INT_RE = re.compile(r"\s*(\d+)")
+_XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
 CN_DATE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 ISO_DATE_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
@@ -72,11 +80,17 @@ def select_all(root: Any, selectors: Iterable[str]) -> list[Any]:
     """Elements matched by any of `selectors`, in document order, without repeats."""
     seen: set[int] = set()
     hits: list[Any] = []
+    matched = 0  # selectors that matched something: one selector's hits are in document order already
     for sel in selectors:
+        found = False
         for el in _compile(sel)(root):
             if isinstance(getattr(el, "tag", None), str) and id(el) not in seen:
                 seen.add(id(el))
                 hits.append(el)
+                found = True
+        matched += found
+    if matched < 2:
+        return hits
     everything = list(root.iter())  # held so that the proxies' ids stay unique while sorting
     order = {id(el): i for i, el in enumerate(everything)}
     return sorted(hits, key=lambda el: order.get(id(el), 0))
@@ -85,7 +99,7 @@ def select_all(root: Any, selectors: Iterable[str]) -> list[Any]:
 def clean_space(text: str) -> str:
     """Collapse ASCII whitespace runs (source line breaks) to one space and strip all surrounding space."""
     text = text.replace("\xa0", " ").replace("\r", "")
-    text = re.sub(r"[ \t\n\f\v]+", " ", text)
+    text = _SPACE_RUN_RE.sub(" ", text)
     return text.strip()
 
 
@@ -131,7 +145,7 @@ def first_text(root: Any, selectors: Iterable[str]) -> str | None:
 
 def squeeze(text: str) -> str:
     """Remove every space, ideographic and non-breaking ones included (`综 合` -> `综合`)."""
-    return re.sub(r"\s+", "", text)
+    return _ANY_SPACE_RE.sub("", text)
 
 
 def parse_label(text: str) -> tuple[str, str]:
@@ -184,7 +198,7 @@ def strip_fragment(url: str) -> str:
 
 def parse_coords(coords: str, shape: str | None = None) -> list[float]:
     """Flat [x, y, ...] of an <area>; rectangles become 4-vertex polygons; circles and odd lists give []."""
-    values = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", coords or "")]
+    values = [float(v) for v in _NUMBER_RE.findall(coords or "")]
     shape = (shape or "").lower()
     if shape in {"rect", "rectangle"} and len(values) == 4:
         x1, y1, x2, y2 = values
@@ -197,7 +211,7 @@ def parse_coords(coords: str, shape: str | None = None) -> list[float]:
 
 
 def int_attr(value: str | None) -> int | None:
-    m = re.match(r"\s*(\d+)", value or "")
+    m = _LEADING_INT_RE.match(value or "")
     return int(m.group(1)) if m else None
 
 
@@ -206,7 +220,9 @@ def enpproperty_fields(text: str) -> dict[str, str]:
     fields: dict[str, str] = {}
     for block in ENPPROPERTY_RE.findall(text):
         for key, value in PROPERTY_FIELD_RE.findall(block):
-            value = clean_space(html.unescape(re.sub(r"<[^>]+>", "", value)))
+            if "<" in value:
+                value = _TAG_RE.sub("", value)
+            value = clean_space(html.unescape(value) if "&" in value else value)
             if value and key not in fields:
                 fields[key] = value
     return fields
@@ -240,6 +256,19 @@ BINARY_SIGNATURES = {
 HTML_TAG_RE = re.compile(r"<\s*(?:!doctype|html|head|body|meta|title|div|table|p|a|span|br|script)\b", re.I)
 
 
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
+_CLOSING_RE = re.compile(r"</(?:html|body)", re.I)
+_PARSERS = threading.local()  # one lxml parser per thread: building one per page costs, sharing across threads is unsafe
+
+
+def _html_parser() -> Any:
+    parser = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        # huge_tree: without it libxml2 silently drops a text node over 10 MB and the article is stored empty
+        parser = _PARSERS.parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
+    return parser
+
+
 def _not_html(body: bytes) -> str | None:
     """What the body is instead of HTML (a known signature, or binary data), or None when it may be HTML.
 
@@ -251,7 +280,7 @@ def _not_html(body: bytes) -> str | None:
     sample = body[:4096]
     if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):  # NULs outside UTF-16
         return "binary data"
-    controls = sum(1 for byte in sample if byte < 32 and byte not in (9, 10, 12, 13))
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     if sample and controls / len(sample) > 0.05:
         return "binary data"
     return None
@@ -275,23 +304,20 @@ class Document:
         if not_html:
             raise ParseError(f"not an HTML document ({not_html})")
         text, encoding = decode_html(body, headers)
-        markup = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+        markup = _XML_DECLARATION_RE.sub("", text, count=1)
         if not markup.strip():
             raise ParseError("empty body")
         if not HTML_TAG_RE.search(markup):
             raise ParseError("not an HTML document (no HTML tags)")
-        # huge_tree: without it libxml2 silently drops a text node over 10 MB and the article is stored empty
-        parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
         try:
-            root = lxml.html.document_fromstring(markup, parser=parser)
+            root = lxml.html.document_fromstring(markup, parser=_html_parser())
         except (etree.ParserError, ValueError) as exc:
             raise ParseError(f"not HTML: {exc}") from exc
         return cls(url=url, text=text, encoding=encoding, root=root, metadata=enpproperty_fields(text))
 
     def is_truncated(self) -> bool:
         """A complete Founder page ends its markup; a cut-off download does not."""
-        tail = self.text.lower()
-        return "</html" not in tail and "</body" not in tail
+        return _CLOSING_RE.search(self.text) is None
 
 
 def load_whole(

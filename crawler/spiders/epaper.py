@@ -21,27 +21,15 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.config import resolve
-from crawler.families import get_family
-from crawler.families.contract import Family, ParseError
-from crawler.limits import PageCaps, PaperLimits, cap_page, paper_limits, summary
+from crawler.documents import Documents
+from crawler.families.contract import NeedsDocuments
+from crawler.limits import PageCaps, PaperLimits, paper_limits
 from crawler.promises import Promises, origin_url
 from crawler.registry import Paper, RegistryError, load_registry, select_papers
+from crawler.routing import NOT_PUBLISHED_STATUSES, Answer, Fetch, NeedDocuments, Router
 from crawler.runlock import RunGuard
 from schema.db import make_engine
-from schema.records import (
-    ArticleItem,
-    ArticleRef,
-    EditionItem,
-    FailureItem,
-    FailureKind,
-    PageItem,
-    PageRecord,
-)
 from schema.status import DONE, EditionState, edition_states
-
-# A dated entry that answers with one of these is a day without an edition, not an error.
-NOT_PUBLISHED_STATUSES = (404, 410)
-
 
 # Relative days, in the paper's own timezone, so that a cron line needs no shell date arithmetic.
 RELATIVE_DAYS = {"today": 0, "yesterday": -1}
@@ -116,14 +104,12 @@ class EpaperSpider(scrapy.Spider):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self._listed: dict[tuple[str, dt.date], dict[str, str]] = {}  # per edition: article URL → first page
         # page and article requests not yet answered: what Scrapy's filters drop without an errback still gets
         # a failure row (crawler/promises.py)
         self.promises = Promises()
-        self._notes: dict[tuple[str, dt.date], list[str]] = {}  # per edition: limits hit, for its reason
-        self._entries: dict[tuple[str, dt.date], tuple[str, int]] = {}  # per edition: entry URL, promised pages
+        self.documents = Documents()  # companion documents (plist, data.js) per edition: crawler/documents.py
         self._limits: dict[str, PaperLimits] = {}
-        self.caps = PageCaps()
+        self.router = Router({}, inc=self._inc)  # the routing decisions and their per-run state (crawler/routing.py)
         self.track_promises = True
         self.guard: RunGuard | None = None
         self._accounting = False
@@ -141,7 +127,7 @@ class EpaperSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.select(crawler.settings)
         settings = crawler.settings
-        spider.caps = PageCaps.from_settings(settings)
+        spider.router.caps = PageCaps.from_settings(settings)
         # a shared frontier hands requests to other workers: only the worker that made a request could account it;
         # the distributed add-on (crawler/distributed/runtime.py) sets EPAPER_DISTRIBUTED when a crawl shares its frontier
         distributed = bool(settings.get("EPAPER_DISTRIBUTED"))
@@ -164,6 +150,7 @@ class EpaperSpider(scrapy.Spider):
         except RegistryError as exc:
             raise ValueError(str(exc)) from exc
         self.registry = registry
+        self.router.registry = registry
         for _ in self.plan():
             pass
 
@@ -193,14 +180,7 @@ class EpaperSpider(scrapy.Spider):
                 continue
             if stats is not None:
                 stats.inc_value("epaper/editions/planned")
-            layout = paper.layout_for(day)
-            if layout is None:
-                yield EditionItem(paper.key, day, status="failed", reason="no layout in the registry covers this date")
-                continue
-            family = get_family(layout.family)
-            url = family.entry_url(layout.base_url, day, layout.entry)
-            yield EditionItem(paper.key, day, url=url)
-            yield self._request(url, self.parse_page, paper, day, family, kind="edition", seq=1)
+            yield from self._follow(self.router.start(paper, day))
 
     def _ledger(self, paper: Paper) -> dict[dt.date, EditionState]:
         """The stored statuses of the paper's editions in this run's range (one query; {} on a new database)."""
@@ -214,10 +194,10 @@ class EpaperSpider(scrapy.Spider):
         finally:
             engine.dispose()
 
-    def _request(
-        self, url: str, callback: Any, paper: Paper, day: dt.date, family: Family, kind: str, **meta: Any
-    ) -> scrapy.Request:
-        meta.update(paper=paper.key, day=day, family=family.key, kind=kind)
+    def _request(self, fetch: Fetch) -> scrapy.Request:
+        """The Scrapy request of a routing Fetch: its context as meta, the paper's limits and robots rule."""
+        paper, kind, meta = self.registry[fetch.paper], fetch.kind, fetch.meta()
+        callback = self.parse_article if kind == "article" else self.parse_page
         if not paper.obey_robots:
             meta["dont_obey_robotstxt"] = True
         if kind == "edition":
@@ -229,10 +209,10 @@ class EpaperSpider(scrapy.Spider):
         # an entry is unique per date; a site that redirects a missing date to another date's entry must still
         # answer this request, not be dropped as a duplicate of that other date's request
         request = scrapy.Request(
-            url, callback=callback, errback=self.on_error, meta=meta, dont_filter=kind == "edition"
+            fetch.url, callback=callback, errback=self.on_error, meta=meta, dont_filter=kind == "edition"
         )
         if kind != "edition" and self.track_promises:
-            self.promises.made(request, paper.key, day, kind, meta.get("page_url"))
+            self.promises.made(request, paper.key, fetch.day, kind, fetch.page_url)
         return request
 
     def limits_of(self, paper: Paper) -> PaperLimits:
@@ -246,88 +226,53 @@ class EpaperSpider(scrapy.Spider):
 
     # ----------------------------------------------------------------- routing
 
-    def _context(self, response: Response) -> tuple[Paper, dt.date, Family]:
-        meta = response.meta
-        return self.registry[meta["paper"]], meta["day"], get_family(meta["family"])
+    def _answer(self, response: Response) -> Answer:
+        requested = response.request.url if response.request is not None else response.url
+        return Answer(response.url, requested, response.status, response.body, self._headers(response),
+                      response.meta, self._attempts(response))
 
-    def _moved_to_other_date(self, response: Response, family: Family, day: dt.date) -> dt.date | None:
-        served = family.date_from_url(response.url)
-        return served if served is not None and served != day else None
+    def _follow(self, outcomes: Iterator[Any], response: Response | None = None) -> Iterator[Any]:
+        """Items as they are; a Fetch becomes its request. A parser asking for companion documents
+        (NeedDocuments) gets them fetched (crawler/documents.py), and the response waits and is routed again when
+        they are all held; one that asks again for a document it was given is a parse failure."""
+        for outcome in outcomes:
+            if isinstance(outcome, Fetch):
+                yield self._request(outcome)
+            elif isinstance(outcome, NeedDocuments) and response is not None:  # only answers need documents
+                answer = outcome.answer
+                held = self.documents.held(answer.meta["paper"], answer.meta["day"])
+                again = [u for u in outcome.urls if u in held]
+                if again:
+                    reason = f"parse: {outcome.reason}: asked again for {', '.join(again)} after it was given"
+                    yield from self.router.failed(answer.meta, answer.url, reason, answer.attempts)
+                    continue
+                callback = "parse_article" if answer.meta["kind"] == "article" else "parse_page"
+                needs = NeedsDocuments(outcome.urls, outcome.reason)
+                yield from self.documents.fetch(response, needs, callback, self.parse_document, self.on_document_error)
+            else:
+                yield outcome
 
     def parse_page(self, response: Response) -> Iterator[Any]:
-        paper, day, family = self._context(response)
-        meta = response.meta
         self._answered(response)
-        is_entry = meta["kind"] == "edition"
-        if is_entry and response.status in NOT_PUBLISHED_STATUSES:
-            yield EditionItem(paper.key, day, url=response.url, status="not_published", reason=f"HTTP {response.status}")
-            return
-        other = self._moved_to_other_date(response, family, day)
-        if is_entry and other is not None:
-            reason = f"redirected to the edition of {other}"
-            yield EditionItem(paper.key, day, url=response.url, status="not_published", reason=reason)
-            return
-        layout = paper.layout_for(day)
-        options = {"skin": layout.skin} if layout and layout.skin else {}
-        try:
-            record = family.parse_page(response.body, response.url, day, self._headers(response), options)
-        except ParseError as exc:
-            kind: FailureKind = "edition" if is_entry else "page"
-            yield FailureItem(paper.key, day, response.url, kind, f"parse: {exc}", self._attempts(response))
-            if is_entry:
-                yield EditionItem(paper.key, day, url=response.url, status="failed", reason=f"parse: {exc}")
-            return
-        record, notes = self._capped(record, response, paper, day, is_entry)
-        yield from notes
-        seq = self._seq_of(record, response.url, meta.get("seq", 1))
-        first_lister = self._listed.setdefault((paper.key, day), {})  # article URL → the page that listed it first
-        for ref in record.articles:
-            first_lister.setdefault(ref.url, record.url)
-        elsewhere = [ref.url for ref in record.articles if first_lister[ref.url] != record.url]
-        yield PageItem(paper.key, day, seq, record, listed_elsewhere=elsewhere)
-        if is_entry:
-            self._entries[(paper.key, day)] = (response.url, len(record.pages) or 1)
-            yield EditionItem(
-                paper.key, day, url=response.url, page_count=len(record.pages) or 1,
-                reason=self._edition_reason(paper.key, day),
-            )
-            requested = response.request.url if response.request is not None else response.url
-            for i, page_ref in enumerate(record.pages, start=1):
-                if page_ref.url != response.url and page_ref.url != requested:
-                    yield self._request(page_ref.url, self.parse_page, paper, day, family, kind="page", seq=i)
-        for position, ref in enumerate(record.articles, start=1):
-            if ref.url in elsewhere:
-                continue  # fetched once, from the page that listed it first
-            yield self._request(
-                ref.url, self.parse_article, paper, day, family, kind="article",
-                page_url=record.url, page_number=record.number, seq=position, ref=ref,
-            )
+        documents = self.documents.held(response.meta["paper"], response.meta["day"])
+        yield from self._follow(self.router.page(self._answer(response), documents), response)
 
     def parse_article(self, response: Response) -> Iterator[Any]:
-        paper, day, family = self._context(response)
-        meta = response.meta
-        ref: ArticleRef = meta["ref"]
         self._answered(response)
-        layout = paper.layout_for(day)
-        options = {"skin": layout.skin} if layout and layout.skin else {}
-        try:
-            article = family.parse_article(response.body, response.url, day, self._headers(response), options)
-        except ParseError as exc:
-            yield FailureItem(
-                paper.key, day, response.url, "article", f"parse: {exc}", self._attempts(response), meta["page_url"]
-            )
-            return
-        yield ArticleItem(
-            paper=paper.key, date=day, page_url=meta["page_url"], page_number=meta["page_number"],
-            seq=meta["seq"], ref=ref, article=article, script="hant" if paper.script == "hant" else "hans",
-            region=paper.region_code,
-        )
+        documents = self.documents.held(response.meta["paper"], response.meta["day"])
+        yield from self._follow(self.router.article(self._answer(response), documents), response)
+
+    def parse_document(self, response: Response) -> Iterator[Any]:
+        """A companion document arrived (crawler/documents.py): the pages waiting for it are routed now."""
+        yield from self.documents.arrived(response, self)
+
+    def on_document_error(self, failure: Failure) -> Iterator[Any]:
+        yield from self.documents.lost(failure)
 
     def on_error(self, failure: Failure) -> Iterator[Any]:
         """Whatever could not be fetched after retries becomes a failure row, never a silent loss."""
         request: scrapy.Request = failure.request  # type: ignore[attr-defined]  # set by Scrapy's errback
         meta = request.meta
-        paper, day, kind = meta["paper"], meta["day"], meta["kind"]
         url = origin_url(request)  # the paper's own URL, not where a refused redirect pointed
         self.promises.answered(request)
         if failure.check(HttpError):
@@ -335,40 +280,10 @@ class EpaperSpider(scrapy.Spider):
         else:
             reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:500]
         attempts = meta.get("retry_times", 0) + 1
-        self.logger.warning("failed %s %s after %d attempt(s): %s", kind, url, attempts, reason)
-        yield FailureItem(paper, day, url, kind if kind != "edition" else "edition", reason, attempts,
-                          meta.get("page_url"))
-        if kind == "edition":
-            yield EditionItem(paper, day, url=url, status="failed", reason=reason)
+        self.logger.warning("failed %s %s after %d attempt(s): %s", meta["kind"], url, attempts, reason)
+        yield from self.router.failed(meta, url, reason, attempts)
 
     # ----------------------------------------------------------------- limits and dropped requests
-
-    def _capped(
-        self, record: PageRecord, response: Response, paper: Paper, day: dt.date, is_entry: bool
-    ) -> tuple[PageRecord, list[Any]]:
-        """The page record within the caps (crawler/limits.py), and the failure rows for what was cut."""
-        items: list[Any] = []
-        record, hits = cap_page(record, self.caps)
-        for hit in hits:
-            if hit.stat == "pages_per_edition" and not is_entry:
-                continue  # every page repeats the edition's page list: counted once, from the entry
-            self._inc(f"epaper/limits/{hit.stat}", hit.dropped)
-            self.logger.warning("%s %s: %s (%s)", paper.key, day, hit.reason, response.url)
-            self._note(paper.key, day, hit.reason)
-            if hit.url is not None:
-                kind: FailureKind = "page" if hit.stat == "pages_per_edition" else "article"
-                items.append(FailureItem(paper.key, day, hit.url, kind, hit.reason, 0, record.url))
-        if hits and (paper.key, day) in self._entries:
-            url, pages = self._entries[(paper.key, day)]
-            items.append(EditionItem(paper.key, day, url=url, page_count=pages, reason=self._edition_reason(paper.key, day)))
-        return record, items
-
-    def _note(self, paper: str, day: dt.date, text: str) -> None:
-        self._notes.setdefault((paper, day), []).append(text)
-
-    def _edition_reason(self, paper: str, day: dt.date) -> str | None:
-        notes = self._notes.get((paper, day))
-        return summary(notes) if notes else None
 
     def _inc(self, key: str, count: int = 1) -> None:
         stats = self.crawler.stats if getattr(self, "crawler", None) else None
@@ -395,17 +310,8 @@ class EpaperSpider(scrapy.Spider):
         raise DontCloseSpider
 
     def account_unanswered(self, response: Response) -> Iterator[Any]:
-        per_edition: dict[tuple[str, dt.date], list[str]] = {}
-        for lost in self.promises.settle(self._setting_int("URLLENGTH_LIMIT")):
-            self.logger.warning("%s %s: %s %s never fetched: %s", lost.paper, lost.day, lost.kind, lost.url[:200],
-                                lost.reason)
-            self._inc("epaper/limits/dropped_requests")
-            per_edition.setdefault((lost.paper, lost.day), []).append(lost.reason)
-            yield FailureItem(lost.paper, lost.day, lost.url, lost.kind, lost.reason, 0, lost.page_url)  # type: ignore[arg-type]
-        for (paper, day), reasons in per_edition.items():
-            self._note(paper, day, f"{len(reasons)} promised URL(s) never fetched: {reasons[0]}")
-            url, pages = self._entries.get((paper, day), (None, None))
-            yield EditionItem(paper, day, url=url, page_count=pages, reason=self._edition_reason(paper, day))
+        lost = self.promises.settle(self._setting_int("URLLENGTH_LIMIT"))
+        yield from self.router.unanswered(lost)
 
     # ----------------------------------------------------------------- helpers
 
@@ -418,10 +324,3 @@ class EpaperSpider(scrapy.Spider):
     @staticmethod
     def _attempts(response: Response) -> int:
         return response.meta.get("retry_times", 0) + 1
-
-    @staticmethod
-    def _seq_of(record: PageRecord, url: str, default: int) -> int:
-        for i, ref in enumerate(record.pages, start=1):
-            if ref.url == url:
-                return i
-        return default

@@ -39,6 +39,17 @@ def area_map(page: SitePage, href: Callable[[SiteArticle], str], name: str = "Pa
     return "\n".join(out)
 
 
+def bounding_boxes(page: SitePage) -> list[tuple[SiteArticle, dict[str, int]]]:
+    """(article, left/top/width/height) of each polygon's bounding box, for positioned-box hotspots."""
+    out = []
+    for article in page.articles:
+        for polygon in ([article.polygon] if article.polygon else []) + article.extra_polygons:
+            xs, ys = [x for x, _ in polygon], [y for _, y in polygon]
+            box = {"left": min(xs), "top": min(ys), "width": max(xs) - min(xs), "height": max(ys) - min(ys)}
+            out.append((article, box))
+    return out
+
+
 def paragraphs(article: SiteArticle) -> str:
     return "".join(f"<p>　　{escape(p)}</p>\n" for p in article.paragraphs)
 

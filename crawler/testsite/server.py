@@ -275,6 +275,8 @@ class FixtureServer:
         r = site.renderer()
         spec, date = site.spec, edition.date
         table: dict[str, Route] = {}
+        for path in r.document_paths(spec, date, edition) if hasattr(r, "document_paths") else ():
+            table[path] = Route("document", edition, edition.pages[0])  # a plist, a data.js
         for page in edition.pages:
             table[r.page_path(spec, date, page)] = Route("page", edition, page)
             if hasattr(r, "page_image_path"):
@@ -363,6 +365,10 @@ class FixtureServer:
         if route.kind == "pdf":
             return Response(200, PDF, "application/pdf")
         renderer = site.renderer()
+        if route.kind == "document":
+            text, charset = renderer.render_document(site.spec, route.edition, rel)
+            kind = "application/javascript" if _suffix(rel) == ".js" else "text/html"
+            return Response(200, text.encode(charset, errors="xmlcharrefreplace"), f"{kind}; charset={charset}")
         page = route.page
         page_path = site.root + renderer.page_path(site.spec, date, page)
         charset = "gbk" if self.faults.is_gbk(path, page_path) else page.charset

@@ -36,6 +36,9 @@ RENDERERS = {
     "index-htm": "crawler.testsite.render_index_htm",
     "shtml": "crawler.testsite.render_shtml",
     "people-nbs": "crawler.testsite.render_people_nbs",
+    "page-articel": "crawler.testsite.render_page_articel",
+    "plist": "crawler.testsite.render_plist",
+    "js-data": "crawler.testsite.render_js_data",
 }
 
 
@@ -223,10 +226,12 @@ def _entry_template(spec: SiteSpec, date: dt.date, edition: SiteEdition) -> str:
     """The entry path with its date parts replaced by registry fields ("{date:%Y%m}" style)."""
     path = renderer_for(spec).entry_path(spec, date, edition)
     for text, code in (
+        (f"{date:%Y-%m-%d}", "{date:%Y-%m-%d}"),
         (f"{date:%Y%m%d}", "{date:%Y%m%d}"),
         (f"{date:%Y-%m}", "{date:%Y-%m}"),
         (f"{date:%Y%m}", "{date:%Y%m}"),
         (f"/{date:%d}/", "/{date:%d}/"),
+        (f"{date:%Y}/", "{date:%Y}/"),  # a year folder before the dated one (plist: `2025/20250304/`)
     ):
         path = path.replace(text, code)
     return path
@@ -275,6 +280,9 @@ def _named_sites() -> dict[str, SiteDef]:
         "shtml-conrlist": _small("shtml-conrlist", "汾川日报", "shtml", "conRList"),
         "shtml-selectbox": _small("shtml-selectbox", "锦江都市报", "shtml", "selectBox"),
         "people": _small("people", "北塬人民报", "people-nbs", "text_c"),
+        "articel": _small("articel", "海曲都市报", "page-articel", "overlink"),
+        "plist": _small("plist", "闽江日报", "plist", "plist"),
+        "jsdata": _small("jsdata", "汴梁日报", "js-data", "datajs"),
         "bench": SiteDef(
             spec=SiteSpec(key="bench", name="河东日报", family="founder-pc", skin="newslist", root="/bench/"),
             dates=_date_range(dt.date(2024, 1, 1), 365),

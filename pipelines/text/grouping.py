@@ -9,7 +9,14 @@ of a labelled column (简讯 …) is carried over the items under it.
 from __future__ import annotations
 
 from pipelines.text.captions import split_caption
-from pipelines.text.headings import assign_head, is_crosshead_pair, is_known_section, is_short
+from pipelines.text.headings import (
+    assign_head,
+    is_crosshead_pair,
+    is_known_section,
+    is_short,
+    kicker_text,
+    subtitle_text,
+)
 from pipelines.text.sentence import is_terminal
 from pipelines.text.story_shapes import (
     Story,
@@ -54,6 +61,8 @@ class _HeadGrammar:
         """Route unit i to the step of its role; the index of the next unit to read."""
         unit = self.units[i]
         role = unit.role
+        if unit.opens and self.current is not None and (self.current.has_body or self.current.closed):
+            self.open_story()  # the typesetting shows a new story here (its title was set as a picture)
         if role in HEADISH:
             return self.head_run(i)
         if role == "marker":
@@ -107,8 +116,10 @@ class _HeadGrammar:
     def head_run(self, i: int) -> int:
         """A run of head-like lines: verse, a poem, a column label, a new story's head, or crossheads."""
         units, n = self.units, len(self.units)
+        if units[i].head_level is not None:
+            return self.typeset_head(i)
         j = i
-        while j < n and units[j].role in HEADISH:
+        while j < n and units[j].role in HEADISH and units[j].head_level is None:
             j += 1
         run = units[i:j]
         k = j
@@ -190,9 +201,39 @@ class _HeadGrammar:
             story.add(u.text, "body", True)
             story.continuations.extend(u.continuations)
 
-    def headed_story(self, run: list[Unit], lines: list[str]) -> None:
+    def typeset_head(self, i: int) -> int:
+        """A head stack whose parts the typesetting named (PDF font sizes): kicker(s), title, subtitle(s)
+        open a story; a short first kicker line that is a known section label is the section."""
+        units, n = self.units, len(self.units)
+        j, seen_title = i, False
+        while j < n and units[j].head_level is not None:
+            level = units[j].head_level
+            if seen_title and level in ("kicker", "title") and units[j - 1].head_level != "title":
+                break  # the next story's head follows at once
+            seen_title = seen_title or level == "title"
+            j += 1
+        parts: dict[str, list[str]] = {"kicker": [], "title": [], "subtitle": []}
+        for u in units[i:j]:
+            parts[u.head_level or "title"].append(u.text)
+        while j < n and units[j].head_level is None and units[j].role in ("subtitle", "kicker"):
+            role = units[j].role  # a dash-marked line set in body type right under the head: part of it
+            if parts[role]:
+                break
+            parts[role].append((subtitle_text if role == "subtitle" else kicker_text)(units[j].text) or units[j].text)
+            j += 1
+        run = units[i:j]
+        head: dict[str, str | None] = {"section": None}
+        if len(parts["kicker"]) >= 2 and is_known_section(parts["kicker"][0]):
+            head["section"] = parts["kicker"].pop(0)
+        for key, texts in parts.items():
+            head[key] = "".join(texts) or None
+        self.headed_story(run, [u.text for u in run], head)
+        self.current.typeset = True  # type: ignore[union-attr]
+        return j
+
+    def headed_story(self, run: list[Unit], lines: list[str], head: dict[str, str | None] | None = None) -> None:
         """A story opened by its head block (section, kicker, title, subtitle)."""
-        head = assign_head(lines)
+        head = head or assign_head(lines)
         if head["section"]:
             self.carry_section = None
         story = self.open_story(head)
@@ -328,6 +369,15 @@ class _HeadGrammar:
         current = self.current
         if current is None:
             current = self.open_story(orphan=True)
+        elif (
+            unit.indented is False
+            and _ends_sentence(current)
+            and not continues(current, unit.text)
+            and any(_dangles(s) for s in self.stories if s is not current)
+        ):
+            # typeset text (PDF): an unindented piece goes on a paragraph from another column; after a
+            # finished sentence, while an earlier story stops mid-sentence, it is that story's tail
+            current = self.open_story(orphan=True)
         elif current.closed and (current.jumped or not continues(current, unit.text)):
             current = self.open_story(orphan=True)
         elif current.closed and not current.jumped:
@@ -337,3 +387,15 @@ class _HeadGrammar:
             # the next one-paragraph item of a 简讯 column (its dateline was not printed)
             current = self.open_story()
         current.add(unit.text, "fragment" if unit.role == "fragment" else "body", unit.indented)
+
+
+def _ends_sentence(story: Story) -> bool:
+    """The story's last text block (credits, captions after it aside) ends a sentence."""
+    last = next((b for b in reversed(story.blocks) if b.role in ("body", "fragment", "dateline")), None)
+    return last is not None and is_terminal(last.text)
+
+
+def _dangles(story: Story) -> bool:
+    """A story whose text stops mid-sentence with no end byline and no 下转 jump: its tail is elsewhere."""
+    last = next((b for b in reversed(story.blocks) if b.role in ("body", "fragment", "dateline")), None)
+    return last is not None and not story.closed and not story.jumped and not is_terminal(last.text)

@@ -41,7 +41,7 @@ def _page_freq(stories: list[Story]) -> dict[str, int]:
     return freq
 
 
-def _is_dangling(s: Story) -> bool:
+def is_dangling(s: Story) -> bool:
     t = s.result.text  # type: ignore[union-attr]
     return (
         bool(t.paragraphs)
@@ -70,7 +70,7 @@ def split_foreign_runs(stories: list[Story]) -> None:
         text = story.result.text if story.result else None
         if text is None or story.orphan or len(text.paragraphs) < 4:
             continue
-        later = [d for d in stories[si + 1 :] if d.result is not None and not d.orphan and _is_dangling(d)]
+        later = [d for d in stories[si + 1 :] if d.result is not None and not d.orphan and is_dangling(d)]
         if later and not page_freq:
             page_freq.append(_page_freq(stories))
         freq = page_freq[0] if page_freq else {}
@@ -121,7 +121,7 @@ def repair_order(stories: list[Story]) -> None:
         candidates = _tail_targets(stories, oi, used, freq)
         if len(candidates) != 1:
             continue
-        _attach_tail(stories[candidates[0]], orphan)
+        attach_tail(stories[candidates[0]], orphan)
         used.add(candidates[0])
     stories[:] = [s for s in stories if s.result is not None]
 
@@ -133,7 +133,7 @@ def _tail_targets(stories: list[Story], oi: int, used: set[int], freq: dict[str,
     orphan_text = " ".join(orphan.paragraphs)
     candidates = []
     for di, story in enumerate(stories):
-        if di == oi or di in used or story.orphan or not _is_dangling(story):
+        if di == oi or di in used or story.orphan or not is_dangling(story):
             continue
         if di < oi:
             continue  # head after tail: the story's start comes later on the page
@@ -148,7 +148,7 @@ def _tail_targets(stories: list[Story], oi: int, used: set[int], freq: dict[str,
     return candidates
 
 
-def _attach_tail(target: Story, orphan: Story) -> None:
+def attach_tail(target: Story, orphan: Story) -> None:
     """The orphan's text reads on from the target's last paragraph: glue it on, keep its credits."""
     t, o = target.result.text, orphan.result.text  # type: ignore[union-attr]
     t.paragraphs[-1] = glue(t.paragraphs[-1], o.paragraphs[0])

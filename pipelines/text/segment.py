@@ -63,7 +63,7 @@ def segment_stories(text: str, script: str | None = None) -> list[Story]:
     assemble_stories(stories, hant)
     split_foreign_runs(stories)
     repair_order(stories)
-    return [s for s in stories if s.result is not None and _has_content(s)]
+    return [s for s in stories if s.result is not None and has_content(s)]
 
 
 def _check_page_text(text: str) -> None:
@@ -90,7 +90,7 @@ def assemble_stories(stories: list[Story], hant: bool) -> None:
         story.result.works += [None] * (len(story.result.text.bylines) - len(story.result.works))
 
 
-def _has_content(story: Story) -> bool:
+def has_content(story: Story) -> bool:
     t = story.result.text  # type: ignore[union-attr]
     return bool(t.title or t.kicker or t.paragraphs or t.captions or t.bylines)
 

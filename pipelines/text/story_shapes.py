@@ -33,6 +33,7 @@ class Story:
     has_dateline: bool = False
     brief_shaped: bool = True
     section_carried: bool = False  # the section came from a column label above earlier items
+    typeset: bool = False  # opened by a head the typesetting named (PDF font sizes)
     result: Assembled | None = None
 
     @property

@@ -37,6 +37,9 @@ class Unit:
     pair: bool = False  # a two-line crosshead already joined
     continuations: list[Continuation] = field(default_factory=list)
     indented: bool | None = None  # True: printed with a paragraph indent on a page that indents paragraphs
+    # what a page's typesetting says (PDF text: font sizes, pictures); plain text leaves them unset
+    head_level: str | None = None  # kicker | title | subtitle: a head stack set in larger type
+    opens: bool = False  # the first text under a picture that is no caption (a title set as a picture)
 
 
 _FURNITURE = re.compile("|".join(f"(?:{p})" for p in FURNITURE_PATTERNS))

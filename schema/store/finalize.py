@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Engine, and_, bindparam, func, select, update
+from sqlalchemy import Engine, and_, bindparam, func, or_, select, update
 from sqlalchemy import text as sql_text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
@@ -31,6 +31,7 @@ from schema.store.common import (
     utcnow,
 )
 from schema.store.rows import area_share
+from schema.store.upsert import differs
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +74,8 @@ class Finalizer:
     join_stats: Counter[str]
     regions: dict[str, str]
     flush: Callable[[], None]  # the store's: what is buffered is written before the books close
+    reparse: bool  # the store's (upsert.py): a reparse writes no crawl times and no unchanged row
+    written: Counter[str]
 
     def finalize(self, paper: str, dates: Iterable[dt.date] | None = None) -> dict[dt.date, str]:
         """Compute status, page and article counts of the paper's editions (all, or the given dates)."""
@@ -211,18 +214,19 @@ class Finalizer:
                     .where(FAILURE.c.edition_id.in_(chunk), OPEN_FAILURE)
                     .values(resolved_at=now, resolution=status)
                 )
-        conn.execute(
-            update(EDITION)
-            .where(EDITION.c.id == bindparam("b_id"))
-            .values(
-                status=bindparam("b_status"),
-                page_count=bindparam("b_pages"),
-                article_count=bindparam("b_articles"),
-                first_crawled_at=func.coalesce(EDITION.c.first_crawled_at, now),
-                last_crawled_at=now,
-            ),
-            updates,
-        )
+        values: dict[str, Any] = {
+            "status": bindparam("b_status"), "page_count": bindparam("b_pages"),
+            "article_count": bindparam("b_articles"),
+        }
+        condition = EDITION.c.id == bindparam("b_id")
+        if self.reparse:  # nothing seen anew: no crawl times, and only editions whose books changed are written
+            condition = and_(condition, or_(*(differs(EDITION.c[c], v) for c, v in values.items())))
+        else:
+            values.update(first_crawled_at=func.coalesce(EDITION.c.first_crawled_at, now), last_crawled_at=now)
+        if updates:
+            done = conn.execute(update(EDITION).where(condition).values(**values), updates)
+            if done.rowcount and done.rowcount > 0:
+                self.written[EDITION.name] += done.rowcount
         self._fill_area_shares(conn, edition_ids)
         return result
 

@@ -130,6 +130,7 @@ def article_rows(item: ArticleItem) -> ArticleRows:
     for seq, row in enumerate(bylines, 1):
         row["seq"] = seq
     values["char_count"] = len(values["body"])
+    values["text_source"] = text.text_source if text else "html"
     values["content_hash"] = content_hash(values, images, bylines)
     values["parser_version"] = record.parser_version or None
     values["url"] = record.url or item.ref.url

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Engine, Table, case, delete, func, select, update
+from sqlalchemy import JSON, Engine, Table, Text, case, cast, delete, func, or_, select, update
 from sqlalchemy.engine import Connection
 
 from schema.records import ArticleItem, CoordinateSpace, EditionItem, FailureItem, PageItem
@@ -27,6 +28,18 @@ from schema.store.common import (
 from schema.store.rows import PART_SEQ_STRIDE, ArticleRows, area_share, article_rows
 
 
+def differs(column: Any, value: Any) -> Any:
+    """SQL: the column's value is not `value` (NULLs compared as values; JSON, which PostgreSQL cannot compare, as
+    its text)."""
+    if isinstance(column.type, JSON):
+        return cast(column, Text).is_distinct_from(cast(value, Text))
+    return column.is_distinct_from(value)
+
+
+# the columns of a continued story that hold all its parts (pipelines/joining.py rebuilds them), not its own piece
+JOINED_BODY_COLUMNS = ("body", "char_count", "body_simplified")
+
+
 class Upserts:
     """The store's writes of one batch (mixed into schema.store.writer.Store, which holds the caches)."""
 
@@ -36,6 +49,24 @@ class Upserts:
     _newspaper_ids: dict[str, int]
     _edition_ids: LRU[tuple[str, dt.date], int]
     _page_ids: LRU[int, dict[str, PageInfo]]
+    # a reparse (crawler/archive/run.py): saw nothing new, so no *_seen_at / *_crawled_at / last_failed_at moves, and
+    # an upsert writes a row only when a value differs; `written` counts the rows written per table either way
+    reparse: bool
+    written: Counter[str]
+    skipped: int  # a reparse's unchanged tail pieces of joined stories, not stored again
+
+    def _touched(self, *columns: str) -> list[str]:
+        """The "seen now" timestamp columns of an update, none during a reparse."""
+        return [] if self.reparse else list(columns)
+
+    def _count(self, table: Table, result: Any) -> None:
+        """Rows a statement wrote (RETURNING rows on PostgreSQL, the driver's rowcount otherwise)."""
+        if result.returns_rows:
+            count = len(result.all())
+        else:
+            count = max(result.rowcount, 0)
+        if count:
+            self.written[table.name] += count
 
     def _upsert(
         self,
@@ -56,14 +87,16 @@ class Upserts:
         if extra_set is not None:
             set_.update(extra_set(stmt))
         if set_:
-            stmt = stmt.on_conflict_do_update(index_elements=list(keys), set_=set_)
+            # a reparse writes only rows with a value that differs: an unchanged re-parse writes nothing
+            where = or_(*(differs(table.c[c], v) for c, v in set_.items())) if self.reparse else None
+            stmt = stmt.on_conflict_do_update(index_elements=list(keys), set_=set_, where=where)
         else:
             stmt = stmt.on_conflict_do_nothing(index_elements=list(keys))
         if self._batch_with_returning:
             # SQLAlchemy batches an upsert into multi-row VALUES only when it has RETURNING; without it
             # psycopg2 sends one statement per row (4x slower here). The ids are resolved separately.
             stmt = stmt.returning(table.c.id)
-        conn.execute(stmt, rows)
+        self._count(table, conn.execute(stmt, rows))
 
     def _newspaper_id(self, batch: Batch, key: str) -> int:
         return batch.newspapers.get(key) or self._newspaper_ids[key]
@@ -136,10 +169,13 @@ class Upserts:
             EDITION,
             explicit,
             ["newspaper_id", "date"],
-            ["status", "reason", "last_crawled_at"],
+            ["reason", *self._touched("last_crawled_at")],
             lambda stmt: {
                 "url": func.coalesce(stmt.excluded.url, EDITION.c.url),
                 "page_count": func.coalesce(stmt.excluded.page_count, EDITION.c.page_count),
+                # a reparse keeps a decided status until finalisation decides it again (no write when it agrees)
+                "status": func.coalesce(stmt.excluded.status, EDITION.c.status) if self.reparse
+                else stmt.excluded.status,
             },
         )
         needed = {(i.paper, i.date) for group in (pages, articles) for i in group.values()}
@@ -161,7 +197,7 @@ class Upserts:
             EDITION,
             implicit,
             ["newspaper_id", "date"],
-            ["last_crawled_at"],
+            self._touched("last_crawled_at"),
             lambda stmt: {"page_count": func.coalesce(stmt.excluded.page_count, EDITION.c.page_count)},
         )
         unresolved: dict[str, list[dt.date]] = {}
@@ -303,20 +339,29 @@ class Upserts:
             c
             for c in rows[0].values
             if c not in ("edition_id", "source_key", "first_seen_at", "changed_at", "content_hash")
+            and (c != "last_seen_at" or not self.reparse)
         ]
-        self._upsert(
-            conn,
-            ARTICLE,
-            [r.values for r in rows],
-            ["edition_id", "source_key"],
-            [*update_columns, "content_hash"],
-            lambda stmt: {
-                "changed_at": case(
-                    (ARTICLE.c.content_hash == stmt.excluded.content_hash, ARTICLE.c.changed_at),
-                    else_=stmt.excluded.changed_at,
-                )
-            },
-        )
+        kept_bodies: set[tuple[int, str]] = set()
+        if self.reparse:
+            rows, kept_bodies = self._unjoined(conn, rows, existing, by_edition)
+        for group, columns in (
+            ([r for r in rows if (r.values["edition_id"], r.values["source_key"]) not in kept_bodies], update_columns),
+            ([r for r in rows if (r.values["edition_id"], r.values["source_key"]) in kept_bodies],
+             [c for c in update_columns if c not in JOINED_BODY_COLUMNS]),
+        ):
+            self._upsert(
+                conn,
+                ARTICLE,
+                [r.values for r in group],
+                ["edition_id", "source_key"],
+                [*columns, "content_hash"],
+                lambda stmt: {
+                    "changed_at": case(
+                        (ARTICLE.c.content_hash == stmt.excluded.content_hash, ARTICLE.c.changed_at),
+                        else_=stmt.excluded.changed_at,
+                    )
+                },
+            )
         new_keys: dict[int, list[str]] = {}
         for r in rows:
             key = (r.values["edition_id"], r.values["source_key"])
@@ -359,26 +404,69 @@ class Upserts:
             ["page_id", "url", "source_key", "title", "body", "continuations"],
         )
         for chunk in in_chunks(replaced):  # the story's own children; those moved in from continued parts stay
-            conn.execute(delete(IMAGE).where(IMAGE.c.article_id.in_(chunk), IMAGE.c.seq < PART_SEQ_STRIDE))
-            conn.execute(delete(BYLINE).where(BYLINE.c.article_id.in_(chunk), BYLINE.c.seq < PART_SEQ_STRIDE))
+            self._count(IMAGE, conn.execute(delete(IMAGE).where(IMAGE.c.article_id.in_(chunk),
+                                                                IMAGE.c.seq < PART_SEQ_STRIDE)))
+            self._count(BYLINE, conn.execute(delete(BYLINE).where(BYLINE.c.article_id.in_(chunk),
+                                                                  BYLINE.c.seq < PART_SEQ_STRIDE)))
         if images:
-            conn.execute(IMAGE.insert(), images)
+            self._count(IMAGE, conn.execute(IMAGE.insert(), images))
         if bylines:
-            conn.execute(BYLINE.insert(), bylines)
+            self._count(BYLINE, conn.execute(BYLINE.insert(), bylines))
+
+    def _unjoined(
+        self, conn: Connection, rows: list[ArticleRows], existing: dict[tuple[int, str], tuple[int, str | None]],
+        by_edition: dict[int, list[str]],
+    ) -> tuple[list[ArticleRows], set[tuple[int, str]]]:
+        """A reparse's view of continued stories already joined (pipelines/joining.py) when they are unchanged.
+
+        A tail piece lives on as a part (seq ≥ 2, with its body) of its story and has no article row: when its
+        title, body and URL are the part's, it is left out (storing it would only have the join undo it). A
+        story with such parts keeps its joined body while its own piece's content hash is unchanged. Returns
+        the rows to store and the keys of the stories whose body columns are kept."""
+        edition_ids = sorted(by_edition)
+        tails: dict[tuple[int, str], tuple[Any, ...]] = {}
+        heads: set[int] = set()
+        for chunk in in_chunks(edition_ids):
+            query = (
+                select(ARTICLE.c.edition_id, ARTICLE_PART.c.article_id, ARTICLE_PART.c.source_key,
+                       ARTICLE_PART.c.title, ARTICLE_PART.c.body, ARTICLE_PART.c.url)
+                .join(ARTICLE, ARTICLE.c.id == ARTICLE_PART.c.article_id)
+                .where(ARTICLE.c.edition_id.in_(chunk), ARTICLE_PART.c.seq >= 2, ARTICLE_PART.c.body.is_not(None))
+            )
+            for edition_id, article_id, source_key, title, body, url in conn.execute(query):
+                tails[(edition_id, source_key)] = (title, body, url)
+                heads.add(article_id)
+        kept: list[ArticleRows] = []
+        kept_bodies: set[tuple[int, str]] = set()
+        for r in rows:
+            key = (r.values["edition_id"], r.values["source_key"])
+            old = existing.get(key)
+            if old is None and tails.get(key) == (r.values["title"], r.values["body"], r.values["url"]):
+                self.skipped += 1
+                continue
+            if old is not None and old[0] in heads and old[1] == r.values["content_hash"]:
+                kept_bodies.add(key)
+            kept.append(r)
+        return kept, kept_bodies
 
     def _article_ids(
         self, conn: Connection, by_edition: dict[int, list[str]], with_hash: bool
     ) -> dict[tuple[int, str], tuple[int, str | None]]:
-        """(edition_id, source_key) → (id, content_hash) for the keys that exist, one query per edition."""
+        """(edition_id, source_key) → (id, content_hash) for the keys that exist.
+
+        One query per chunk of editions (a batch spans dozens of editions, a backfill's hundreds), reading their
+        articles and keeping the wanted keys: an edition holds hundreds of articles at most."""
         found: dict[tuple[int, str], tuple[int, str | None]] = {}
-        columns = [ARTICLE.c.id, ARTICLE.c.source_key] + ([ARTICLE.c.content_hash] if with_hash else [])
-        for edition_id, keys in by_edition.items():
-            for chunk in in_chunks(keys):
-                query = select(*columns).where(
-                    ARTICLE.c.edition_id == edition_id, ARTICLE.c.source_key.in_(chunk)
-                )
-                for row in conn.execute(query):
-                    found[(edition_id, row[1])] = (row[0], row[2] if with_hash else None)
+        wanted = {(edition_id, key) for edition_id, keys in by_edition.items() for key in keys}
+        if not wanted:
+            return found
+        columns = [ARTICLE.c.id, ARTICLE.c.edition_id, ARTICLE.c.source_key]
+        columns += [ARTICLE.c.content_hash] if with_hash else []
+        for chunk in in_chunks(sorted(by_edition)):
+            for row in conn.execute(select(*columns).where(ARTICLE.c.edition_id.in_(chunk))):
+                key = (row[1], row[2])
+                if key in wanted:
+                    found[key] = (row[0], row[3] if with_hash else None)
         return found
 
     def _flush_failures(
@@ -402,11 +490,11 @@ class Upserts:
         for paper, urls in stored.items():  # stored now: the failure is history (resolved), no longer counted
             newspaper_id = self._newspaper_id(batch, paper)
             for chunk in in_chunks(sorted(urls)):
-                conn.execute(
+                self._count(FAILURE, conn.execute(
                     update(FAILURE)
                     .where(FAILURE.c.newspaper_id == newspaper_id, FAILURE.c.url.in_(chunk), OPEN_FAILURE)
                     .values(resolved_at=now, resolution="stored")
-                )
+                ))
         rows = [
             {
                 "newspaper_id": self._newspaper_id(batch, f.paper),
@@ -428,5 +516,6 @@ class Upserts:
             FAILURE,
             rows,
             ["newspaper_id", "url"],
-            ["edition_id", "page_url", "kind", "reason", "attempts", "last_failed_at", "resolved_at", "resolution"],
+            ["edition_id", "page_url", "kind", "reason", "attempts", *self._touched("last_failed_at"), "resolved_at",
+             "resolution"],
         )

@@ -57,6 +57,9 @@ class Store(Upserts, Finalizer):
         self._batch_with_returning = name == "postgresql"
         self._owns_engine = False
         self.rejected = 0  # items the database refused (logged; see flush)
+        self.reparse = False  # set by a reparse: no "seen now" times, no write of an unchanged row (upsert.py)
+        self.written: Counter[str] = Counter()  # rows written per table (inserted, updated or deleted)
+        self.skipped = 0  # a reparse's unchanged tail pieces of joined stories (upsert.py _unjoined)
         self.join_stats: Counter[str] = Counter()  # of on_finalize: continued stories joined, ambiguous, unresolved
         self.regions: dict[str, str] = {}  # paper → OpenCC region of its articles (simplifying joined stories)
         self._newspaper_ids: dict[str, int] = {}

@@ -1,16 +1,14 @@
-"""The archive's Scrapy components in process (no reactor): where they sit, what they write and replay."""
+"""The archive writer in process (no reactor): where it sits and what it writes; what the replay reads back."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import gzip
 from pathlib import Path
 
 import pytest
 from scrapy import Request
-from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
-from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.settings import default_settings
 from scrapy.utils.project import get_project_settings
@@ -18,15 +16,8 @@ from scrapy.utils.test import get_crawler
 
 from crawler.archive import ArchiveMiddleware
 from crawler.archive.reader import ArchiveIndex
-from crawler.archive.replay import (
-    ArchiveMissFilter,
-    ArchiveReplayMiddleware,
-    NotInArchive,
-    OfflineDownloadHandler,
-    ReplayStartFilter,
-    reparse_settings,
-)
-from schema.records import EditionItem, FailureItem
+from crawler.archive.replay import ArchiveSource, Failed
+from crawler.routing import Fetch
 
 DAY = dt.date(2025, 4, 25)
 PAGE = ("<html><head><meta charset='utf-8'></head><body>" + "<p>桃源县新建的图书馆今天开放。</p>" * 100
@@ -36,6 +27,10 @@ URL = "http://127.0.0.1:9/demo/pc/layout/202504/25/node_01.html"
 
 def request(url: str = URL, kind: str = "edition", day: dt.date = DAY) -> Request:
     return Request(url, meta={"paper": "demo", "day": day, "kind": kind})
+
+
+def fetch(url: str = URL) -> Fetch:
+    return Fetch(url, "demo", DAY, "founder-pc", "edition")
 
 
 def archive_crawler(tmp_path: Path, **settings: object):
@@ -63,18 +58,17 @@ def test_a_gzip_response_is_archived_raw_and_replays_through_scrapys_decompressi
     (written,) = tmp_path.rglob("*.warc.gz")
     assert crawler.stats.get_value("epaper/archive/bytes") == written.stat().st_size
 
-    replay_crawler = get_crawler(settings_dict={"EPAPER_REPLAY_DIR": str(tmp_path)})
-    replay = ArchiveReplayMiddleware(replay_crawler, ArchiveIndex.build(tmp_path))
-    replayed = replay.process_request(request())
-    assert replayed.body == wire and replayed.status == 200 and "archive" in replayed.flags
-    decoded = HttpCompressionMiddleware.from_crawler(replay_crawler).process_response(request(), replayed)
-    assert isinstance(decoded, HtmlResponse) and decoded.body == PAGE
-    assert "桃源县" in decoded.text
-    assert replay_crawler.stats.get_value("epaper/reparse/responses") == 1
-    # a replayed response passing the archive middleware again (a reparse with the writer on) is not rewritten
+    source = ArchiveSource(ArchiveIndex.build(tmp_path))
+    stored = source.stored(URL, "demo")
+    assert stored is not None and stored.body == wire and stored.status == 200
+    answer = source.answer(fetch())
+    assert answer is not None and answer.body == PAGE and "Content-Encoding" not in answer.headers
+    assert answer.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert source.stats["responses"] == 2
+    # a response flagged as replayed ("archive") passing the archive middleware again is not rewritten
     before = sorted(tmp_path.rglob("*.warc.gz"))
     archive2 = ArchiveMiddleware.from_crawler(archive_crawler(tmp_path))
-    archive2.process_response(request(), replayed)
+    archive2.process_response(request(), HtmlResponse(URL, body=PAGE, flags=["archive"]))
     archive2.spider_closed()
     assert sorted(tmp_path.rglob("*.warc.gz")) == before
 
@@ -136,56 +130,17 @@ def test_the_writer_can_be_switched_off() -> None:
         ArchiveMiddleware.from_crawler(get_crawler(settings_dict={"EPAPER_ARCHIVE_ENABLED": False}))
 
 
-def test_misses_raise_not_in_archive_and_their_failure_items_leave_the_database_alone(tmp_path: Path) -> None:
-    crawler = get_crawler(settings_dict={"EPAPER_REPLAY_DIR": str(tmp_path)})
-    replay = ArchiveReplayMiddleware(crawler, ArchiveIndex.build(tmp_path))
-    with pytest.raises(NotInArchive):
-        replay.process_request(request())
-    assert crawler.stats.get_value("epaper/reparse/missing") == 1
-    # the spider's errback turns the miss into a FailureItem whose reason starts with the exception's name
-    miss = FailureItem("demo", DAY, URL, "page", f"NotInArchive: not in the archive: {URL}")
-    real = FailureItem("demo", DAY, URL, "page", "parse: no page list")
-    with pytest.raises(DropItem):
-        ArchiveMissFilter().process_item(miss)
-    assert ArchiveMissFilter().process_item(real) is real
+def test_a_miss_is_counted_and_answers_nothing(tmp_path: Path) -> None:
+    source = ArchiveSource(ArchiveIndex.build(tmp_path))
+    assert source.answer(fetch()) is None
+    assert source.stats["missing"] == 1 and source.stats["responses"] == 0
 
 
-def test_the_download_handler_of_a_reparse_refuses_everything() -> None:
-    crawler = get_crawler()
-    handler = OfflineDownloadHandler.from_crawler(crawler)
-    with pytest.raises(NotInArchive):
-        asyncio.run(handler.download_request(Request(URL)))
-    assert crawler.stats.get_value("epaper/reparse/network_blocked") == 1
-
-
-def test_only_editions_with_an_archived_entry_are_started(tmp_path: Path) -> None:
+def test_redirects_are_followed_and_a_loop_fails_as_the_crawl_fails_it(tmp_path: Path) -> None:
     archive = ArchiveMiddleware.from_crawler(archive_crawler(tmp_path))
-    archive.process_response(request(), HtmlResponse(URL, body=PAGE))
+    other = URL.replace("node_01", "node_02")
+    for url, target in ((URL, other), (other, URL)):
+        archive.process_response(request(url), Response(url, status=302, headers={"Location": target}, request=request(url)))
     archive.spider_closed()
-    crawler = get_crawler(settings_dict={"EPAPER_REPLAY_DIR": str(tmp_path)})
-    start_filter = ReplayStartFilter(crawler, ArchiveIndex.build(tmp_path))
-    other = dt.date(2025, 4, 26)
-    items = [EditionItem("demo", DAY, URL), request(), EditionItem("demo", other, URL), request(day=other)]
-
-    async def run() -> list:
-        async def start():
-            for item in items:
-                yield item
-
-        return [x async for x in start_filter.process_start(start())]
-
-    kept = asyncio.run(run())
-    assert kept == items[:2]
-    assert crawler.stats.get_value("epaper/reparse/editions_not_archived") == 1
-
-
-def test_reparse_settings_replace_the_writer_and_the_network(tmp_path: Path) -> None:
-    overrides = reparse_settings(tmp_path, "sqlite:///x.db", get_project_settings())
-    downloader = overrides["DOWNLOADER_MIDDLEWARES"]
-    assert downloader["crawler.archive.ArchiveMiddleware"] is None
-    assert downloader["crawler.reparse.ArchiveReplayMiddleware"] == 950
-    assert "crawler.backoff.RetryBackoffMiddleware" in downloader  # the project's own stay
-    assert set(overrides["DOWNLOAD_HANDLERS"].values()) == {"crawler.reparse.OfflineDownloadHandler"}
-    assert overrides["ROBOTSTXT_OBEY"] is False and overrides["EPAPER_ARCHIVE_ENABLED"] is False
-    assert overrides["ITEM_PIPELINES"]["crawler.reparse.ArchiveMissFilter"] < overrides["ITEM_PIPELINES"][
-        "pipelines.store.StorePipeline"]
+    with pytest.raises(Failed, match="redirect loop"):
+        ArchiveSource(ArchiveIndex.build(tmp_path)).answer(fetch())

@@ -1,4 +1,5 @@
-"""End-to-end crawls of the fixture sites of the listing families (layout-catalogue, index-htm, shtml)."""
+"""End-to-end crawls of the fixture sites of the listing families (layout-catalogue, index-htm, shtml) and of
+page-articel and plist (whose pages need the edition's plist document)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from crawler.testsite.sites import SITES
 from .conftest import expected_counts, registry_for, run_crawl
 
 
-@pytest.mark.parametrize("key", ["catalogue", "indexhtm", "shtml-conrlist", "shtml-selectbox"])
+@pytest.mark.parametrize(
+    "key", ["catalogue", "indexhtm", "shtml-conrlist", "shtml-selectbox", "articel", "plist"]
+)
 def test_small_site_crawls_complete(key: str, db_url: str, tmp_path: Path) -> None:
     site = SITES[key]  # editions on 03-03, 03-04 and 03-06; none on 03-05
     with FixtureServer([site]) as server:

@@ -35,6 +35,10 @@ def test_fixture_set_is_complete() -> None:
         assert f"founder-pc/{skin}_page" in names and f"founder-pc/{skin}_article" in names
     assert {"founder-pc/gbk_page", "founder-classic/table_page", "founder-classic/table_article"} <= names
     assert "founder-classic/paperindex" in names
+    assert {"page-articel/overlink_page", "page-articel/index_page", "page-articel/gebanlist_page_gbk"} <= names
+    assert {"page-articel/contenttext_article", "page-articel/ozoom_article"} <= names
+    assert {"plist/page_gbk", "plist/plist_entry", "plist/article_gbk"} <= names
+    assert {f"js-data/{skin}_{kind}" for skin in ("datajs", "pagejson") for kind in ("page", "article")} <= names
 
 
 @pytest.mark.parametrize(("case", "field"), _params())

@@ -1,4 +1,4 @@
-"""The three listing families refuse each other's payloads and cut-off downloads, and their evidence is their own."""
+"""The listing families (and page-articel, plist, js-data) refuse each other's payloads and cut-off downloads, and their evidence is their own."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from crawler.families import ParseError, get_family
 from crawler.families.fixtures import case_dirs, load_meta
 from tests.families.familycases import FIXTURES
 
-KEYS = ("layout-catalogue", "index-htm", "shtml")
+KEYS = ("layout-catalogue", "index-htm", "shtml", "page-articel", "plist", "js-data")
 CASES = case_dirs([FIXTURES / key for key in KEYS])
 
 
@@ -42,7 +42,9 @@ def test_cut_off_download_is_an_error(case) -> None:
     body, fam = (case / "body.bin").read_bytes(), get_family(meta["family"])
     cut = body[: len(body) * 3 // 5]
     with pytest.raises(ParseError, match="truncated"):
-        if meta["kind"] == "article":
+        if meta["kind"] == "entry":
+            fam.parse_entry(cut, meta["url"], meta["headers"])
+        elif meta["kind"] == "article":
             fam.parse_article(cut, meta["url"], None, meta["headers"])
         else:
             fam.parse_page(cut, meta["url"], None, meta["headers"])

@@ -61,6 +61,7 @@ CONTRACT = {
         "editors",
         "crossheads",
         "script",
+        "text_source",
     },
     "article_part": {"id", "article_id", "page_id", "seq", "url", "source_key"},
     "byline": {"id", "article_id", "seq", "name", "role", "organisation"},

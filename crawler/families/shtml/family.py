@@ -16,15 +16,11 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
-from crawler.families.listing import ListingFamily, Roles
-from crawler.families.markup import Document, int_attr, parse_coords, select, select_all
+from crawler.families.listing import ListingFamily, Roles, box_polygon, style_box, styled_space
+from crawler.families.markup import Document, select, select_all
 from schema.records import CoordinateSpace
-
-STYLE_PX_RE = re.compile(
-    r"(?<![\w-])(left|top|width|height)\s*:\s*(-?\d+(?:\.\d+)?)\s*(?:px)?\s*(?:;|$)", re.I
-)
 
 PAGE_SKINS: dict[str, Roles] = {
     "conRList": {
@@ -73,11 +69,6 @@ ARTICLE_SKINS: dict[str, Roles] = {
 }
 
 
-def style_box(style: str) -> dict[str, float]:
-    """left/top/width/height in px from an inline style ("left:12px; top:30px; …")."""
-    return {k.lower(): float(v) for k, v in STYLE_PX_RE.findall(style or "")}
-
-
 class Shtml(ListingFamily):
     key = "shtml"
     VERSIONS = (("V1", None),)
@@ -108,12 +99,7 @@ class Shtml(ListingFamily):
         """`<area>` coords, or positioned `a.selectBox` boxes turned into 4-vertex polygons."""
         out = super()._hotspots(doc, roles)
         for box in select_all(doc.root, roles.get("boxes", ())):
-            geometry = style_box(box.get("style") or "")
-            polygon: list[float] = []
-            if {"left", "top", "width", "height"} <= set(geometry):
-                x, y = geometry["left"], geometry["top"]
-                polygon = parse_coords(f"{x},{y},{x + geometry['width']},{y + geometry['height']}", "rect")
-            out.append((box, (box.get("href") or "").strip(), polygon))
+            out.append((box, (box.get("href") or "").strip(), box_polygon(box.get("style") or "")))
         return out
 
     def _coordinate_space(self, doc: Document, roles: Roles, image: Any | None) -> CoordinateSpace:
@@ -121,10 +107,7 @@ class Shtml(ListingFamily):
         boxes = select(doc.root, roles.get("page_box", ()))
         if not boxes:
             return super()._coordinate_space(doc, roles, image)
-        geometry = style_box(boxes[0].get("style") or "")
-        src = (image.get("src") or "").strip() if image is not None else ""
-        width = int(geometry["width"]) if "width" in geometry else None
-        height = int(geometry["height"]) if "height" in geometry else None
-        if image is not None and (width is None or height is None):
-            width, height = int_attr(image.get("width")), int_attr(image.get("height"))
-        return CoordinateSpace(width=width, height=height, image_url=urljoin(doc.url, src) if src else None)
+        return styled_space(doc, boxes[0], image)
+
+
+__all__ = ["Shtml", "style_box"]

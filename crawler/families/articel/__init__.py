@@ -1,0 +1,1 @@
+"""page-articel: `content/YYYYMMDD/PageNNXX.htm` pages and `ArticelNNNN….htm` articles."""

@@ -1,0 +1,268 @@
+"""The routing decisions of a run, in one place: the spider (crawler/spiders/epaper.py) and the offline
+reparse (crawler/archive/replay.py) both call them, so a reparse stores exactly what the crawl stores.
+
+A `Router` turns an answered request (`Answer`: URL, status, body, headers and the request's context) into
+what follows from it: items for the pipelines (schema/records.py) and `Fetch` requests for the pages and
+articles still to get. It decides whether a response is an entry, a page or an article, which paper and
+edition it belongs to, that a missing entry (404/410) or one redirected to another date is `not_published`,
+which page first listed an article (it is fetched once, from there), the caps of crawler/limits.py and the
+failure rows of whatever could not be fetched or parsed. It never makes a request itself.
+
+Companion documents: a family parser may raise `NeedsDocuments`; the router then yields `NeedDocuments`
+(the URLs and the answer to parse again) instead of items, and the caller gets the bodies (the crawl
+fetches them, the reparse looks them up in the archive) and calls `page`/`article` again with `documents`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from crawler.families import get_family
+from crawler.families.contract import Family, NeedsDocuments, ParseError
+from crawler.limits import PageCaps, cap_page, summary
+from crawler.registry import Paper
+from schema.records import (
+    ArticleItem,
+    ArticleRef,
+    EditionItem,
+    FailureItem,
+    FailureKind,
+    PageItem,
+    PageRecord,
+)
+
+logger = logging.getLogger("epaper")  # the spider's own logger name (Scrapy names it after the spider)
+
+# A dated entry that answers with one of these is a day without an edition, not an error.
+NOT_PUBLISHED_STATUSES = (404, 410)
+
+FetchKind = Literal["edition", "page", "article"]
+
+
+@dataclass(frozen=True)
+class Fetch:
+    """A request the router wants made: its URL and the context its answer is routed with."""
+
+    url: str
+    paper: str
+    day: dt.date
+    family: str
+    kind: FetchKind
+    seq: int = 1
+    page_url: str | None = None
+    page_number: str | None = None
+    ref: ArticleRef | None = None
+
+    def meta(self) -> dict[str, Any]:
+        """The context as request meta (the spider's requests carry it; `Answer.meta` reads it back)."""
+        meta: dict[str, Any] = {"paper": self.paper, "day": self.day, "family": self.family, "kind": self.kind,
+                                "seq": self.seq}
+        if self.kind == "article":
+            meta.update(page_url=self.page_url, page_number=self.page_number, ref=self.ref)
+        return meta
+
+
+@dataclass
+class Answer:
+    """A response as the router needs it: `url` where it was answered (after redirects), `requested` the URL of
+    the request, `headers` one value per (Scrapy-normalised) name, `meta` the Fetch's context."""
+
+    url: str
+    requested: str
+    status: int
+    body: bytes
+    headers: Mapping[str, str]
+    meta: Mapping[str, Any]
+    attempts: int = 1
+
+
+@dataclass(frozen=True)
+class NeedDocuments:
+    """The parser of `answer` needs these documents first: get their bodies and route the answer again with
+    `documents={url: body}`."""
+
+    urls: tuple[str, ...]
+    reason: str
+    answer: Answer
+
+
+Outcome = Any  # an item of schema/records.py, a Fetch or a NeedDocuments
+
+
+@dataclass
+class Router:
+    """The per-run routing state (which page listed an article first, the limits hit per edition) and decisions."""
+
+    registry: Mapping[str, Paper]
+    caps: PageCaps = field(default_factory=PageCaps)
+    inc: Callable[[str, int], None] = lambda key, count: None  # a stats counter
+    listed: dict[tuple[str, dt.date], dict[str, str]] = field(default_factory=dict)  # article URL → first page
+    notes: dict[tuple[str, dt.date], list[str]] = field(default_factory=dict)  # limits hit, for its reason
+    entries: dict[tuple[str, dt.date], tuple[str, int]] = field(default_factory=dict)  # entry URL, pages
+
+    # ----------------------------------------------------------------- editions
+
+    def start(self, paper: Paper, day: dt.date) -> Iterator[Outcome]:
+        """The EditionItem and entry Fetch of one (paper, date), or the failed edition when no layout covers it."""
+        layout = paper.layout_for(day)
+        if layout is None:
+            yield EditionItem(paper.key, day, status="failed", reason="no layout in the registry covers this date")
+            return
+        family = get_family(layout.family)
+        url = family.entry_url(layout.base_url, day, layout.entry)
+        yield EditionItem(paper.key, day, url=url)
+        yield Fetch(url, paper.key, day, family.key, "edition", seq=1)
+
+    def forget(self, paper: str, day: dt.date) -> None:
+        """Drop an edition's routing state once nothing more of it can arrive (the reparse, edition by edition)."""
+        key = (paper, day)
+        self.listed.pop(key, None)
+        self.notes.pop(key, None)
+        self.entries.pop(key, None)
+
+    # ----------------------------------------------------------------- answers
+
+    def context(self, meta: Mapping[str, Any]) -> tuple[Paper, dt.date, Family]:
+        return self.registry[meta["paper"]], meta["day"], get_family(meta["family"])
+
+    @staticmethod
+    def options(paper: Paper, day: dt.date, documents: Mapping[str, bytes] | None = None) -> dict[str, Any]:
+        """The parser options of a date: the layout's skin, and companion documents when there are any."""
+        layout = paper.layout_for(day)
+        options: dict[str, Any] = {"skin": layout.skin} if layout and layout.skin else {}
+        if documents:
+            options["documents"] = dict(documents)
+        return options
+
+    def route(self, answer: Answer, documents: Mapping[str, bytes] | None = None) -> Iterator[Outcome]:
+        """An answer of any kind: an entry or page (`page`), else an article."""
+        if answer.meta["kind"] == "article":
+            return self.article(answer, documents)
+        return self.page(answer, documents)
+
+    def page(self, answer: Answer, documents: Mapping[str, bytes] | None = None) -> Iterator[Outcome]:
+        """An entry or page answer: its PageItem, the edition (from the entry), the page and article Fetches."""
+        paper, day, family = self.context(answer.meta)
+        is_entry = answer.meta["kind"] == "edition"
+        if is_entry and answer.status in NOT_PUBLISHED_STATUSES:
+            yield EditionItem(paper.key, day, url=answer.url, status="not_published", reason=f"HTTP {answer.status}")
+            return
+        served = family.date_from_url(answer.url)
+        if is_entry and served is not None and served != day:
+            reason = f"redirected to the edition of {served}"
+            yield EditionItem(paper.key, day, url=answer.url, status="not_published", reason=reason)
+            return
+        try:
+            record = family.parse_page(answer.body, answer.url, day, answer.headers, self.options(paper, day, documents))
+        except NeedsDocuments as need:
+            yield NeedDocuments(need.urls, need.reason, answer)
+            return
+        except ParseError as exc:
+            kind: FailureKind = "edition" if is_entry else "page"
+            yield FailureItem(paper.key, day, answer.url, kind, f"parse: {exc}", answer.attempts)
+            if is_entry:
+                yield EditionItem(paper.key, day, url=answer.url, status="failed", reason=f"parse: {exc}")
+            return
+        record, notes = self._capped(record, answer.url, paper, day, is_entry)
+        yield from notes
+        seq = _seq_of(record, answer.url, answer.meta.get("seq", 1))
+        first_lister = self.listed.setdefault((paper.key, day), {})  # article URL → the page that listed it first
+        for ref in record.articles:
+            first_lister.setdefault(ref.url, record.url)
+        elsewhere = [ref.url for ref in record.articles if first_lister[ref.url] != record.url]
+        yield PageItem(paper.key, day, seq, record, listed_elsewhere=elsewhere)
+        if is_entry:
+            pages = len(record.pages) or 1
+            self.entries[(paper.key, day)] = (answer.url, pages)
+            yield EditionItem(paper.key, day, url=answer.url, page_count=pages, reason=self.edition_reason(paper.key, day))
+            for i, page_ref in enumerate(record.pages, start=1):
+                if page_ref.url != answer.url and page_ref.url != answer.requested:
+                    yield Fetch(page_ref.url, paper.key, day, family.key, "page", seq=i)
+        skip = set(elsewhere)
+        for position, ref in enumerate(record.articles, start=1):
+            if ref.url in skip:
+                continue  # fetched once, from the page that listed it first
+            yield Fetch(ref.url, paper.key, day, family.key, "article", seq=position, page_url=record.url,
+                        page_number=record.number, ref=ref)
+
+    def article(self, answer: Answer, documents: Mapping[str, bytes] | None = None) -> Iterator[Outcome]:
+        """An article answer: its ArticleItem, or the failure row of a parse error."""
+        paper, day, family = self.context(answer.meta)
+        meta = answer.meta
+        try:
+            article = family.parse_article(
+                answer.body, answer.url, day, answer.headers, self.options(paper, day, documents)
+            )
+        except NeedsDocuments as need:
+            yield NeedDocuments(need.urls, need.reason, answer)
+            return
+        except ParseError as exc:
+            yield FailureItem(paper.key, day, answer.url, "article", f"parse: {exc}", answer.attempts, meta["page_url"])
+            return
+        yield ArticleItem(
+            paper=paper.key, date=day, page_url=meta["page_url"], page_number=meta["page_number"],
+            seq=meta["seq"], ref=meta["ref"], article=article, script="hant" if paper.script == "hant" else "hans",
+            region=paper.region_code,
+        )
+
+    def failed(self, meta: Mapping[str, Any], url: str, reason: str, attempts: int) -> Iterator[Outcome]:
+        """A request that could not be answered (after retries): its failure row, and a failed edition for an entry."""
+        paper, day, kind = meta["paper"], meta["day"], meta["kind"]
+        yield FailureItem(paper, day, url, kind, reason, attempts, meta.get("page_url"))
+        if kind == "edition":
+            yield EditionItem(paper, day, url=url, status="failed", reason=reason)
+
+    def unanswered(self, lost: list[Any]) -> Iterator[Outcome]:
+        """Failure rows for promised URLs never fetched (crawler/promises.py `Unanswered`), and their editions'
+        reasons."""
+        per_edition: dict[tuple[str, dt.date], list[str]] = {}
+        for one in lost:
+            logger.warning("%s %s: %s %s never fetched: %s", one.paper, one.day, one.kind, one.url[:200], one.reason)
+            self.inc("epaper/limits/dropped_requests", 1)
+            per_edition.setdefault((one.paper, one.day), []).append(one.reason)
+            yield FailureItem(one.paper, one.day, one.url, one.kind, one.reason, 0, one.page_url)
+        for (paper, day), reasons in per_edition.items():
+            self.note(paper, day, f"{len(reasons)} promised URL(s) never fetched: {reasons[0]}")
+            url, pages = self.entries.get((paper, day), (None, None))
+            yield EditionItem(paper, day, url=url, page_count=pages, reason=self.edition_reason(paper, day))
+
+    # ----------------------------------------------------------------- limits
+
+    def _capped(
+        self, record: PageRecord, url: str, paper: Paper, day: dt.date, is_entry: bool
+    ) -> tuple[PageRecord, list[Any]]:
+        """The page record within the caps (crawler/limits.py), and the failure rows for what was cut."""
+        items: list[Any] = []
+        record, hits = cap_page(record, self.caps)
+        for hit in hits:
+            if hit.stat == "pages_per_edition" and not is_entry:
+                continue  # every page repeats the edition's page list: counted once, from the entry
+            self.inc(f"epaper/limits/{hit.stat}", hit.dropped)
+            logger.warning("%s %s: %s (%s)", paper.key, day, hit.reason, url)
+            self.note(paper.key, day, hit.reason)
+            if hit.url is not None:
+                kind: FailureKind = "page" if hit.stat == "pages_per_edition" else "article"
+                items.append(FailureItem(paper.key, day, hit.url, kind, hit.reason, 0, record.url))
+        if hits and (paper.key, day) in self.entries:
+            entry, pages = self.entries[(paper.key, day)]
+            items.append(EditionItem(paper.key, day, url=entry, page_count=pages,
+                                     reason=self.edition_reason(paper.key, day)))
+        return record, items
+
+    def note(self, paper: str, day: dt.date, text: str) -> None:
+        self.notes.setdefault((paper, day), []).append(text)
+
+    def edition_reason(self, paper: str, day: dt.date) -> str | None:
+        notes = self.notes.get((paper, day))
+        return summary(notes) if notes else None
+
+
+def _seq_of(record: PageRecord, url: str, default: int) -> int:
+    for i, ref in enumerate(record.pages, start=1):
+        if ref.url == url:
+            return i
+    return default
