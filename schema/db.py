@@ -101,10 +101,17 @@ def check_database_url(url: str, must_exist: bool = False) -> str:
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
     try:
-        parsed = make_url(url)
-        parsed.get_dialect()
+        parsed = make_url(with_installed_driver(url))
+        dialect = parsed.get_dialect()
     except (ArgumentError, NoSuchModuleError, ValueError) as exc:
         raise DatabaseURLError(f"not a usable database URL: {_hide_password(url)!r} ({exc})") from exc
+    try:
+        dialect.import_dbapi()
+    except ImportError as exc:
+        extra = " (pip install -e '.[postgres]')" if parsed.get_backend_name() == "postgresql" else ""
+        raise DatabaseURLError(
+            f"the {parsed.get_backend_name()} driver {parsed.get_driver_name()!r} is not installed{extra}"
+        ) from exc
     path = sqlite_file(url)
     if must_exist and path is not None and not path.is_file():
         raise DatabaseURLError(f"the database {path} does not exist (check --db, or crawl into it first)")
@@ -134,9 +141,23 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
+def with_installed_driver(url: str) -> str:
+    """A `postgresql://` URL (no driver named) with a driver that is installed: SQLAlchemy 2.1 defaults to
+    psycopg 3, the `postgres` extra installs psycopg2; a URL that names its driver is left as written."""
+    parsed = make_url(url)
+    if parsed.drivername != "postgresql":
+        return url
+    import importlib.util
+
+    for driver in ("psycopg", "psycopg2"):
+        if importlib.util.find_spec(driver) is not None:
+            return parsed.set(drivername=f"postgresql+{driver}").render_as_string(hide_password=False)
+    return url
+
+
 def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     """An engine tuned per dialect: SQLite WAL + foreign keys + busy timeout; PostgreSQL pre-ping."""
-    url = database_url(url)
+    url = with_installed_driver(database_url(url))
     parsed = make_url(url)
     options: dict[str, Any] = {"json_serializer": _json_dumps}
     if parsed.get_backend_name() == "sqlite":

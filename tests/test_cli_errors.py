@@ -213,3 +213,18 @@ def test_a_database_at_an_older_schema_says_to_upgrade(tmp_path: Path) -> None:
     upgrade(url, "0003")
     proc = epaper("status", "--db", url)
     assert_one_line_error(proc, "epaper status: database error", "epaper db upgrade")
+
+
+def test_a_postgresql_url_without_a_driver_uses_the_installed_one() -> None:
+    """`postgresql://…` is what users write; SQLAlchemy 2.1 would pick psycopg 3, which the extra does not install."""
+    proc = epaper("status", "--db", UNREACHABLE_PG.replace("postgresql+psycopg2://", "postgresql://"))
+    assert_one_line_error(proc, "epaper status", "Connection refused")
+
+
+def test_a_database_driver_that_is_not_installed_is_one_line() -> None:
+    import importlib.util
+
+    if importlib.util.find_spec("pg8000") is not None:
+        pytest.skip("pg8000 is installed here: pick a driver that is not")  # never in the project's venvs
+    proc = epaper("status", "--db", "postgresql+pg8000://u@127.0.0.1:1/x")
+    assert_one_line_error(proc, "epaper status", "driver 'pg8000' is not installed")

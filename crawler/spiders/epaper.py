@@ -8,7 +8,7 @@ promised ends as an item: stored, not published, or a FailureItem with the reaso
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -140,6 +140,15 @@ class EpaperSpider(scrapy.Spider):
         spider.guard = None if distributed else RunGuard.install(crawler, spider)
         return spider
 
+    @property
+    def registry(self) -> Mapping[str, Paper]:
+        """The papers of this run's registry: the router's, so that one assignment sets both."""
+        return self.router.registry
+
+    @registry.setter
+    def registry(self, value: Mapping[str, Paper]) -> None:
+        self.router.registry = value
+
     def select(self, settings: Any) -> None:
         """Resolve the paper keys against the registry and every date argument now (ValueError), before the
         run is recorded or a request made: a bad argument must not become a `finished` run of nothing."""
@@ -150,7 +159,6 @@ class EpaperSpider(scrapy.Spider):
         except RegistryError as exc:
             raise ValueError(str(exc)) from exc
         self.registry = registry
-        self.router.registry = registry
         for _ in self.plan():
             pass
 
