@@ -3,9 +3,13 @@
 The pages are the test pages (tests/pdf/pages.py: the article corpus typeset with reportlab). Stages are
 timed apart: text-layer extraction (pypdfium2), and layout + reading order + segmentation. For the choice
 of library it also times pdfminer.six's character extraction of the same pages when it is installed.
+It then crawls the fixture demo paper (both dates) once per media setting (`-a media=none|image|pdf|all`) with
+the raw archive on and reports the archive's bytes per edition: what page images and PDFs add (the fixture's
+PNGs and reportlab PDFs are far smaller than a real paper's 0.3–1 MB images and 1–5 MB PDFs, so read the
+figures as counts of records and bytes of this site, and scale by a real page file's size).
 No assertions: figures only.
 
-    python benchmarks/pdf.py [--rounds N]
+    python benchmarks/pdf.py [--rounds N] [--no-crawl]
 """
 
 from __future__ import annotations
@@ -50,9 +54,39 @@ def _pdfminer_chars(pdfs: list[bytes]) -> int | None:
     return n
 
 
+def archive_bytes_per_edition() -> None:
+    """Crawl the demo paper with each media setting into a fresh archive; print bytes per edition and time."""
+    import tempfile
+
+    from crawler.testsite.server import FixtureServer
+    from crawler.testsite.sites import SITES
+    from tests.crawl.conftest import run_crawl
+
+    site = SITES["demo"]
+    first, last = min(site.dates), max(site.dates)
+    editions = len(site.dates)
+    print(f"archive bytes per edition, demo paper ({editions} editions, "
+          f"{sum(len(site.edition(d).pages) for d in site.dates)} pages):")
+    with FixtureServer([site]) as server:
+        for media in ("none", "image", "pdf", "all"):
+            with tempfile.TemporaryDirectory() as tmp:
+                archive = Path(tmp) / "archive"
+                started = time.perf_counter()
+                result = run_crawl(server.base_url, f"sqlite:///{tmp}/e.db", "demo", start=first.isoformat(),
+                                   end=last.isoformat(), spider_args={"media": media},
+                                   settings={"EPAPER_ARCHIVE_ENABLED": "1", "EPAPER_ARCHIVE_DIR": str(archive),
+                                             "LOG_LEVEL": "WARNING"})
+                seconds = time.perf_counter() - started
+                size = sum(p.stat().st_size for p in archive.rglob("*.warc.gz"))
+                filled = result.scalar("select count(*) from article where text_source = 'pdf'")
+                print(f"  media={media:<5} {size / editions:10,.0f} bytes/edition  crawl {seconds:5.1f} s"
+                      f"  exit {result.returncode}  articles from the PDF: {filled}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--no-crawl", action="store_true", help="leave out the archive bytes per media setting")
     args = parser.parse_args(argv)
     pages = corpus_pages()
     pdfs = [p.pdf for p in pages]
@@ -67,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
     t_miner = _best(lambda: _pdfminer_chars(pdfs), args.rounds) if _pdfminer_chars(pdfs[:1]) is not None else None
     if t_miner is not None:
         print(f"extract (pdfminer.six)   {n / t_miner:8.1f} pages/s  (characters only, for comparison)")
+    if not args.no_crawl:
+        archive_bytes_per_edition()
     return 0
 
 

@@ -128,14 +128,35 @@ class Documents:
         held[response.url] = response.body
         requested = response.request.url if response.request is not None else response.url
         held[requested] = response.body  # a redirected document answers for the URL the parser named
+        for named in (meta.get("redirect_urls") or [])[:1]:  # (the first of a redirect chain is that URL)
+            held[named] = response.body
         waiting = self.waiting.setdefault(edition, {})
         carried = meta.get("document_for")
         ready = [snap for snap, urls in waiting.values() if all(u in held for u in urls)]
         if carried and carried["url"] not in waiting:
             ready.append(carried)
+        for snap in ready:  # taken off the list now: Scrapy pulls this generator lazily, and another document
+            waiting.pop(snap["url"], None)  # arriving meanwhile must not find them still waiting
+        for snap in ready:
+            yield from getattr(spider, snap["callback"])(restore(snap))
+
+    def unavailable(self, paper: str, day: dt.date, url: str, spider: Any) -> Iterator[Any]:
+        """An optional document (the page PDF) that cannot be had: held as b"", and the pages waiting for it
+        parsed again without it (the router reads b"" as "not available")."""
+        edition = (paper, day)
+        self.bodies.setdefault(edition, {})[url] = b""
+        waiting = self.waiting.setdefault(edition, {})
+        ready = [snap for snap, urls in waiting.values() if url in urls]
         for snap in ready:
             waiting.pop(snap["url"], None)
+        for snap in ready:
             yield from getattr(spider, snap["callback"])(restore(snap))
+
+    def drop(self, paper: str, day: dt.date, url: str) -> None:
+        """Let a body go that nothing will ask for again; it stays known as held (empty)."""
+        held = self.bodies.get((paper, day))
+        if held is not None and url in held:
+            held[url] = b""
 
     def lost(self, failure: Failure) -> Iterator[Any]:
         """A document could not be fetched: a failure row for each page waiting for it."""

@@ -1,8 +1,9 @@
 """Pictures of the archive (matplotlib, PNG or SVG by the output's suffix).
 
 - `coverage_calendar`: one paper's year as a month × day grid coloured by edition status.
-- `page_map`: one page with each story's hotspot polygons outlined and labelled, over the page image when
-  a local copy exists (`page_image` hook) and on a blank page of the coordinate space's size otherwise.
+- `page_map`: one page with each story's hotspot polygons outlined and labelled (every area of a story), over
+  the page as printed: a local copy (`page_image` hook), else the page image or PDF in the raw archive
+  (EPAPER_MEDIA; a PDF rendered with pypdfium2), else a blank page of the coordinate space's size.
 
 Chinese labels need a font with CJK glyphs: `cjk_font()` takes EPAPER_CJK_FONT=/path/to/font, else finds one on
 the system (Noto Sans CJK, Source Han, WenQuanYi, Droid Sans Fallback, …), else the Noto Sans CJK SC that the
@@ -15,6 +16,8 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import io
+import logging
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +28,8 @@ from urllib.parse import urlsplit
 from sqlalchemy import Engine, select
 
 from schema.models import Article, ArticlePart, Edition, Newspaper, Page
+
+logger = logging.getLogger(__name__)
 
 MATPLOTLIB_MISSING = (
     "epaper plot needs matplotlib: `pip install matplotlib` (or the project's `research` extra)."
@@ -261,6 +266,7 @@ class PageView:
     height: int | None
     stories: list[PageStory] = field(default_factory=list)
     continued_here: list[str] = field(default_factory=list)  # titles of stories whose later part is here
+    pdf_url: str | None = None
 
 
 def choose_page(pages: Sequence[Any], label: str) -> Any | None:
@@ -285,6 +291,7 @@ def load_page(engine: Engine, paper: str, date: dt.date, page: str) -> PageView:
                 Page.image_width,
                 Page.image_height,
                 Newspaper.name,
+                Page.pdf_url,
             )
             .join(Edition, Edition.id == Page.edition_id)
             .join(Newspaper, Newspaper.id == Edition.newspaper_id)
@@ -295,7 +302,7 @@ def load_page(engine: Engine, paper: str, date: dt.date, page: str) -> PageView:
         if chosen is None:
             labels = ", ".join(p.number for p in pages) or "none stored"
             raise PlotError(f"{paper} {date}: no page {page} (pages: {labels})")
-        page_id, number, _, name, image_url, width, height, paper_name = chosen
+        page_id, number, _, name, image_url, width, height, paper_name, pdf_url = chosen
         rows = conn.execute(
             select(Article.seq, Article.title, Article.polygon)
             .where(Article.page_id == page_id)
@@ -315,7 +322,7 @@ def load_page(engine: Engine, paper: str, date: dt.date, page: str) -> PageView:
         width = width or space.get("width")
         height = height or space.get("height")
         stories.append(PageStory(seq, title, polygons))
-    return PageView(paper, paper_name, date, number, name, image_url, width, height, stories, continued_here)
+    return PageView(paper, paper_name, date, number, name, image_url, width, height, stories, continued_here, pdf_url)
 
 
 def page_image(view: PageView, root: Path | str | None = None) -> Path | None:
@@ -338,6 +345,61 @@ def page_image(view: PageView, root: Path | str | None = None) -> Path | None:
     except PathEscape:
         return None
     return candidate if candidate.is_file() else None
+
+
+PDF_RENDER_SCALE = 2.0  # a page PDF drawn at 144 dpi: sharp enough under 1200-pixel-high outlines
+
+
+def archived_picture(view: PageView, archive_dir: Path | None) -> Any | None:
+    """The page as printed, from the raw archive (EPAPER_MEDIA): its page image, else its page PDF's first page
+    rendered with pypdfium2 (when installed), as an image array; None when the archive holds neither.
+    The picture's own pixel size does not matter: page_map stretches it over the hotspot coordinate space."""
+    if archive_dir is None or not archive_dir.is_dir() or not (view.image_url or view.pdf_url):
+        return None
+    from crawler.archive.reader import ArchiveIndex, RecordReader
+    from crawler.archive.replay import decoded
+
+    index = ArchiveIndex.build(archive_dir, [view.paper], view.date, view.date)
+    reader = RecordReader(index.files)
+    try:
+        for url, kind in ((view.image_url, "image"), (view.pdf_url, "pdf")):
+            entry = index.lookup(url, view.paper)[0] if url else None
+            if entry is None or not 200 <= entry.status < 300:
+                continue
+            stored = reader.read(entry.file, entry.offset, entry.length)
+            encoding = next((v for k, v in stored.headers if k.lower() == "content-encoding"), None)
+            body = decoded(stored.body, encoding) if encoding else stored.body
+            picture = _picture(body, kind)
+            if picture is not None:
+                return picture
+    finally:
+        reader.close()
+    return None
+
+
+def _picture(body: bytes, kind: str) -> Any | None:
+    """An image array of a page image (any format matplotlib reads) or of a PDF's first page; None if unreadable."""
+    if kind == "image":
+        from matplotlib.image import imread
+
+        try:
+            return imread(io.BytesIO(body))
+        except Exception:  # noqa: BLE001 - an archived image that does not decode: try the PDF, else blank
+            logger.warning("archived page image unreadable; trying the page PDF")
+            return None
+    try:
+        import pypdfium2 as pdfium  # the optional `pdf` extra
+    except ImportError:
+        return None
+    try:
+        doc = pdfium.PdfDocument(body)
+        try:
+            return doc[0].render(scale=PDF_RENDER_SCALE, rev_byteorder=True).to_numpy()
+        finally:
+            doc.close()
+    except Exception:  # noqa: BLE001 - an unreadable PDF leaves the blank page
+        logger.warning("archived page PDF unreadable")
+        return None
 
 
 def _outline(flat: Sequence[float]) -> list[tuple[float, float]]:
@@ -372,8 +434,11 @@ def page_map(
     page: str,
     out: Path | str,
     image_finder: Callable[[PageView], Path | None] = page_image,
+    archive_dir: Path | None = None,
 ) -> Path:
-    """Draw the page's stories as outlined, numbered polygons labelled with their titles."""
+    """Draw the page's stories as outlined, numbered polygons labelled with their titles, over the page as
+    printed: a local copy (`image_finder`), else the archived page image or PDF (`archived_picture`), else a
+    blank page of the coordinate space's size. Every polygon of a story in several areas is labelled."""
     from matplotlib.colors import to_rgba
     from matplotlib.patches import Polygon
 
@@ -383,10 +448,15 @@ def page_map(
     figure, font = _figure(px_w / DPI, px_h / DPI)
     ax = figure.add_axes((0.02, 0.02, 0.96, 0.93))
     image_path = image_finder(view)
+    picture = None
     if image_path is not None:
         from matplotlib.image import imread
 
-        ax.imshow(imread(image_path), extent=(0, width, height, 0))
+        picture = imread(image_path)
+    else:
+        picture = archived_picture(view, archive_dir)
+    if picture is not None:  # stretched from its own pixels onto the hotspots' coordinate space
+        ax.imshow(picture, extent=(0, width, height, 0))
     else:
         ax.add_patch(
             Polygon(
@@ -404,16 +474,17 @@ def page_map(
     label_size = max(7.0, min(12.0, width / 60))
     for index, story in enumerate(view.stories):
         colour = colours[index % len(colours)]
-        for polygon in story.polygons:
+        title = story.title or "（无题）"
+        for part, polygon in enumerate(story.polygons, start=1):
             points = _outline(polygon)
             ax.add_patch(
                 Polygon(points, closed=True, facecolor=to_rgba(colour, 0.12), edgecolor=colour, linewidth=2)
             )
-        if story.polygons:
-            x0 = min(p[0] for p in _outline(story.polygons[0]))
-            y0 = min(p[1] for p in _outline(story.polygons[0]))
-            title = story.title or "（无题）"
+            x0 = min(p[0] for p in points)
+            y0 = min(p[1] for p in points)
             label = f"{story.seq or index + 1}. {title[:16]}{'…' if len(title) > 16 else ''}"
+            if len(story.polygons) > 1:  # a story in several areas: each says which story and which part
+                label += f" ({part}/{len(story.polygons)})"
             ax.text(
                 x0 + width * 0.01,
                 y0 + height * 0.01,

@@ -18,14 +18,16 @@ import logging
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from scrapy import signals
-from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
 from schema.records import ArticleItem, EditionItem, FailureItem, PageItem
+
+if TYPE_CHECKING:  # a Scrapy Crawler, or the reparse's OfflineRun standing in for one
+    from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 

@@ -24,6 +24,7 @@ from typing import Any, Literal
 from crawler.families import get_family
 from crawler.families.contract import Family, NeedsDocuments, ParseError
 from crawler.limits import PageCaps, cap_page, summary
+from crawler.media import measure
 from crawler.registry import Paper
 from schema.records import (
     ArticleItem,
@@ -31,6 +32,8 @@ from schema.records import (
     EditionItem,
     FailureItem,
     FailureKind,
+    MediaItem,
+    MediaKind,
     PageItem,
     PageRecord,
 )
@@ -40,7 +43,8 @@ logger = logging.getLogger("epaper")  # the spider's own logger name (Scrapy nam
 # A dated entry that answers with one of these is a day without an edition, not an error.
 NOT_PUBLISHED_STATUSES = (404, 410)
 
-FetchKind = Literal["edition", "page", "article"]
+FetchKind = Literal["edition", "page", "article", "media"]
+PDF_REASON = "the page PDF, for the text it prints inside the article's hotspots"
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,9 @@ class Fetch:
     page_url: str | None = None
     page_number: str | None = None
     ref: ArticleRef | None = None
+    media: MediaKind | None = None  # kind "media": a page image or page PDF
+    pdf_url: str | None = None  # an article's page PDF, when the run reads text from it
+    space: tuple[int | None, int | None] = (None, None)  # an article's hotspot coordinate space
 
     def meta(self) -> dict[str, Any]:
         """The context as request meta (the spider's requests carry it; `Answer.meta` reads it back)."""
@@ -63,6 +70,10 @@ class Fetch:
                                 "seq": self.seq}
         if self.kind == "article":
             meta.update(page_url=self.page_url, page_number=self.page_number, ref=self.ref)
+            if self.pdf_url:
+                meta.update(pdf_url=self.pdf_url, space=self.space)
+        elif self.kind == "media":
+            meta.update(page_url=self.page_url, page_number=self.page_number, media=self.media, media_url=self.url)
         return meta
 
 
@@ -88,6 +99,7 @@ class NeedDocuments:
     urls: tuple[str, ...]
     reason: str
     answer: Answer
+    optional: bool = False  # a document the answer can do without (the page PDF): unavailable → routed with b""
 
 
 Outcome = Any  # an item of schema/records.py, a Fetch or a NeedDocuments
@@ -103,6 +115,8 @@ class Router:
     listed: dict[tuple[str, dt.date], dict[str, str]] = field(default_factory=dict)  # article URL → first page
     notes: dict[tuple[str, dt.date], list[str]] = field(default_factory=dict)  # limits hit, for its reason
     entries: dict[tuple[str, dt.date], tuple[str, int]] = field(default_factory=dict)  # entry URL, pages
+    media: frozenset[str] = frozenset()  # page media to fetch: "image", "pdf" (crawler/media.py)
+    pdf_text: bool = False  # articles wait for their page PDF (text_from_pdf, the cross-check)
 
     # ----------------------------------------------------------------- editions
 
@@ -142,6 +156,8 @@ class Router:
         """An answer of any kind: an entry or page (`page`), else an article."""
         if answer.meta["kind"] == "article":
             return self.article(answer, documents)
+        if answer.meta["kind"] == "media":
+            return self.media_file(answer)
         return self.page(answer, documents)
 
     def page(self, answer: Answer, documents: Mapping[str, bytes] | None = None) -> Iterator[Outcome]:
@@ -183,11 +199,33 @@ class Router:
                 if page_ref.url != answer.url and page_ref.url != answer.requested:
                     yield Fetch(page_ref.url, paper.key, day, family.key, "page", seq=i)
         skip = set(elsewhere)
+        pdf_url = record.own_pdf_url() if self.pdf_text else None
+        space = (record.coordinate_space.width, record.coordinate_space.height)
         for position, ref in enumerate(record.articles, start=1):
             if ref.url in skip:
                 continue  # fetched once, from the page that listed it first
             yield Fetch(ref.url, paper.key, day, family.key, "article", seq=position, page_url=record.url,
-                        page_number=record.number, ref=ref)
+                        page_number=record.number, ref=ref, pdf_url=pdf_url if ref.polygons else None, space=space)
+        yield from self.media_fetches(paper.key, day, family.key, record.url, record.number,
+                                      record.image_url or record.coordinate_space.image_url, record.own_pdf_url())
+
+    def media_fetches(self, paper: str, day: dt.date, family: str, page_url: str, number: str,
+                      image_url: str | None, pdf_url: str | None) -> Iterator[Fetch]:
+        """The page image and PDF Fetches this run's media setting asks for."""
+        for kind, url in (("image", image_url), ("pdf", pdf_url)):
+            if url and kind in self.media:
+                yield Fetch(url, paper, day, family, "media", page_url=page_url, page_number=number,
+                            media=kind)  # type: ignore[arg-type]  # kind is a MediaKind
+
+    def media_file(self, answer: Answer) -> Iterator[Outcome]:
+        """A fetched page image or PDF: the MediaItem the page row records of it."""
+        meta = answer.meta
+        measured = measure(meta["media"], answer.body)
+        self.inc(f"epaper/media/{meta['media']}", 1)
+        self.inc("epaper/media/bytes", measured.size)
+        url = meta.get("media_url") or answer.requested  # the URL the page names, not where a redirect led
+        yield MediaItem(meta["paper"], meta["day"], meta["page_number"], meta["media"], url,
+                        measured.sha256, measured.size, measured.width, measured.height)
 
     def article(self, answer: Answer, documents: Mapping[str, bytes] | None = None) -> Iterator[Outcome]:
         """An article answer: its ArticleItem, or the failure row of a parse error."""
@@ -203,10 +241,17 @@ class Router:
         except ParseError as exc:
             yield FailureItem(paper.key, day, answer.url, "article", f"parse: {exc}", answer.attempts, meta["page_url"])
             return
+        pdf: bytes | None = None
+        pdf_url = meta.get("pdf_url") if self.pdf_text else None
+        if pdf_url:
+            if documents is None or pdf_url not in documents:
+                yield NeedDocuments((pdf_url,), PDF_REASON, answer, optional=True)
+                return
+            pdf = documents[pdf_url] or None  # b"": the PDF could not be had (its media failure row says why)
         yield ArticleItem(
             paper=paper.key, date=day, page_url=meta["page_url"], page_number=meta["page_number"],
             seq=meta["seq"], ref=meta["ref"], article=article, script="hant" if paper.script == "hant" else "hans",
-            region=paper.region_code,
+            region=paper.region_code, page_pdf=pdf, page_space=tuple(meta.get("space") or (None, None)),
         )
 
     def failed(self, meta: Mapping[str, Any], url: str, reason: str, attempts: int) -> Iterator[Outcome]:

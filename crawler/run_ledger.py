@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from scrapy.crawler import Crawler
-from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from crawler.errors import first_line
@@ -23,6 +21,9 @@ from crawler.runlock import LOCKED_EXIT
 from pipelines.store import StorePipeline, database_failed, store_closing, store_opened
 from schema.coverage import DRIFT_EXIT, DriftRules, PaperCoverage, record_coverage
 from schema.status import edition_status, format_table, paper_totals, summary
+
+if TYPE_CHECKING:  # a Scrapy Crawler, or the reparse's OfflineRun standing in for one
+    from scrapy.crawler import Crawler
 
 # The summary's logger keeps the name it had when the store stage wrote it: cron mail shows it and operators'
 # filters match it (docs/operations.md, the summary line).
@@ -195,6 +196,8 @@ class RunLedger:
 
 def _close(engine: Any) -> None:
     if engine.spider is not None and engine.running:
+        from scrapy.utils.defer import deferred_from_coro  # Twisted's: only a crawl has an engine to stop
+
         deferred_from_coro(engine.close_spider_async(reason=DATABASE_ERROR_REASON))
 
 

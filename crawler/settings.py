@@ -91,7 +91,12 @@ EPAPER_DRIFT_PER_PAGE_DROP = 0.5  # articles per page this much (relative) below
 EPAPER_ARCHIVE_ENABLED = True
 EPAPER_ARCHIVE_DIR = None  # None → $EPAPER_ARCHIVE_DIR, else data/archive
 EPAPER_ARCHIVE_MAX_BYTES = 1 << 30
-EPAPER_ARCHIVE_MEDIA = False  # also archive page PDFs and images
+EPAPER_ARCHIVE_MEDIA = False  # also archive images and PDFs the spider did not ask for as page media
+
+# --- page media (crawler/media.py): page images and PDFs fetched into the archive (docs/operations.md, "Page media")
+EPAPER_MEDIA = None  # none | image | pdf | all (`-a media=` wins); pdf/all also read image-only articles from the PDF
+EPAPER_MEDIA_MAX_BYTES = 32 << 20  # a larger page image or PDF is not fetched (a `media` failure row)
+EPAPER_MEDIA_BUDGET_BYTES = 4 << 30  # per run; once spent, further media are failure rows for a later run
 
 # --- scheduling (crawler/runlock.py): one run per paper and database at a time
 EPAPER_LOCK_DIR = None  # None → $EPAPER_LOCK_DIR, else data/locks

@@ -3,7 +3,7 @@
 Each stage acts on ArticleItem only and runs its own step of `pipelines.text.article`, in the order
 `process_article` runs them, so the crawl and `epaper reparse` give the same text: clean (prepare) →
 script (resolve_script) → rejoin (rejoin_step) → attribution (attribution_step) → caption (caption_step,
-fill_simplified) → validate. The working state travels on the item between stages; the result is the
+fill_simplified) → pdf (the page PDF's text for an article without HTML text, or its coverage figure) → validate. The working state travels on the item between stages; the result is the
 ArticleText in item.text. Stats are namespaced `epaper/text/...`.
 
 Enable with `ITEM_PIPELINES = {**TEXT_STAGES, ...}`.
@@ -26,6 +26,7 @@ from pipelines.text.article import (
     resolve_script,
     start_draft,
 )
+from pipelines.text.pdf.fill import needs_pdf_text, text_coverage, text_from_pdf
 from pipelines.text.rejoin import Block
 from schema.records import ArticleItem, ArticleText
 
@@ -37,6 +38,7 @@ TEXT_STAGES: dict[str, int] = {
     "pipelines.stages.RejoinStage": 320,
     "pipelines.stages.AttributionStage": 330,
     "pipelines.stages.CaptionStage": 340,
+    "pipelines.stages.PdfStage": 345,
     "pipelines.stages.ValidateStage": 350,
 }
 
@@ -167,6 +169,43 @@ class CaptionStage(_Stage):
         self.inc("bylines", len(text.bylines) - bylines)  # a photo item's 摄影 credit is a byline too
         fill_simplified(text, self.region_of.get(item.paper, item.region))
         self.inc("captions", len(text.captions))
+
+
+class PdfStage(_Stage):
+    """With the page PDF on the item (EPAPER_MEDIA pdf/all, or a reparse of an archive that holds it): an article
+    without HTML text gets the text its hotspots print (`text_source='pdf'`); one with HTML text gets its
+    `pdf_coverage`. The bytes are dropped from the item either way. Counted `epaper/text/pdf/...`."""
+
+    name = "pdf"
+
+    def apply(self, item: ArticleItem) -> None:
+        pdf, item.page_pdf = item.page_pdf, None
+        if not pdf or item.text is None or not item.ref.polygons:
+            return
+        width, height = item.page_space
+        try:
+            printed = text_from_pdf(pdf, item.ref.polygons, width, height, item.text.script)
+        except Exception as exc:  # noqa: BLE001 - a PDF that cannot be read leaves the HTML text as it is
+            logger.warning("page PDF of %s unreadable: %s", item.article.url, exc)
+            self.inc("pdf/unreadable")
+            return
+        if printed is None:
+            self.inc("pdf/no_text")  # a scan, or nothing printed inside the hotspots
+            return
+        if not needs_pdf_text(item.text):
+            item.pdf_coverage = text_coverage(printed.body, " ".join(
+                [item.text.kicker or "", item.text.title or "", item.text.subtitle or "", item.text.body]))
+            self.inc("pdf/compared")
+            return
+        html = item.text
+        for name in ("kicker", "title", "subtitle", "section"):
+            if getattr(printed, name) is None:
+                setattr(printed, name, getattr(html, name))  # the HTML's own heads where the print has none
+        if not printed.captions:
+            printed.captions = html.captions
+        fill_simplified(printed, self.region_of.get(item.paper, item.region))
+        item.text = printed
+        self.inc("pdf/filled")
 
 
 class ValidateStage(_Stage):

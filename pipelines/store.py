@@ -16,21 +16,23 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from scrapy.crawler import Crawler
 from sqlalchemy.exc import DBAPIError
 from twisted.internet import threads
 from twisted.python.threadpool import ThreadPool
 
 from pipelines.joining import JoiningStore
 from schema.db import database_url
-from schema.records import ArticleItem, EditionItem, FailureItem, PageItem
+from schema.records import ArticleItem, EditionItem, FailureItem, MediaItem, PageItem
 from schema.store import Store
 from schema.store.buffer import Buffer
 
+if TYPE_CHECKING:  # a Scrapy Crawler, or the reparse's OfflineRun standing in for one
+    from scrapy.crawler import Crawler
+
 logger = logging.getLogger(__name__)
-RECORD_ITEMS = (EditionItem, PageItem, ArticleItem, FailureItem)
+RECORD_ITEMS = (EditionItem, PageItem, ArticleItem, FailureItem, MediaItem)
 # set by `epaper reparse` (crawler/archive/run.py): the store moves no "seen now" time and writes no unchanged row
 REPARSE_SETTING = "EPAPER_STORE_REPARSE"
 

@@ -72,6 +72,14 @@ COLUMN_DOCS: dict[str, dict[str, str]] = {
         "pdf_url": "URL of the page PDF, when the site offers one.",
         "image_width": "Width of the hotspot coordinate space in pixels.",
         "image_height": "Height of the hotspot coordinate space in pixels.",
+        "image_sha256": "sha256 of the page image as received, once fetched and archived (EPAPER_MEDIA image/all).",
+        "image_bytes": "Size of the archived page image in bytes.",
+        "image_pixel_width": "The archived image's own width in pixels (may differ from the coordinate space).",
+        "image_pixel_height": "The archived image's own height in pixels.",
+        "pdf_sha256": "sha256 of the page PDF as received, once fetched and archived (EPAPER_MEDIA pdf/all).",
+        "pdf_bytes": "Size of the archived page PDF in bytes.",
+        "pdf_width_pt": "Width of the PDF's first page in points; NULL when not measured (pypdfium2 not installed).",
+        "pdf_height_pt": "Height of the PDF's first page in points; NULL when not measured.",
         "article_count": "Articles the page lists, less those an earlier page of the edition already listed "
         "(a story reachable from two pages is stored once); NULL while the page itself has not been stored (a "
         "placeholder made for an article that arrived first).",
@@ -98,6 +106,8 @@ COLUMN_DOCS: dict[str, dict[str, str]] = {
         "script": "`hans` or `hant`: the script the story is printed in.",
         "char_count": "Characters in `body`.",
         "text_source": "`html`, or `pdf` when the HTML body was empty or image-only and the text was read from the page PDF.",
+        "pdf_coverage": "Share (0…1) of the character pairs the page PDF prints inside the story's hotspots that its "
+        "HTML text has too; NULL when not measured (no PDF fetched, no hotspots, a scan).",
         "polygon": "JSON {polygons: [[x, y, …], …], coordinate_space: {width, height, image_url}}: the "
         "story's hotspots on its first page.",
         "area_share": "Share of the first page the hotspots cover, 0…1 (NULL when unknown).",
@@ -164,7 +174,7 @@ COLUMN_DOCS: dict[str, dict[str, str]] = {
         "edition_id": "The edition it belongs to, when known (→ edition.id).",
         "page_url": "The page that listed the URL, for articles.",
         "url": "What could not be fetched or parsed; unique per paper.",
-        "kind": "`edition`, `page` or `article`.",
+        "kind": "`edition`, `page`, `article`, or `media` (a page image or PDF: never held against its edition).",
         "reason": "Why (HTTP status, parse error, …).",
         "attempts": "How many times it was tried.",
         "first_failed_at": "First failure (UTC).",

@@ -38,7 +38,7 @@ NAMING_CONVENTION = {
 }
 
 EDITION_STATUSES = ("complete", "partial", "missing", "not_published", "failed")
-FAILURE_KINDS = ("edition", "page", "article")
+FAILURE_KINDS = ("edition", "page", "article", "media")
 SCRIPTS = ("hans", "hant")
 TEXT_SOURCES = ("html", "pdf")  # where an article's text was read: its HTML page, or the page PDF
 
@@ -140,6 +140,16 @@ class Page(Base):
     image_width: Mapped[int | None] = mapped_column(Integer)
     image_height: Mapped[int | None] = mapped_column(Integer)
     article_count: Mapped[int | None] = mapped_column(Integer)
+    # the archived page image and page PDF (EPAPER_MEDIA): digest and size as received; the image's pixel size
+    # (which may differ from the hotspot space above); the PDF's first page in points (NULL: not measured)
+    image_sha256: Mapped[str | None] = mapped_column(String(64))
+    image_bytes: Mapped[int | None] = mapped_column(Integer)
+    image_pixel_width: Mapped[int | None] = mapped_column(Integer)
+    image_pixel_height: Mapped[int | None] = mapped_column(Integer)
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+    pdf_bytes: Mapped[int | None] = mapped_column(Integer)
+    pdf_width_pt: Mapped[float | None] = mapped_column(Float)
+    pdf_height_pt: Mapped[float | None] = mapped_column(Float)
 
 
 class Article(Base):
@@ -174,6 +184,9 @@ class Article(Base):
     char_count: Mapped[int] = mapped_column(Integer, default=0)
     # 'pdf' when the HTML body was empty or image-only and the text was read from the page PDF
     text_source: Mapped[str] = mapped_column(String(8), default="html", server_default="html")
+    # share (0..1) of the text the page PDF prints inside the article's hotspots that its HTML text has too;
+    # NULL when not measured (no PDF fetched, no hotspots, a scan)
+    pdf_coverage: Mapped[float | None] = mapped_column(Float)
     polygon: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     area_share: Mapped[float | None] = mapped_column(Float)
     content_hash: Mapped[str] = mapped_column(String(64))

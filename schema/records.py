@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 EditionStatus = Literal["complete", "partial", "missing", "not_published", "failed"]
-FailureKind = Literal["edition", "page", "article"]
+FailureKind = Literal["edition", "page", "article", "media"]  # media: a page image or PDF (never fails an edition)
+MediaKind = Literal["image", "pdf"]
 
 
 def _plain(value: Any) -> Any:
@@ -81,6 +82,12 @@ class PageRecord:
     paper_name: str | None = None  # from <founder-papername> or the page title, when given
     printed_date: dt.date | None = None  # the date the page says it is for, when it says so
     parser_version: str = ""
+
+    def own_pdf_url(self) -> str | None:
+        """The page's PDF: its own link, else the one its entry in the edition's page list gives."""
+        return self.pdf_url or next(
+            (ref.pdf_url for ref in self.pages if ref.number == self.number and ref.pdf_url), None
+        )
 
     def to_json(self) -> dict[str, Any]:
         """The `epaper parse` JSON shape for a page (README, "Layout families")."""
@@ -259,6 +266,11 @@ class ArticleItem:
     # the paper's script from the registry; None: detected from the article's text (ScriptStage), as for a mixed paper
     script: Literal["hans", "hant"] | None = "hans"
     region: str = "mainland"  # the paper's OpenCC region ("mainland", "hk", "tw") from the registry
+    # the page PDF's bytes when the run reads articles' text from it (EPAPER_MEDIA pdf/all, or a reparse): the
+    # PDF stage fills an article without HTML text from it, or measures `pdf_coverage`, then drops it
+    page_pdf: bytes | None = None
+    page_space: tuple[int | None, int | None] = (None, None)  # the hotspots' coordinate space (width, height)
+    pdf_coverage: float | None = None  # share of the text the PDF prints in the hotspots that the HTML has
 
 
 @dataclass
@@ -272,6 +284,21 @@ class FailureItem:
     reason: str
     attempts: int = 1
     page_url: str | None = None
+
+
+@dataclass
+class MediaItem:
+    """A page image or page PDF that was fetched and archived: what the `page` row records of it."""
+
+    paper: str
+    date: dt.date
+    page_number: str
+    kind: MediaKind
+    url: str
+    sha256: str
+    size: int  # bytes as received
+    width: float | None = None  # image: pixels; PDF: points (None when pypdfium2 is not installed)
+    height: float | None = None
 
 
 def to_plain(value: Any) -> Any:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, Select, and_, func, select
+from sqlalchemy import Engine, Select, and_, func, or_, select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from schema.models import Article, CrawlRun, Edition, Failure, Newspaper, Page
@@ -38,8 +38,8 @@ def edition_status(
     """One row per edition, oldest first: paper, date, status, pages, articles, failures."""
     failures = (
         select(Failure.edition_id, func.count().label("n"))
-        .where(Failure.resolved_at.is_(None))  # resolved failures are history
-        .group_by(Failure.edition_id)
+        .where(Failure.resolved_at.is_(None), Failure.kind != "media")  # resolved failures are history; media
+        .group_by(Failure.edition_id)  # failures are ledger lines of their own, never held against an edition
         .subquery("failures")
     )
     query = (
@@ -97,7 +97,7 @@ def summary(
         ).scalar_one()
         failures = conn.execute(
             scoped(select(func.count()).select_from(Failure).join(Edition, Edition.id == Failure.edition_id)).where(
-                Failure.resolved_at.is_(None)
+                Failure.resolved_at.is_(None), Failure.kind != "media"
             )
         ).scalar_one()
     editions = {(status or PENDING): count for status, count in by_status}
@@ -207,6 +207,49 @@ def edition_states(
     except (OperationalError, ProgrammingError):  # no tables yet: nothing is known, everything is a gap
         return {}
     return {date: EditionState(status or PENDING, crawled) for date, status, crawled in rows}
+
+
+@dataclass(frozen=True)
+class PageMedia:
+    """A stored page whose image or PDF (of the kinds asked for) is named but not archived yet."""
+
+    number: str
+    url: str | None
+    image_url: str | None
+    pdf_url: str | None
+
+
+def pages_missing_media(
+    engine: Engine, paper: str, date_from: dt.date, date_to: dt.date, kinds: Iterable[str]
+) -> dict[dt.date, list[PageMedia]]:
+    """date → the pages whose named image/PDF has no digest yet (only the missing kinds' URLs are set), in one
+    query: what `-a media=… -a only=gaps` still fetches for editions that are otherwise complete."""
+    kinds = set(kinds)
+    wanted = []
+    if "image" in kinds:
+        wanted.append(and_(Page.image_url.is_not(None), Page.image_sha256.is_(None)))
+    if "pdf" in kinds:
+        wanted.append(and_(Page.pdf_url.is_not(None), Page.pdf_sha256.is_(None)))
+    if not wanted:
+        return {}
+    query = (
+        select(Edition.date, Page.number, Page.url, Page.image_url, Page.image_sha256, Page.pdf_url, Page.pdf_sha256)
+        .join(Edition, Edition.id == Page.edition_id)
+        .join(Newspaper, Newspaper.id == Edition.newspaper_id)
+        .where(Newspaper.key == paper, Edition.date >= date_from, Edition.date <= date_to, or_(*wanted))
+        .order_by(Edition.date, Page.seq)
+    )
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(query).all()
+    except (OperationalError, ProgrammingError):  # no tables yet
+        return {}
+    found: dict[dt.date, list[PageMedia]] = {}
+    for date, number, url, image_url, image_sha, pdf_url, pdf_sha in rows:
+        found.setdefault(date, []).append(PageMedia(
+            number, url, image_url if "image" in kinds and image_sha is None else None,
+            pdf_url if "pdf" in kinds and pdf_sha is None else None))
+    return found
 
 
 def calendar(

@@ -3,7 +3,18 @@ reader.py (records read back, damaged files scanned, the URL index), replay.py (
 archive through the crawl's routing, crawler/routing.py) and run.py (`epaper reparse`: replay → text stages →
 store and run ledger, offline, with no Scrapy engine). Locations come from crawler/config.py."""
 
-# the path the settings name (DOWNLOADER_MIDDLEWARES "crawler.archive.ArchiveMiddleware", disabled by a reparse)
-from crawler.archive.writer import ArchiveMiddleware
+from __future__ import annotations
+
+from typing import Any
 
 __all__ = ["ArchiveMiddleware"]
+
+
+def __getattr__(name: str) -> Any:
+    """`crawler.archive.ArchiveMiddleware` (the path DOWNLOADER_MIDDLEWARES names), imported when asked for:
+    the writer pulls in Scrapy's crawler and engine, which a reparse (reader, replay, run) never uses."""
+    if name == "ArchiveMiddleware":
+        from crawler.archive.writer import ArchiveMiddleware
+
+        return ArchiveMiddleware
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from crawler.archive.writer import (
+from crawler.archive.keys import (
     DATE_HEADER,
     KIND_HEADER,
     NOT_PUBLISHED_STATUSES,

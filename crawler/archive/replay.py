@@ -193,7 +193,15 @@ def _with_documents(need: NeedDocuments, queue: deque[Fetch], router: Router, so
     answer, paper = need.answer, need.answer.meta["paper"]
     documents: dict[str, bytes] = {}
     for url in need.urls:
+        if need.optional and source.index.lookup(url, paper)[0] is None:
+            source.stats["media_missing"] += 1
+            documents[url] = b""  # no page PDF archived (a crawl without EPAPER_MEDIA): the HTML text stands
+            continue
         stored = source.stored(url, paper)
+        if (stored is None or not 200 <= stored.status < 300) and need.optional:
+            source.stats["media_missing"] += 1
+            documents[url] = b""  # the page PDF was not archived: the article is stored with its HTML text
+            continue
         if stored is None or not 200 <= stored.status < 300:
             source.stats["documents_missing"] += 1
             return  # counted missing: the crawl's record of this page stays as it is

@@ -133,7 +133,8 @@ class Parser:
             self.run = OfflineRun(self.settings, None)
         stats = self.run.stats
         self.router = Router(self.registry, PageCaps.from_settings(self.settings),
-                             inc=lambda key, count: stats.inc_value(key, count))
+                             inc=lambda key, count: stats.inc_value(key, count),
+                             pdf_text=True)  # articles read archived page PDFs, as a crawl with EPAPER_MEDIA does
         self.source = ArchiveSource(self.index)
         self.stages = TextStages(self.run)
         self.seen: set[str] = set()

@@ -25,8 +25,9 @@ two crawl processes never write the same file. Each file starts with a `warcinfo
 carry `WARC-Epaper-Paper`, `WARC-Epaper-Date` and `WARC-Epaper-Kind` (edition/page/article) from the request
 so that the archive can be indexed per paper and date without parsing bodies.
 
-Page images, PDFs and photos (by Content-Type or file suffix) are archived only with EPAPER_ARCHIVE_MEDIA; the
-spider does not fetch them yet, and the writer takes any body when it does. Responses served by the HTTP cache
+Page images and PDFs that the spider fetches because of EPAPER_MEDIA (`-a media=`, crawler/media.py: requests
+of kind `media`) are archived like any page, with `WARC-Epaper-Kind: media`. Other images, PDFs and photos
+(by Content-Type or file suffix) are archived only with EPAPER_ARCHIVE_MEDIA. Responses served by the HTTP cache
 or by the archive itself (a reparse) are never written again.
 
 Writing happens off the reactor thread: compressing and writing a record would otherwise stall every download
@@ -49,7 +50,6 @@ import datetime as dt
 import io
 import logging
 import os
-import re
 import socket
 import threading
 import time
@@ -59,7 +59,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any, BinaryIO
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.crawler import Crawler
@@ -68,17 +68,21 @@ from scrapy.http import Request, Response
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from crawler.archive.keys import (  # noqa: F401 - NOT_PUBLISHED_STATUSES, url_key … stay importable from here
+    DATE_HEADER,
+    KIND_HEADER,
+    NOT_PUBLISHED_STATUSES,
+    OTHER_GROUP,
+    PAPER_HEADER,
+    safe_group,
+    url_key,
+)
 from crawler.config import resolve
 from crawler.paths import confined
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 1 << 30
-NOT_PUBLISHED_STATUSES = frozenset({404, 410})
-PAPER_HEADER = "WARC-Epaper-Paper"
-DATE_HEADER = "WARC-Epaper-Date"
-KIND_HEADER = "WARC-Epaper-Kind"
-OTHER_GROUP = "_other"  # responses that belong to no paper (robots.txt)
 # headers describing the transfer, not the stored body (the body is stored de-chunked)
 HOP_HEADERS = frozenset({"transfer-encoding", "content-length"})
 SOFTWARE = "epaper-archive (Scrapy + warcio)"
@@ -106,17 +110,6 @@ def is_media(url: str, headers: Any = None) -> bool:
     if content_type.startswith("image/") or content_type == "application/pdf":
         return True
     return urlsplit(url).path.lower().endswith(MEDIA_SUFFIXES)
-
-
-def safe_group(name: str) -> str:
-    """A paper key as a directory and file-name part."""
-    cleaned = re.sub(r"[^A-Za-z0-9_.]+", "_", name).strip(".")
-    return cleaned or OTHER_GROUP
-
-
-def url_key(url: str) -> str:
-    """The archive's key for a URL: as Scrapy requested it, without a fragment."""
-    return urldefrag(url)[0]
 
 
 # --------------------------------------------------------------------------- one exchange
@@ -330,7 +323,7 @@ class ArchiveMiddleware:
         if not should_archive(response.status, response.headers):
             self._inc(f"skipped/{response.status}")
             return response
-        if not self.media and is_media(response.url, response.headers):
+        if not self.media and request.meta.get("kind") != "media" and is_media(response.url, response.headers):
             self._inc("skipped/media")
             return response
         exchange = Exchange.from_scrapy(request, response)

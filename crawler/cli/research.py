@@ -328,7 +328,10 @@ def cmd_plot(args: argparse.Namespace) -> int:
         else:
             name = f"page-{args.paper}-{args.date.isoformat()}-{args.page}.png"
             out = args.out or confined(Path.cwd(), name)
-            written = page_map(engine, args.paper, args.date, args.page, out)
+            from crawler.config import resolve
+
+            archive = resolve(None, archive=args.archive).archive_dir  # the page as printed, when archived
+            written = page_map(engine, args.paper, args.date, args.page, out, archive_dir=archive)
     except (PlotError, FontNotFound, RuntimeError, PathEscape) as exc:
         print(f"epaper plot: {exc}", file=sys.stderr)
         return 2
@@ -444,5 +447,7 @@ def register(subparsers: Any) -> None:
         "--page", required=True, metavar="N", help="page label as printed (01, A01) or number (1)"
     )
     page.add_argument("--out", type=Path, metavar="PATH", help=".png or .svg (default page-KEY-DATE-N.png)")
+    page.add_argument("--archive", metavar="DIR",
+                      help="the raw archive to take the page image or PDF from (default EPAPER_ARCHIVE_DIR, data/archive)")
     add_db(page)
     page.set_defaults(func=cmd_plot)

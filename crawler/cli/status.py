@@ -45,6 +45,7 @@ def _status_health(engine: Any, args: argparse.Namespace) -> int:
     """`status --health`: each paper's latest runs' field coverage and findings; exit 3 on a finding (drift,
     U+FFFD text) in the latest run of a paper."""
     from schema.coverage import DRIFT_EXIT, format_health, health, latest_drift
+    from schema.printed import format_missing_print, missing_print
 
     report = health(engine, args.paper, runs=args.limit or 8)
     if args.json:
@@ -59,6 +60,9 @@ def _status_health(engine: Any, args: argparse.Namespace) -> int:
         print(json.dumps(full, ensure_ascii=False, default=str, indent=2))
     else:
         print(format_health(report))
+        missing, total = missing_print(engine, args.paper, date_from=args.date_from, date_to=args.date_to)
+        if total:
+            print("\n" + format_missing_print(missing, total))
     return DRIFT_EXIT if latest_drift(report, kinds=("drift", "replacement")) else 0
 
 

@@ -12,8 +12,8 @@ import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
-from urllib.parse import urljoin, urlsplit
 
+from crawler.families.urls import join_url, split_url
 from schema.records import ArticleRecord, PageRecord
 
 PageKind = Literal["page", "article", "entry"]
@@ -70,7 +70,7 @@ class Family:
         return f"{self.key}/{self.VERSIONS[-1][0]}"
 
     def page_kind(self, url: str) -> PageKind | None:
-        path = urlsplit(url).path
+        path = split_url(url).path
         if self.ARTICLE_URL_RE.search(path):
             return "article"
         if self.PAGE_URL_RE.search(path):
@@ -83,7 +83,7 @@ class Family:
         return self.page_kind(url) is not None
 
     def date_from_url(self, url: str) -> dt.date | None:
-        m = self.DATE_URL_RE.search(urlsplit(url).path)
+        m = self.DATE_URL_RE.search(split_url(url).path)
         if not m:
             return None
         try:
@@ -94,11 +94,11 @@ class Family:
     def entry_url(self, base_url: str, date: dt.date, entry: str | None = None) -> str:
         """The dated first page: `entry` is a per-paper template formatted with `date`."""
         base = base_url if base_url.endswith("/") else base_url + "/"
-        return urljoin(base, (entry or self.DEFAULT_ENTRY).format(date=date))
+        return join_url(base, (entry or self.DEFAULT_ENTRY).format(date=date))
 
     def index_url(self, base_url: str) -> str:
         base = base_url if base_url.endswith("/") else base_url + "/"
-        return urljoin(base, self.INDEX_FILE)
+        return join_url(base, self.INDEX_FILE)
 
     def parse_entry(self, body: bytes, url: str, headers: Mapping[str, str] | None = None) -> str | None:
         raise NotImplementedError
@@ -138,7 +138,7 @@ class Family:
 
     def source_id(self, url: str) -> str:
         """CMS id of an article URL: `content_52014.htm` -> "52014", `content_1_1001.htm` -> "1_1001"."""
-        name = urlsplit(url).path.rsplit("/", 1)[-1]
+        name = split_url(url).path.rsplit("/", 1)[-1]
         stem = re.sub(r"\.s?html?$", "", name, flags=re.I)
         m = re.match(r"content_(\w+)$", stem)
         if m:
@@ -148,15 +148,15 @@ class Family:
 
     def source_key(self, url: str) -> str:
         """A key unique within an edition: `content_<id>` for CMS articles, else the URL path."""
-        name = urlsplit(url).path.rsplit("/", 1)[-1]
+        name = split_url(url).path.rsplit("/", 1)[-1]
         stem = re.sub(r"\.s?html?$", "", name, flags=re.I)
         if stem.startswith("content_"):
             return stem
-        return urlsplit(url).path
+        return split_url(url).path
 
     def same_edition(self, link: str, page_url: str, kind: PageKind) -> bool:
         """A link of the edition the page belongs to: same host, same date, the expected kind."""
-        a, b = urlsplit(link), urlsplit(page_url)
+        a, b = split_url(link), split_url(page_url)
         if a.scheme not in {"http", "https", "file", ""} or a.netloc != b.netloc:
             return False
         if self.page_kind(link) != kind:

@@ -124,7 +124,7 @@ def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> tuple[
     for bom, bom_codec in _BOMS:
         if body.startswith(bom):
             return body.decode(bom_codec, errors="replace"), "utf-8" if bom_codec == "utf-8-sig" else bom_codec
-    if not any(b > 127 for b in body):
+    if body.isascii():  # every byte < 128, in C (a generator over the bytes cost 0.2 ms a page)
         labelled = normalize_charset(header_charset(headers)) or normalize_charset(meta_charset(body))
         return body.decode("ascii"), labelled or "ascii"
 

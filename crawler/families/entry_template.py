@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlunsplit
 
 from crawler.families.contract import Family
+from crawler.families.urls import split_url
 
 _CODE = {"y": "%Y", "m": "%m", "d": "%d"}
 
@@ -94,7 +95,7 @@ def _repeated_date(rest: str, m: re.Match[str], taken: list[tuple[int, int, str]
 
 def infer_entry(family: Family, url: str) -> EntryTemplate | None:
     """Base URL and entry template of the paper whose page (or article) this URL is; None without a date."""
-    parts = urlsplit(url)
+    parts = split_url(url)
     path = parts.path
     m = family.DATE_URL_RE.search(path)
     if not m:

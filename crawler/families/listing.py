@@ -16,7 +16,6 @@ import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
-from urllib.parse import urljoin
 
 from crawler.families.contract import Family, ParseError
 from crawler.families.markup import (
@@ -25,6 +24,7 @@ from crawler.families.markup import (
     Document,
     clean_space,
     date_from_text,
+    drop_tree,
     element_text,
     first_text,
     int_attr,
@@ -38,6 +38,7 @@ from crawler.families.markup import (
     strip_fragment,
     strip_query,
 )
+from crawler.families.urls import join_url
 from schema.records import ArticleRecord, ArticleRef, CoordinateSpace, ImageRef, PageRecord, PageRef
 
 Roles = Mapping[str, Sequence[str]]
@@ -78,7 +79,7 @@ def styled_space(doc: Document, box: Any | None, image: Any | None) -> Coordinat
     if image is not None and (width is None or height is None):
         width, height = int_attr(image.get("width")), int_attr(image.get("height"))
     src = (image.get("src") or "").strip() if image is not None else ""
-    return CoordinateSpace(width=width, height=height, image_url=urljoin(doc.url, src) if src else None)
+    return CoordinateSpace(width=width, height=height, image_url=join_url(doc.url, src) if src else None)
 
 
 def js_shell_reason(doc: Document) -> str | None:
@@ -92,7 +93,7 @@ def js_shell_reason(doc: Document) -> str | None:
     for script in scripts:
         m = JS_REDIRECT_RE.search(script.text or "")
         if m:  # an anti-bot or "jump" interstitial: the real page comes after the browser runs it
-            return f"JavaScript redirect page (interstitial) to {urljoin(doc.url, m.group(1).strip())}"
+            return f"JavaScript redirect page (interstitial) to {join_url(doc.url, m.group(1).strip())}"
     return f"JavaScript shell: {len(scripts)} script(s) and {len(visible)} characters of text, no page list"
 
 
@@ -135,7 +136,7 @@ def label_text(el: Any) -> str:
     copy = copy_module.deepcopy(el)
     for a in list(copy.iter("a")):
         if re.search(r"\.pdf(?:$|\?)", (a.get("href") or "").strip(), re.I):
-            a.drop_tree()
+            drop_tree(a)
     return element_text(copy)
 
 
@@ -177,7 +178,7 @@ class ListingFamily(Family):
             if (meta.get("http-equiv") or "").strip().lower() == "refresh":
                 m = META_REFRESH_URL_RE.search(meta.get("content") or "")
                 if m:
-                    return urljoin(url, m.group(1).strip())
+                    return join_url(url, m.group(1).strip())
         return None
 
     # ------------------------------------------------------------------ skins
@@ -220,7 +221,7 @@ class ListingFamily(Family):
             a
             for a in select_all(doc.root, roles.get("page_links", ()))
             if (a.get("href") or "").strip()
-            and self.same_edition(urljoin(doc.url, a.get("href").strip()), doc.url, "page")
+            and self.same_edition(join_url(doc.url, a.get("href").strip()), doc.url, "page")
         ]
 
     def _entry_pdf(self, anchor: Any, roles: Roles, others: set[int], base: str) -> str | None:
@@ -232,7 +233,7 @@ class ListingFamily(Family):
             hits = select(node, roles.get("pdf_in_entry", ()))
             href = (hits[0].get("href") or "").strip() if hits else ""
             if href:
-                return urljoin(base, href)
+                return join_url(base, href)
             node = node.getparent()
         return None
 
@@ -241,7 +242,7 @@ class ListingFamily(Family):
         anchors = self._page_anchors(doc, roles)
         ids = {id(a) for a in anchors}  # `anchors` keeps the proxies alive, so the ids are stable
         for a in anchors:
-            url = strip_fragment(urljoin(doc.url, a.get("href").strip()))
+            url = strip_fragment(join_url(doc.url, a.get("href").strip()))
             number, name = parse_label(element_text(a) or a.get("title") or "")
             pdf = self._entry_pdf(a, roles, ids, doc.url)
             ref = refs.get(strip_query(url))
@@ -287,7 +288,7 @@ class ListingFamily(Family):
     def _articles(self, doc: Document, roles: Roles) -> list[ArticleRef]:
         refs: dict[str, ArticleRef] = {}
         for a in select_all(doc.root, roles.get("article_links", ())):
-            url = urljoin(doc.url, (a.get("href") or "").strip())
+            url = join_url(doc.url, (a.get("href") or "").strip())
             if not self.same_edition(url, doc.url, "article"):
                 continue
             key = strip_query(url)
@@ -299,7 +300,7 @@ class ListingFamily(Family):
             elif not refs[key].title:
                 refs[key].title = title
         for el, href, polygon in self._hotspots(doc, roles):
-            url = urljoin(doc.url, href)
+            url = join_url(doc.url, href)
             if not href or not self.same_edition(url, doc.url, "article"):
                 continue
             key = strip_query(url)
@@ -323,7 +324,7 @@ class ListingFamily(Family):
         return CoordinateSpace(
             width=int_attr(image.get("width")),
             height=int_attr(image.get("height")),
-            image_url=urljoin(doc.url, src) if src else None,
+            image_url=join_url(doc.url, src) if src else None,
         )
 
     def parse_page(
@@ -345,7 +346,7 @@ class ListingFamily(Family):
         pdf_url = current.pdf_url if current else None
         if pdf_url is None:
             pdf = select(doc.root, roles.get("pdf", ()))
-            pdf_url = urljoin(url, pdf[0].get("href").strip()) if pdf and pdf[0].get("href") else None
+            pdf_url = join_url(url, pdf[0].get("href").strip()) if pdf and pdf[0].get("href") else None
         date = edition_date or self.date_from_url(url)
         return PageRecord(
             url=url,
@@ -395,7 +396,7 @@ class ListingFamily(Family):
             src = (img.get("src") or "").strip()
             if not src or ICON_RE.search(src):
                 continue
-            src_url = urljoin(doc.url, src)
+            src_url = join_url(doc.url, src)
             if src_url in seen:
                 continue
             seen.add(src_url)

@@ -14,14 +14,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlunsplit
 
-import lxml.html
 from lxml import etree
-from lxml.cssselect import CSSSelector
+from lxml.cssselect import LxmlHTMLTranslator
 
 from crawler.families.contract import ParseError
 from crawler.families.encoding import decode_html
+from crawler.families.urls import split_url
 
 Selectors = Mapping[str, Sequence[str]]
 
@@ -60,11 +60,28 @@ CN_DATE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 ISO_DATE_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
-@lru_cache(maxsize=512)
-def _compile(selector: str) -> etree.XPath:
+_CSS = LxmlHTMLTranslator()  # what lxml's CSSSelector(…, translator="html") translates with
+
+
+@lru_cache(maxsize=2048)
+def _xpath_of(selector: str) -> str:
+    """The XPath of a selector: an XPath as it is, a CSS selector translated, once per process (cssselect's
+    translation costs more than evaluating the XPath on a page)."""
     if selector.startswith(("/", "(", "./")):
-        return etree.XPath(selector)
-    return CSSSelector(selector, translator="html")
+        return selector
+    return _CSS.css_to_xpath(selector)
+
+
+@lru_cache(maxsize=2048)
+def _compile(selector: str) -> etree.XPath:
+    return etree.XPath(_xpath_of(selector))
+
+
+@lru_cache(maxsize=2048)
+def _compile_union(selectors: tuple[str, ...]) -> etree.XPath:
+    """One XPath for a list of selectors: their union, which libxml2 returns in document order without
+    repeats, so that select_all costs one evaluation and no sort in Python."""
+    return etree.XPath(" | ".join(f"({_xpath_of(sel)})" for sel in selectors))
 
 
 def select(root: Any, selectors: Iterable[str]) -> list[Any]:
@@ -78,22 +95,10 @@ def select(root: Any, selectors: Iterable[str]) -> list[Any]:
 
 def select_all(root: Any, selectors: Iterable[str]) -> list[Any]:
     """Elements matched by any of `selectors`, in document order, without repeats."""
-    seen: set[int] = set()
-    hits: list[Any] = []
-    matched = 0  # selectors that matched something: one selector's hits are in document order already
-    for sel in selectors:
-        found = False
-        for el in _compile(sel)(root):
-            if isinstance(getattr(el, "tag", None), str) and id(el) not in seen:
-                seen.add(id(el))
-                hits.append(el)
-                found = True
-        matched += found
-    if matched < 2:
-        return hits
-    everything = list(root.iter())  # held so that the proxies' ids stay unique while sorting
-    order = {id(el): i for i, el in enumerate(everything)}
-    return sorted(hits, key=lambda el: order.get(id(el), 0))
+    key = tuple(selectors)
+    if not key:
+        return []
+    return [el for el in _compile_union(key)(root) if isinstance(getattr(el, "tag", None), str)]
 
 
 def clean_space(text: str) -> str:
@@ -143,6 +148,21 @@ def first_text(root: Any, selectors: Iterable[str]) -> str | None:
     return None
 
 
+def drop_tree(el: Any) -> None:
+    """Remove an element and its descendants but keep its tail text in place (lxml.html's `drop_tree`, for
+    the plain etree elements Document.load makes)."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        previous = el.getprevious()
+        if previous is None:
+            parent.text = (parent.text or "") + el.tail
+        else:
+            previous.tail = (previous.tail or "") + el.tail
+    parent.remove(el)
+
+
 def squeeze(text: str) -> str:
     """Remove every space, ideographic and non-breaking ones included (`综 合` -> `综合`)."""
     return _ANY_SPACE_RE.sub("", text)
@@ -185,14 +205,16 @@ def page_number_from_info(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=16384)
 def strip_query(url: str) -> str:
     """The URL without query and fragment (`content_1.htm?div=-1` -> `content_1.htm`)."""
-    parts = urlsplit(url)
+    parts = split_url(url)
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
 
+@lru_cache(maxsize=16384)
 def strip_fragment(url: str) -> str:
-    parts = urlsplit(url)
+    parts = split_url(url)
     return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
 
 
@@ -264,8 +286,10 @@ _PARSERS = threading.local()  # one lxml parser per thread: building one per pag
 def _html_parser() -> Any:
     parser = getattr(_PARSERS, "parser", None)
     if parser is None:
-        # huge_tree: without it libxml2 silently drops a text node over 10 MB and the article is stored empty
-        parser = _PARSERS.parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
+        # huge_tree: without it libxml2 silently drops a text node over 10 MB and the article is stored empty.
+        # A plain etree parser, not lxml.html's: the tree is the same, but lxml.html looks up a Python element
+        # class for every element the selectors return, which cost more than the parse itself.
+        parser = _PARSERS.parser = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
     return parser
 
 
@@ -310,7 +334,9 @@ class Document:
         if not HTML_TAG_RE.search(markup):
             raise ParseError("not an HTML document (no HTML tags)")
         try:
-            root = lxml.html.document_fromstring(markup, parser=_html_parser())
+            root = etree.fromstring(markup, parser=_html_parser())
+            if root is None:  # as lxml.html.document_fromstring says it
+                raise etree.ParserError("Document is empty")
         except (etree.ParserError, ValueError) as exc:
             raise ParseError(f"not HTML: {exc}") from exc
         return cls(url=url, text=text, encoding=encoding, root=root, metadata=enpproperty_fields(text))

@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Literal
-from urllib.parse import urljoin
 
 from crawler.families.contract import ParseError
 from crawler.families.markup import Document, element_text
+from crawler.families.urls import join_url
 
 Reason = Literal[
     "empty",
@@ -107,11 +107,11 @@ def redirect_of(doc: Document) -> str | None:
         if (meta.get("http-equiv") or "").strip().lower() == "refresh":
             m = META_REFRESH_RE.search(meta.get("content") or "")
             if m:
-                return urljoin(doc.url, m.group(1).strip())
+                return join_url(doc.url, m.group(1).strip())
     for script in doc.root.iter("script"):
         m = JS_LOCATION_RE.search(script.text or "")
         if m:
-            return urljoin(doc.url, m.group(1).strip())
+            return join_url(doc.url, m.group(1).strip())
     return None
 
 

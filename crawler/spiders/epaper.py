@@ -24,12 +24,13 @@ from crawler.config import resolve
 from crawler.documents import Documents
 from crawler.families.contract import NeedsDocuments
 from crawler.limits import PageCaps, PaperLimits, paper_limits
+from crawler.media import MEDIA_PRIORITY, MediaLimits, media_kinds
 from crawler.promises import Promises, origin_url
 from crawler.registry import Paper, RegistryError, load_registry, select_papers
 from crawler.routing import NOT_PUBLISHED_STATUSES, Answer, Fetch, NeedDocuments, Router
 from crawler.runlock import RunGuard
 from schema.db import make_engine
-from schema.status import DONE, EditionState, edition_states
+from schema.status import DONE, EditionState, edition_states, pages_missing_media
 
 # Relative days, in the paper's own timezone, so that a cron line needs no shell date arithmetic.
 RELATIVE_DAYS = {"today": 0, "yesterday": -1}
@@ -101,6 +102,7 @@ class EpaperSpider(scrapy.Spider):
         end: str | None = None,
         only: str | None = None,
         refresh: str | None = None,
+        media: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -120,6 +122,11 @@ class EpaperSpider(scrapy.Spider):
         self.paper_spec, self.date_arg, self.start_arg, self.end_arg = paper, date, start, end
         self.only_arg, self.refresh_arg = only or None, refresh
         self.refresh = _flag(refresh)
+        self.media_arg = media or None
+        self.media_kinds = media_kinds(media) if media else frozenset()  # EPAPER_MEDIA when no -a media=
+        self.media_limits = MediaLimits()
+        self._pdf_users: dict[str, int] = {}  # page PDF URL → articles still to be routed with it
+        self._missing_media: dict[str, dict[dt.date, list[Any]]] = {}  # paper → date → pages without media
         self.papers: list[Paper] = []
 
     @classmethod
@@ -131,6 +138,16 @@ class EpaperSpider(scrapy.Spider):
         # a shared frontier hands requests to other workers: only the worker that made a request could account it;
         # the distributed add-on (crawler/distributed/runtime.py) sets EPAPER_DISTRIBUTED when a crawl shares its frontier
         distributed = bool(settings.get("EPAPER_DISTRIBUTED"))
+        if spider.media_arg is None:
+            try:
+                spider.media_kinds = media_kinds(settings.get("EPAPER_MEDIA"))
+            except ValueError as exc:
+                raise ValueError(f"EPAPER_MEDIA: {exc}") from exc
+        spider.media_limits = MediaLimits.from_settings(settings)
+        spider.router.media = spider.media_kinds
+        # articles wait for their page PDF in this worker's memory: on a shared frontier another worker may fetch
+        # it, so there the PDFs are archived only and `epaper reparse` reads the text from them
+        spider.router.pdf_text = "pdf" in spider.media_kinds and not distributed
         spider.track_promises = not distributed
         if spider.track_promises:
             crawler.signals.connect(spider.on_request_dropped, signal=signals.request_dropped)
@@ -185,10 +202,52 @@ class EpaperSpider(scrapy.Spider):
             if skipped is not None:
                 if stats is not None:
                     stats.inc_value(f"epaper/editions/skipped_{skipped}")
+                if skipped == "complete" and self.media_kinds:
+                    yield from self._media_gaps(paper, day)
                 continue
             if stats is not None:
                 stats.inc_value("epaper/editions/planned")
             yield from self._follow(self.router.start(paper, day))
+
+    def _media_gaps(self, paper: Paper, day: dt.date) -> Iterator[Any]:
+        """A complete edition is not fetched again, but the page images and PDFs it has not archived yet are."""
+        layout = paper.layout_for(day)
+        if layout is None:
+            return
+        if paper.key not in self._missing_media:  # one query per paper for the run's range
+            days = edition_dates(paper, self.date_arg, self.start_arg, self.end_arg)
+            settings = self.crawler.settings if getattr(self, "crawler", None) else None
+            engine = make_engine(resolve(settings).database_url)
+            try:
+                self._missing_media[paper.key] = pages_missing_media(engine, paper.key, min(days), max(days),
+                                                                     self.media_kinds)
+            finally:
+                engine.dispose()
+        for page in self._missing_media[paper.key].get(day, []):
+            fetches = self.router.media_fetches(paper.key, day, layout.family, page.url or "", page.number,
+                                                page.image_url, page.pdf_url)
+            yield from self._follow(iter(list(fetches)))
+
+    def _media_request(self, fetch: Fetch) -> Iterator[Any]:
+        """A page image or PDF: low priority, capped in size, within the run's byte budget; a PDF that articles
+        will wait for is registered with the companion documents (crawler/documents.py), so it is fetched once."""
+        paper = self.registry[fetch.paper]
+        meta = fetch.meta()
+        if not paper.obey_robots:
+            meta["dont_obey_robotstxt"] = True
+        limit = self.media_limits
+        meta["download_maxsize"] = limit.max_file_bytes
+        meta["download_warnsize"] = min(limit.max_file_bytes, self._setting_int("DOWNLOAD_WARNSIZE") or limit.max_file_bytes)
+        if fetch.media == "pdf" and self.router.pdf_text:
+            self.documents.requested.add((fetch.paper, fetch.day, fetch.url))
+        if limit.exhausted():
+            self._inc("epaper/media/over_budget", 1)
+            reason = f"media budget of {limit.budget_bytes} bytes for this run spent (EPAPER_MEDIA_BUDGET_BYTES)"
+            yield from self.router.failed(meta, fetch.url, reason, 0)
+            yield from self.documents.unavailable(fetch.paper, fetch.day, fetch.url, self)
+            return
+        yield scrapy.Request(fetch.url, callback=self.parse_media, errback=self.on_media_error, meta=meta,
+                             dont_filter=True, priority=MEDIA_PRIORITY)
 
     def _ledger(self, paper: Paper) -> dict[dt.date, EditionState]:
         """The stored statuses of the paper's editions in this run's range (one query; {} on a new database)."""
@@ -244,7 +303,12 @@ class EpaperSpider(scrapy.Spider):
         (NeedDocuments) gets them fetched (crawler/documents.py), and the response waits and is routed again when
         they are all held; one that asks again for a document it was given is a parse failure."""
         for outcome in outcomes:
-            if isinstance(outcome, Fetch):
+            if isinstance(outcome, Fetch) and outcome.kind == "media":
+                yield from self._media_request(outcome)
+            elif isinstance(outcome, Fetch):
+                if outcome.pdf_url:  # the page's media Fetch of this PDF comes with it: never a document request too
+                    self._pdf_users[outcome.pdf_url] = self._pdf_users.get(outcome.pdf_url, 0) + 1
+                    self.documents.requested.add((outcome.paper, outcome.day, outcome.pdf_url))
                 yield self._request(outcome)
             elif isinstance(outcome, NeedDocuments) and response is not None:  # only answers need documents
                 answer = outcome.answer
@@ -269,6 +333,44 @@ class EpaperSpider(scrapy.Spider):
         self._answered(response)
         documents = self.documents.held(response.meta["paper"], response.meta["day"])
         yield from self._follow(self.router.article(self._answer(response), documents), response)
+        if response.meta.get("pdf_url") in documents:
+            self._pdf_used(response.meta)
+
+    def _pdf_used(self, meta: Any) -> None:
+        """One article less waits for its page PDF: the body is let go once none does (a backfill holds no
+        year of PDFs in memory)."""
+        url = meta.get("pdf_url")
+        if url is None or url not in self._pdf_users:
+            return
+        self._pdf_users[url] -= 1
+        if self._pdf_users[url] <= 0:
+            del self._pdf_users[url]
+            self.documents.drop(meta["paper"], meta["day"], url)
+
+    def parse_media(self, response: Response) -> Iterator[Any]:
+        """A page image or PDF arrived (archived as received by the archive middleware): its page-row facts;
+        the articles waiting for a PDF are routed now."""
+        self.media_limits.spend(len(response.body))
+        yield from self.router.media_file(self._answer(response))
+        if response.meta.get("media") == "pdf" and self.router.pdf_text and response.request is not None:
+            if origin_url(response.request) in self._pdf_users:  # articles of this run read it; a media backfill's
+                yield from self.documents.arrived(response, self)  # PDFs are archived, not held in memory
+
+    def on_media_error(self, failure: Failure) -> Iterator[Any]:
+        """A page image or PDF that could not be had: a `media` failure row, never a failed edition; the
+        articles waiting for the PDF are stored with their HTML text."""
+        request: scrapy.Request = failure.request  # type: ignore[attr-defined]  # set by Scrapy's errback
+        meta = request.meta
+        if failure.check(HttpError):
+            reason = f"HTTP {failure.value.response.status}"
+        else:
+            reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:500]
+        self._inc("epaper/media/failed", 1)
+        url = origin_url(request)  # the URL the page names, not where a refused redirect pointed
+        self.logger.info("page %s %s not fetched: %s", meta.get("media"), url, reason)
+        yield from self.router.failed(meta, url, reason, meta.get("retry_times", 0) + 1)
+        if meta.get("media") == "pdf" and self.router.pdf_text:
+            yield from self.documents.unavailable(meta["paper"], meta["day"], url, self)
 
     def parse_document(self, response: Response) -> Iterator[Any]:
         """A companion document arrived (crawler/documents.py): the pages waiting for it are routed now."""
@@ -289,6 +391,8 @@ class EpaperSpider(scrapy.Spider):
             reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:500]
         attempts = meta.get("retry_times", 0) + 1
         self.logger.warning("failed %s %s after %d attempt(s): %s", meta["kind"], url, attempts, reason)
+        if meta["kind"] == "article":
+            self._pdf_used(meta)
         yield from self.router.failed(meta, url, reason, attempts)
 
     # ----------------------------------------------------------------- limits and dropped requests
@@ -320,6 +424,15 @@ class EpaperSpider(scrapy.Spider):
     def account_unanswered(self, response: Response) -> Iterator[Any]:
         lost = self.promises.settle(self._setting_int("URLLENGTH_LIMIT"))
         yield from self.router.unanswered(lost)
+
+    def closed(self, reason: str) -> None:
+        """Articles still waiting for a page PDF that never came (nor failed) are not stored: said, not silent
+        (their pages' editions stay partial, and an only=gaps run fetches them again)."""
+        stuck = sum(len(w) for w in self.documents.waiting.values())
+        if stuck:
+            self._inc("epaper/media/articles_left_waiting", stuck)
+            self.logger.warning("%d response(s) still waited for a companion document or page PDF at close: "
+                                "not stored", stuck)
 
     # ----------------------------------------------------------------- helpers
 

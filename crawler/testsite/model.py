@@ -30,6 +30,8 @@ class SiteArticle:
     author: str | None = None  # the CMS author field (often empty on real sites)
     polygon: list[tuple[int, int]] = field(default_factory=list)  # hotspot vertices in page-image pixels
     extra_polygons: list[list[tuple[int, int]]] = field(default_factory=list)  # further areas, same article
+    # what the page PDF prints when the HTML does not (an image-only page: the HTML shows only the photo)
+    printed: list[str] | None = None
 
 
 @dataclass

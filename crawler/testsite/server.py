@@ -7,7 +7,8 @@ method that tests can also call without a socket.
 Routes under each site's root (paths come from the family renderer):
 - the renderer's index path: the current-issue index (META refresh to the latest edition); the bare
   root answers 302 to it;
-- every page, article, page image (.jpg), page PDF (.pdf) and article photo of every edition;
+- every page, article, page image (.jpg; a PNG of the printed page), page PDF (.pdf, built with reportlab when it
+  is installed: crawler/testsite/printed.py) and article photo of every edition;
 - template assets without a date in their path (.css, .js, .gif, .png, .jpg, .ico): placeholders;
 - /robots.txt (allow all); everything else 404, including dates without an edition.
 """
@@ -31,6 +32,7 @@ from urllib.parse import unquote, urlsplit
 
 from crawler.testsite.faults import CHARSET_NONE, CHARSET_UTF8_ON_GBK, Faults
 from crawler.testsite.model import SiteArticle, SiteEdition, SiteImage, SitePage
+from crawler.testsite.printed import page_pdf, page_png
 from crawler.testsite.sites import SITES, SiteDef
 
 ROBOTS = b"User-agent: *\nAllow: /\n"
@@ -359,11 +361,16 @@ class FixtureServer:
         return Response(200, html.encode("utf-8"), "text/html; charset=utf-8")
 
     def _serve_route(self, site: SiteDef, date: dt.date, rel: str, route: Route, path: str) -> Response:
-        if route.kind in ("image", "pic"):
+        if route.kind == "image":  # the printed page (crawler/testsite/printed.py), whatever the suffix says
+            return Response(200, page_png(route.page), "image/png")
+        if route.kind == "pic":
             kind = CONTENT_TYPES.get(_suffix(rel), "image/jpeg")
             return Response(200, {"image/png": PNG, "image/gif": GIF}.get(kind, JPEG), kind)
         if route.kind == "pdf":
-            return Response(200, PDF, "application/pdf")
+            pdf = page_pdf(route.page)
+            if pdf is None:
+                return _not_found("no page PDF: reportlab (the dev extra) is not installed")
+            return Response(200, pdf, "application/pdf")
         renderer = site.renderer()
         if route.kind == "document":
             text, charset = renderer.render_document(site.spec, route.edition, rel)

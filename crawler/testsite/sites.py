@@ -27,7 +27,7 @@ from crawler.testsite.content import (
     make_edition,
     place_articles,
 )
-from crawler.testsite.model import SiteArticle, SiteEdition, SitePage, SiteSpec
+from crawler.testsite.model import SiteArticle, SiteEdition, SiteImage, SitePage, SiteSpec
 
 RENDERERS = {
     "founder-pc": "crawler.testsite.render_founder_pc",
@@ -135,6 +135,36 @@ def _credit(page: SitePage, editor: str) -> None:
     page.articles[-1].paragraphs.append(f"责任编辑：{editor}")
 
 
+# The photo page's stories (our own writing), kept out of the story pool so the generated sites stay as they are.
+_PHOTO_STORIES = (
+    ("春日花海引客来", "▲游客在青禾县桃花岭景区赏花拍照。记者 张晓峰 摄", [
+        "本报讯(记者 张晓峰)连日来，青禾县桃花岭景区万亩桃花竞相绽放，吸引了大批市民游客前来踏青赏花。",
+        "今年，景区新修了三公里环山步道和两处观景平台，还在花海深处开设了农家集市，当地村民把自家种的蔬菜、"
+        "手工做的面食摆上摊位，一个周末就能卖出两千多元。",
+        "据景区管理处介绍，花期将持续到5月上旬，预计接待游客超过20万人次。",
+    ]),
+    ("老手艺走进新课堂", "▲面塑传承人刘秀梅在北塬区第二小学为学生示范捏制面花。通讯员 冯子轩 摄", [
+        "本报讯(通讯员 冯子轩)4月24日，北塬区第二小学的手工课上来了一位特殊的老师：市级非物质文化遗产面塑"
+        "项目传承人刘秀梅。",
+        "揉面、染色、捏形、点睛，不到半小时，一只活灵活现的小兔子就在刘秀梅手中诞生了。孩子们围在桌前，"
+        "一边看一边学，有的捏出了小鱼，有的捏出了花朵。",
+        "学校负责人说，今年学校把面塑、剪纸等传统技艺请进课堂，每周安排一节课，让孩子们在动手中感受传统文化的魅力。",
+        "责任编辑：柴丽娜",
+    ]),
+)
+
+
+def _photo_page(date: dt.date, index: int) -> SitePage:
+    """Page 08 图片: two stories whose article pages show only the photo and its caption; their text is printed
+    in the page image and PDF (what `-a media=pdf` reads it from)."""
+    page = SitePage(number="08", name="图片", node="node_08")
+    for k, (title, caption, paragraphs) in enumerate(_PHOTO_STORIES):
+        content_id = article_id(date, index, k)
+        page.articles.append(SiteArticle(id=content_id, title=title, paragraphs=[], printed=list(paragraphs),
+                                         images=[SiteImage(src=f"{content_id}_1.jpg", caption=caption)]))
+    return place_articles(page, set(), 0.5)
+
+
 def _demo_0425() -> SiteEdition:
     date = DEMO_DATES[0]
     p1 = _page(
@@ -175,7 +205,7 @@ def _demo_0425() -> SiteEdition:
     _split(p6.articles[0], 2, 0.5)
     p7 = _page(date, 6, "07", "文化", ["papercut", "museum", "calligraphy", "table-tennis"])
     _credit(p7, "柴丽娜")
-    p8 = SitePage(number="08", name="图片", node="node_08")  # a photo page: image and PDF only
+    p8 = _photo_page(date, 7)  # a photo page: its stories' text is printed only in the image and PDF
     place_articles(p1, {2}, 0.3)
     place_articles(p2, set(), 0.6)
     place_articles(p3, {4}, 0.5)

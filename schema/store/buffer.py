@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from schema.records import ArticleItem, EditionItem, FailureItem, PageItem
+from schema.records import ArticleItem, EditionItem, FailureItem, MediaItem, PageItem
 from schema.store.common import Item
 from schema.store.rows import source_key_of
 
@@ -35,6 +35,7 @@ class Buffer:
     pages: dict[tuple[str, dt.date, str], PageItem] = field(default_factory=dict)
     articles: dict[tuple[str, dt.date, str], ArticleItem] = field(default_factory=dict)
     failures: dict[tuple[str, str], FailureItem] = field(default_factory=dict)
+    media: dict[tuple[str, dt.date, str, str], MediaItem] = field(default_factory=dict)  # + page number, kind
 
     @classmethod
     def of(cls, items: Iterable[Item]) -> Buffer:
@@ -54,6 +55,9 @@ class Buffer:
             self.editions[(item.paper, item.date)] = item
             if item.status is None:
                 self._succeeded(item.paper, item.url)
+        elif isinstance(item, MediaItem):
+            self.media[(item.paper, item.date, item.page_number, item.kind)] = item
+            self._succeeded(item.paper, item.url)
         elif isinstance(item, FailureItem):
             self.failures[(item.paper, item.url)] = item
         else:
@@ -71,6 +75,7 @@ class Buffer:
             *self.editions.values(),
             *self.pages.values(),
             *self.articles.values(),
+            *self.media.values(),
             *self.failures.values(),
         ]
 

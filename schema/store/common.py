@@ -13,7 +13,7 @@ from sqlalchemy import Table
 from sqlalchemy.exc import StatementError
 
 from schema.models import Article, ArticlePart, Byline, CrawlRun, Edition, Failure, Image, Newspaper, Page
-from schema.records import ArticleItem, EditionItem, FailureItem, PageItem
+from schema.records import ArticleItem, EditionItem, FailureItem, MediaItem, PageItem
 
 NEWSPAPER: Table = Newspaper.__table__  # type: ignore[assignment]
 EDITION: Table = Edition.__table__  # type: ignore[assignment]
@@ -25,9 +25,11 @@ IMAGE: Table = Image.__table__  # type: ignore[assignment]
 CRAWL_RUN: Table = CrawlRun.__table__  # type: ignore[assignment]
 FAILURE: Table = Failure.__table__  # type: ignore[assignment]
 OPEN_FAILURE = FAILURE.c.resolved_at.is_(None)  # resolved failures are history: they count nowhere
+# a page image or PDF that could not be fetched is a ledger line, never held against its edition
+EDITION_FAILURE = FAILURE.c.kind != "media"
 SETTLED_STATUSES = ("complete", "not_published")  # an edition settled so: its remaining failures are resolved
 
-Item = EditionItem | PageItem | ArticleItem | FailureItem
+Item = EditionItem | PageItem | ArticleItem | FailureItem | MediaItem
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 IN_CHUNK = 500  # values per IN (...) list: far below SQLite's and PostgreSQL's parameter limits

@@ -17,6 +17,7 @@ from schema.store.common import (
     ARTICLE,
     ARTICLE_PART,
     EDITION,
+    EDITION_FAILURE,
     FAILURE,
     FINALIZE_LOCK_SPACE,
     NEWSPAPER,
@@ -178,7 +179,7 @@ class Finalizer:
         failure_counts: dict[int, int] = dict(
             conn.execute(
                 select(FAILURE.c.edition_id, func.count())
-                .where(FAILURE.c.edition_id.in_(edition_ids), OPEN_FAILURE)
+                .where(FAILURE.c.edition_id.in_(edition_ids), OPEN_FAILURE, EDITION_FAILURE)
                 .group_by(FAILURE.c.edition_id)
             ).all()
         )

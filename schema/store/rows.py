@@ -131,6 +131,7 @@ def article_rows(item: ArticleItem) -> ArticleRows:
         row["seq"] = seq
     values["char_count"] = len(values["body"])
     values["text_source"] = text.text_source if text else "html"
+    values["pdf_coverage"] = item.pdf_coverage
     values["content_hash"] = content_hash(values, images, bylines)
     values["parser_version"] = record.parser_version or None
     values["url"] = record.url or item.ref.url

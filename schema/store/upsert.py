@@ -7,10 +7,24 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import JSON, Engine, Table, Text, case, cast, delete, func, or_, select, update
+from sqlalchemy import (
+    JSON,
+    Engine,
+    Table,
+    Text,
+    and_,
+    bindparam,
+    case,
+    cast,
+    delete,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection
 
-from schema.records import ArticleItem, CoordinateSpace, EditionItem, FailureItem, PageItem
+from schema.records import ArticleItem, CoordinateSpace, EditionItem, FailureItem, MediaItem, PageItem
 from schema.store.buffer import Batch, PageInfo
 from schema.store.common import (
     ARTICLE,
@@ -143,6 +157,7 @@ class Upserts:
         pages: dict[tuple[str, dt.date, str], PageItem],
         articles: dict[tuple[str, dt.date, str], ArticleItem],
         failures: dict[tuple[str, str], FailureItem],
+        media: dict[Any, MediaItem] | None = None,
     ) -> None:
         page_counts: dict[tuple[str, dt.date], int] = {}
         for p in pages.values():
@@ -180,6 +195,7 @@ class Upserts:
         )
         needed = {(i.paper, i.date) for group in (pages, articles) for i in group.values()}
         needed |= {(f.paper, f.date) for f in failures.values()}
+        needed |= {(m.paper, m.date) for m in (media or {}).values()}
         implicit = []
         for key in sorted(needed - editions.keys()):
             if key in page_counts or self._edition_ids.lookup(key) is None:
@@ -221,9 +237,7 @@ class Upserts:
         for item in pages.values():
             record = item.page
             space = record.coordinate_space or CoordinateSpace()
-            pdf_url = record.pdf_url or next(
-                (ref.pdf_url for ref in record.pages if ref.number == record.number and ref.pdf_url), None
-            )
+            pdf_url = record.own_pdf_url()
             rows.append(
                 {
                     "edition_id": self._edition_id(batch, item.paper, item.date),
@@ -301,6 +315,27 @@ class Upserts:
         if placeholders:
             self._upsert(conn, PAGE, list(placeholders.values()), ["edition_id", "number"])
             self._load_pages(conn, batch, {key[0] for key in placeholders})
+
+    def _flush_media(self, conn: Connection, batch: Batch, media: dict[Any, MediaItem]) -> None:
+        """The archived page image's or PDF's digest, size and dimensions onto its page row (which exists: the
+        page was stored before its media were fetched, in this batch or an earlier run's)."""
+        groups: dict[str, list[dict[str, Any]]] = {"image": [], "pdf": []}
+        for m in media.values():
+            width = int(m.width) if m.kind == "image" and m.width is not None else m.width
+            height = int(m.height) if m.kind == "image" and m.height is not None else m.height
+            groups[m.kind].append({"b_edition": self._edition_id(batch, m.paper, m.date), "b_number": m.page_number,
+                                   "b_sha": m.sha256, "b_size": m.size, "b_w": width, "b_h": height})
+        names = {"image": ("image_sha256", "image_bytes", "image_pixel_width", "image_pixel_height"),
+                 "pdf": ("pdf_sha256", "pdf_bytes", "pdf_width_pt", "pdf_height_pt")}
+        for kind, rows in groups.items():
+            if not rows:
+                continue
+            values: dict[str, Any] = dict(zip(names[kind], (bindparam("b_sha"), bindparam("b_size"), bindparam("b_w"),
+                                            bindparam("b_h")), strict=True))
+            condition = and_(PAGE.c.edition_id == bindparam("b_edition"), PAGE.c.number == bindparam("b_number"))
+            if self.reparse:  # an unchanged file writes nothing
+                condition = and_(condition, or_(*(differs(PAGE.c[c], v) for c, v in values.items())))
+            self._count(PAGE, conn.execute(update(PAGE).where(condition).values(**values), rows))
 
     def _flush_articles(
         self,
@@ -478,8 +513,11 @@ class Upserts:
         pages: dict[tuple[str, dt.date, str], PageItem],
         articles: dict[tuple[str, dt.date, str], ArticleItem],
         failures: dict[tuple[str, str], FailureItem],
+        media: dict[Any, MediaItem] | None = None,
     ) -> None:
         stored: dict[str, set[str]] = {}
+        for m in (media or {}).values():
+            stored.setdefault(m.paper, set()).add(m.url)
         for e in editions.values():
             if e.status is None and e.url:
                 stored.setdefault(e.paper, set()).add(e.url)

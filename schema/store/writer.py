@@ -220,14 +220,16 @@ class Store(Upserts, Finalizer):
 
     def _write(self, buffer: Buffer) -> None:
         editions, pages, articles, failures = buffer.editions, buffer.pages, buffer.articles, buffer.failures
+        media = buffer.media
         now = utcnow()
         batch = Batch()
         with self.engine.begin() as conn:
-            self._flush_newspapers(conn, batch, editions, pages, articles, failures)
-            self._flush_editions(conn, batch, now, editions, pages, articles, failures)
+            self._flush_newspapers(conn, batch, editions, pages, articles, failures, media)
+            self._flush_editions(conn, batch, now, editions, pages, articles, failures, media)
             self._flush_pages(conn, batch, pages, articles)
             self._flush_articles(conn, batch, now, articles)
-            self._flush_failures(conn, batch, now, editions, pages, articles, failures)
+            self._flush_media(conn, batch, media)
+            self._flush_failures(conn, batch, now, editions, pages, articles, failures, media)
         # Only ids of a committed transaction may be cached.
         self._newspaper_ids.update(batch.newspapers)
         for key, edition_id in batch.editions.items():

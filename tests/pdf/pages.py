@@ -124,16 +124,10 @@ def _width(text: str, size: float, hant: bool) -> float:
 
 def wrap(text: str, size: float, width: float, hant: bool, indent: float = 0.0) -> list[tuple[str, float]]:
     """Greedy line breaks by printed width; (line, x offset) pairs, the first offset by the indent."""
-    lines: list[tuple[str, float]] = []
-    cur, off = "", indent
-    for ch in text:
-        if cur and _width(cur + ch, size, hant) > width - off:
-            lines.append((cur, off))
-            cur, off = "", 0.0
-        cur += ch
-    if cur:
-        lines.append((cur, off))
-    return lines
+    from crawler.testsite.printed import wrap_lines
+
+    _fonts()
+    return wrap_lines(text, size, width, indent, _font(hant))
 
 
 def load_story(case_id: str) -> StorySpec:

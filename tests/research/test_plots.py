@@ -160,3 +160,29 @@ def test_svg_page(sqlite_archive: tuple[Engine, str], tmp_path: Path) -> None:
     out = plots.page_map(engine, "tyjb", corpus.D2, "01", tmp_path / "page.svg")
     text = out.read_text(encoding="utf-8")
     assert 'width="576pt" height="864pt"' in text  # 800 × 1200 px at 100 dpi = 576 × 864 pt
+
+
+def test_archived_picture_renders_the_page_pdf_when_no_image_is_archived(tmp_path: Path) -> None:
+    """With only the page PDF in the raw archive, the picture under the outlines is that PDF, rendered."""
+    require_module("pypdfium2", "the page PDF is rendered with pypdfium2 (the pdf extra)")
+    require_module("reportlab", "the page PDF is made with reportlab (the dev extra)")
+    import datetime as dt
+
+    from crawler.archive.writer import Exchange, WarcFileWriter
+    from crawler.testsite.printed import page_pdf
+    from crawler.testsite.sites import SITES
+
+    day = dt.date(2025, 4, 25)
+    page = SITES["demo"].edition(day).pages[7]
+    pdf = page_pdf(page)
+    assert pdf is not None
+    url = "http://127.0.0.1:9/demo/p08.pdf"
+    writer = WarcFileWriter(tmp_path / "archive", "demo")
+    writer.write(Exchange(url, 200, pdf, [("Content-Type", "application/pdf")], paper="demo", day=day, kind="media"))
+    writer.close()
+    view = plots.PageView("demo", "河东日报", day, "08", "图片", None, 350, 550, pdf_url=url)
+    picture = plots.archived_picture(view, tmp_path / "archive")
+    assert picture is not None and picture.shape[:2] == (2200, 1400)  # 700 × 1100 pt at twice 72 dpi
+    assert plots.archived_picture(view, tmp_path / "elsewhere") is None
+    missing = plots.PageView("demo", "河东日报", day, "08", "图片", None, 350, 550, pdf_url=url + "?other")
+    assert plots.archived_picture(missing, tmp_path / "archive") is None

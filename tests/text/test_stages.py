@@ -130,6 +130,7 @@ def test_stage_order_is_exported() -> None:
         "pipelines.stages.RejoinStage",
         "pipelines.stages.AttributionStage",
         "pipelines.stages.CaptionStage",
+        "pipelines.stages.PdfStage",
         "pipelines.stages.ValidateStage",
     ]
     assert list(TEXT_STAGES.values()) == sorted(TEXT_STAGES.values())

@@ -25,7 +25,6 @@ import logging
 import re
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
 from crawler.families.contract import ParseError
 from crawler.families.listing import ListingFamily, Roles, box_polygon, not_an_article, styled_space
@@ -42,6 +41,7 @@ from crawler.families.markup import (
     select_all,
     strip_query,
 )
+from crawler.families.urls import join_url, split_url
 from schema.records import ArticleRef, CoordinateSpace, PageRecord, PageRef
 
 log = logging.getLogger(__name__)
@@ -127,7 +127,7 @@ class PageArticel(ListingFamily):
 
     def source_id(self, url: str) -> str:
         """`Articel01002BC.htm` -> "01002BC"."""
-        stem = urlsplit(url).path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        stem = split_url(url).path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
         return stem[len("Articel") :] if stem.lower().startswith("articel") else stem
 
     def skin_of(self, body: bytes, url: str) -> str | None:
@@ -148,11 +148,11 @@ class PageArticel(ListingFamily):
         sibling = anchor.getnext()
         if sibling is not None and sibling.tag == "a" and "pdf" in (sibling.get("class") or "").split():
             href = (sibling.get("href") or "").strip()
-            return urljoin(base, href) if href else None
+            return join_url(base, href) if href else None
         return super()._entry_pdf(anchor, roles, others, base)
 
     def _is_index(self, url: str) -> bool:
-        return "pagearticleindex" in urlsplit(url).path.rsplit("/", 1)[-1].lower()
+        return "pagearticleindex" in split_url(url).path.rsplit("/", 1)[-1].lower()
 
     def _is_first_page_url(self, url: str) -> bool:
         return self._is_index(url)
@@ -163,7 +163,7 @@ class PageArticel(ListingFamily):
         """The article an overlink box or list link points at, from whichever attribute holds it."""
         for attr in TARGET_ATTRS:
             value = (el.get(attr) or "").strip()
-            if value and ARTICEL_RE.search(urlsplit(urljoin(page_url, value)).path):
+            if value and ARTICEL_RE.search(split_url(join_url(page_url, value)).path):
                 return value
         return ""
 
@@ -177,14 +177,14 @@ class PageArticel(ListingFamily):
         refs: dict[str, ArticleRef] = {}
         for a in select_all(doc.root, roles.get("article_links", ())):
             target = self._target(a, doc.url)
-            url = strip_query(urljoin(doc.url, target)) if target else ""
+            url = strip_query(join_url(doc.url, target)) if target else ""
             title = element_text(a) or None
             if url and self.same_edition(url, doc.url, "article") and not not_an_article(title):
                 refs.setdefault(url, ArticleRef(url=url, title=title, source_key=self.source_key(url)))
         unlinked: list[str] = []
         for el, href, polygon in self._hotspots(doc, roles):
             title = clean_space(el.get("neirong") or el.get("title") or "") or None
-            url = strip_query(urljoin(doc.url, href)) if href else ""
+            url = strip_query(join_url(doc.url, href)) if href else ""
             if not url or not self.same_edition(url, doc.url, "article"):
                 unlinked.append(title or "(untitled box)")
                 continue
@@ -213,7 +213,7 @@ class PageArticel(ListingFamily):
         roles = {"boxes": BOXES}
         out = []
         for el, href, _polygon in self._hotspots(doc, roles):
-            target = strip_query(urljoin(url, href)) if href else ""
+            target = strip_query(join_url(url, href)) if href else ""
             title = clean_space(el.get("neirong") or el.get("title") or "")
             if not target or not self.same_edition(target, url, "article") or is_editor_credit(title):
                 out.append(title or "(untitled box)")
@@ -256,16 +256,16 @@ class PageArticel(ListingFamily):
             text = clean_space("".join(label_el.itertext()).replace("PDF", ""))
             number, name = parse_label(text)
             href = (links[0].get("href") or "").strip() if links else ""
-            page_url = urljoin(doc.url, href) if href else ""
+            page_url = join_url(doc.url, href) if href else ""
             if not number or not page_url or not self.same_edition(page_url, doc.url, "page"):
                 unlinked += 1
                 continue
-            pdf = urljoin(doc.url, pdfs[0].get("href").strip()) if pdfs and pdfs[0].get("href") else None
+            pdf = join_url(doc.url, pdfs[0].get("href").strip()) if pdfs and pdfs[0].get("href") else None
             pages.append(PageRef(number=number, name=name, url=page_url, pdf_url=pdf))
             if i == 0:
                 for a in select_all(block, ("ul li a",)):
                     target = self._target(a, doc.url)
-                    art = strip_query(urljoin(doc.url, target)) if target else ""
+                    art = strip_query(join_url(doc.url, target)) if target else ""
                     title = element_text(a) or None
                     if art and self.same_edition(art, doc.url, "article") and not not_an_article(title):
                         first_articles.append(

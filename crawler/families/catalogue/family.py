@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
 from crawler.families.listing import ListingFamily, Roles
 from crawler.families.markup import Document, int_attr, parse_coords
+from crawler.families.urls import join_url, split_url
 from schema.records import CoordinateSpace
 
 SCRIPT_SIZE_RE = {
@@ -79,7 +79,7 @@ class LayoutCatalogue(ListingFamily):
     OWN_URL_RE = re.compile(r"/\d{4}-\d{2}/\d{2}/(?:node|content)_\d+(?:_\d+)?\.html$")
 
     def matches_url(self, url: str) -> bool:
-        return bool(self.OWN_URL_RE.search(urlsplit(url).path))
+        return bool(self.OWN_URL_RE.search(split_url(url).path))
 
     def _declared_size(self, doc: Document, image: Any | None) -> tuple[int | None, int | None]:
         """The full image's size as the page declares it: on the image, else in a page script."""
@@ -95,7 +95,7 @@ class LayoutCatalogue(ListingFamily):
 
     def _coordinate_space(self, doc: Document, roles: Roles, image: Any | None) -> CoordinateSpace:
         src = (image.get("src") or "").strip() if image is not None else ""
-        image_url = urljoin(doc.url, src) if src else None
+        image_url = join_url(doc.url, src) if src else None
         width, height = self._declared_size(doc, image)
         if width and height:
             return CoordinateSpace(width=width, height=height, image_url=image_url)

@@ -10,7 +10,6 @@ import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
-from urllib.parse import urljoin
 
 import lxml.html
 from lxml import etree
@@ -39,6 +38,7 @@ from crawler.families.markup import (
     strip_fragment,
     strip_query,
 )
+from crawler.families.urls import join_url
 from schema.records import (
     ArticleRecord,
     ArticleRef,
@@ -56,6 +56,8 @@ JS_REDIRECT_RE = re.compile(
     r"""(?:window\.|document\.|top\.|self\.)?location(?:\.href)?\s*(?:=|\.replace\(|\.assign\()\s*['"]([^'"]+)['"]""",
     re.I,
 )
+_NO_SELECTORS: Selectors = {}
+_NO_SKINS: Mapping[str, Selectors] = {}
 
 
 class FounderFamily(Family):
@@ -85,7 +87,29 @@ class FounderFamily(Family):
 
     # ------------------------------------------------------------------ skins
 
+    @property
+    def _role_cache(self) -> dict[tuple[int, int, str], tuple[Any, Any, dict]]:
+        cache = self.__dict__.get("_roles_by_skin")
+        if cache is None:
+            cache = self.__dict__["_roles_by_skin"] = {}
+        return cache
+
     def _roles(
+        self, skins: Mapping[str, Selectors], common: Selectors, skin: str, options: Mapping[str, Any]
+    ) -> dict:
+        """The selectors of each role for a skin: the skin's first, then the common ones, a site's own
+        (`options["selectors"]`) before both. Memoised when the site adds none (asked for every page, once
+        per skin tried); the cached dict is shared, so callers only read it."""
+        if options.get("selectors"):
+            return self._merged_roles(skins, common, skin, options)
+        skins, common = skins or _NO_SKINS, common or _NO_SELECTORS  # one `{}` for every empty mapping
+        key = (id(skins), id(common), skin)
+        cached = self._role_cache.get(key)
+        if cached is None or cached[0] is not skins or cached[1] is not common:
+            cached = self._role_cache[key] = (skins, common, self._merged_roles(skins, common, skin, options))
+        return cached[2]
+
+    def _merged_roles(
         self, skins: Mapping[str, Selectors], common: Selectors, skin: str, options: Mapping[str, Any]
     ) -> dict:
         roles: dict[str, list[str]] = {k: list(v) for k, v in common.items()}
@@ -142,13 +166,13 @@ class FounderFamily(Family):
             if (meta.get("http-equiv") or "").strip().lower() == "refresh":
                 m = META_REFRESH_URL_RE.search(meta.get("content") or "")
                 if m:
-                    return urljoin(url, m.group(1).strip())
+                    return join_url(url, m.group(1).strip())
         if self._page_anchors_any(doc):
             return None
         for script in doc.root.iter("script"):
             m = JS_REDIRECT_RE.search(script.text or "")
             if m:
-                return urljoin(url, m.group(1).strip())
+                return join_url(url, m.group(1).strip())
         return None
 
     def _page_anchors_any(self, doc: Document) -> bool:
@@ -163,7 +187,7 @@ class FounderFamily(Family):
         return [
             a
             for a in select_all(doc.root, roles.get("page_links", ()))
-            if a.get("href") and self.same_edition(urljoin(doc.url, a.get("href").strip()), doc.url, "page")
+            if a.get("href") and self.same_edition(join_url(doc.url, a.get("href").strip()), doc.url, "page")
         ]
 
     def _pdf_near(self, anchor: Any, page_anchors: set[int], base: str) -> str | None:
@@ -178,7 +202,7 @@ class FounderFamily(Family):
             for a in node.iter("a"):
                 href = (a.get("href") or "").strip()
                 if href.lower().endswith(".pdf"):
-                    return urljoin(base, href)
+                    return join_url(base, href)
         return None
 
     def _page_list(self, doc: Document, roles: Mapping[str, Sequence[str]]) -> list[PageRef]:
@@ -186,7 +210,7 @@ class FounderFamily(Family):
         ids = {id(a) for a in anchors}
         refs: dict[str, PageRef] = {}
         for a in anchors:
-            url = strip_fragment(urljoin(doc.url, a.get("href").strip()))
+            url = strip_fragment(join_url(doc.url, a.get("href").strip()))
             key = strip_query(url)
             number, name = parse_label(element_text(a))
             pdf = self._pdf_near(a, ids, doc.url)
@@ -205,7 +229,7 @@ class FounderFamily(Family):
     def _articles(self, doc: Document, roles: Mapping[str, Sequence[str]]) -> list[ArticleRef]:
         refs: dict[str, ArticleRef] = {}
         for a in select_all(doc.root, roles.get("article_links", ())):
-            url = urljoin(doc.url, (a.get("href") or "").strip())
+            url = join_url(doc.url, (a.get("href") or "").strip())
             if not self.same_edition(url, doc.url, "article"):
                 continue
             key = strip_query(url)
@@ -215,7 +239,7 @@ class FounderFamily(Family):
             elif not refs[key].title:
                 refs[key].title = title
         for area in select_all(doc.root, roles.get("areas", ())):
-            url = urljoin(doc.url, (area.get("href") or "").strip())
+            url = join_url(doc.url, (area.get("href") or "").strip())
             if not self.same_edition(url, doc.url, "article"):
                 continue
             key = strip_query(url)
@@ -268,7 +292,7 @@ class FounderFamily(Family):
         image_url = None
         if image:
             src = (image[0].get("src") or "").strip()
-            image_url = urljoin(url, src) if src else None
+            image_url = join_url(url, src) if src else None
             space = CoordinateSpace(
                 width=int_attr(image[0].get("width")),
                 height=int_attr(image[0].get("height")),
@@ -278,7 +302,7 @@ class FounderFamily(Family):
         pdf_url = next((p.pdf_url for p in pages if strip_query(p.url) == here and p.pdf_url), None)
         if pdf_url is None:
             pdf = select(doc.root, roles.get("pdf", ()))
-            pdf_url = urljoin(url, pdf[0].get("href").strip()) if pdf else None
+            pdf_url = join_url(url, pdf[0].get("href").strip()) if pdf else None
         printed = date_from_text(doc.metadata.get("founder-date"))
         if printed is None:
             printed = date_from_text(first_text(doc.root, roles.get("printed_date", ())))
@@ -345,7 +369,7 @@ class FounderFamily(Family):
             src = (img.get("src") or "").strip()
             if not src or self.ICON_RE.search(src):
                 continue
-            url = urljoin(doc.url, src)
+            url = join_url(doc.url, src)
             if url in seen:
                 continue
             seen.add(url)

@@ -12,10 +12,10 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
-from urllib.parse import urljoin, urlsplit
 
 from crawler.families.contract import PageKind, ParseError
 from crawler.families.markup import Document, Selectors, first_text, select
+from crawler.families.urls import join_url, split_url
 
 
 class FounderFamily(Protocol):
@@ -43,7 +43,7 @@ class FounderEvidence:
 def _path_kind(family: FounderFamily, href: str, base: str) -> str | None:
     """'page' or 'article' when a link's path fits the family's grammar (the host is not checked: the page may
     be saved under another URL)."""
-    path = urlsplit(urljoin(base, href.strip())).path
+    path = split_url(join_url(base, href.strip())).path
     if family.ARTICLE_URL_RE.search(path):
         return "article"
     if family.PAGE_URL_RE.search(path):

@@ -11,9 +11,9 @@ path (8-digit date folder, then `html` or `mhtml`) is what no Founder family use
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 from crawler.families.listing import ListingFamily, Roles
+from crawler.families.urls import split_url
 
 PAGE_SKINS: dict[str, Roles] = {
     "bmml": {
@@ -66,9 +66,9 @@ class IndexHtm(ListingFamily):
     URL_EVIDENCE = "YYYYMMDD/html/index.htm, page_N.htm or content_N.htm"
 
     def _is_first_page_url(self, url: str) -> bool:
-        return urlsplit(url).path.endswith("/index.htm")
+        return split_url(url).path.endswith("/index.htm")
 
     def source_id(self, url: str) -> str:
         """`content_12.htm`, `index_content_12.htm`, `page_2_content_12.htm` -> "12"."""
-        m = CONTENT_ID_RE.search(urlsplit(url).path)
+        m = CONTENT_ID_RE.search(split_url(url).path)
         return m.group(1) if m else super().source_id(url)

@@ -26,7 +26,7 @@ import re
 from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs
 
 import chompjs
 
@@ -40,6 +40,7 @@ from crawler.families.markup import (
     parse_label,
     strip_query,
 )
+from crawler.families.urls import join_url, split_url
 from schema.records import ArticleRecord, ArticleRef, CoordinateSpace, PageRecord, PageRef
 
 DATA_SCRIPT_RE = re.compile(r"(?:^|/)(?:data|db)\.js(?:\?.*)?$", re.I)
@@ -75,10 +76,10 @@ class JsData(ListingFamily):
         for script in doc.root.iter("script"):
             src = (script.get("src") or "").strip()
             if src and DATA_SCRIPT_RE.search(src):
-                return "datajs", urljoin(doc.url, src)
+                return "datajs", join_url(doc.url, src)
         for el in doc.root.iter():
             if isinstance(el.tag, str) and (el.get("data-json") or "").strip():
-                return "pagejson", urljoin(doc.url, el.get("data-json").strip())
+                return "pagejson", join_url(doc.url, el.get("data-json").strip())
         return None
 
     def evidence(self, body: bytes, url: str) -> list[str]:
@@ -130,18 +131,18 @@ class JsData(ListingFamily):
         if skin == "datajs":
             if not isinstance(data, list) or not data:
                 raise ParseError("data.js holds no page list (expected `var data = [...]`)")
-            viewer = urlsplit(url).path.endswith("/newspaper.html")  # 开封: one viewer, `?edition=N` per page
+            viewer = split_url(url).path.endswith("/newspaper.html")  # 开封: one viewer, `?edition=N` per page
             refs = []
             for i, entry in enumerate(data, start=1):
                 number, name = parse_label(_text(entry.get("catalog")))
-                page = urljoin(data_url, f"newspaper.html?edition={i}" if viewer else f"page_{i}.html")
-                pdf = urljoin(data_url, entry["pdf"]) if entry.get("pdf") else None
+                page = join_url(data_url, f"newspaper.html?edition={i}" if viewer else f"page_{i}.html")
+                pdf = join_url(data_url, entry["pdf"]) if entry.get("pdf") else None
                 refs.append(PageRef(number=number, name=name, url=page, pdf_url=pdf))
             if viewer:
-                edition = parse_qs(urlsplit(url).query).get("edition", ["1"])[0]
+                edition = parse_qs(split_url(url).query).get("edition", ["1"])[0]
                 index = int(edition) - 1 if edition.isdigit() else -1
             else:
-                m = re.search(r"page_(\d+)\.html$", urlsplit(url).path)
+                m = re.search(r"page_(\d+)\.html$", split_url(url).path)
                 index = int(m.group(1)) - 1 if m else -1
             if not 0 <= index < len(data):
                 raise ParseError(f"data.js has {len(data)} pages, none for {url}")
@@ -152,8 +153,8 @@ class JsData(ListingFamily):
             PageRef(
                 number=_text(e.get("pageno")),
                 name=_text(e.get("pagename")).replace(" ", ""),
-                url=urljoin(data_url, e.get("url") or ""),
-                pdf_url=urljoin(data_url, e["pdf"]) if e.get("pdf") else None,
+                url=join_url(data_url, e.get("url") or ""),
+                pdf_url=join_url(data_url, e["pdf"]) if e.get("pdf") else None,
             )
             for e in data["layoutlist"]
             if e.get("url")
@@ -190,12 +191,12 @@ class JsData(ListingFamily):
         space = CoordinateSpace(
             width=int(entry["width"]) if entry.get("width") else None,
             height=int(entry["height"]) if entry.get("height") else None,
-            image_url=urljoin(data_url, image) if image else None,
+            image_url=join_url(data_url, image) if image else None,
         )
         refs: dict[str, ArticleRef] = {}
         for area in self._areas(skin, entry):
             link = self._link(skin, area)
-            article = strip_query(urljoin(data_url, link)) if link else ""
+            article = strip_query(join_url(data_url, link)) if link else ""
             if not article or not self.same_edition(article, url, "article"):
                 continue
             ref = refs.setdefault(
@@ -240,7 +241,7 @@ class JsData(ListingFamily):
         for entry in entries:
             for area in self._areas(skin, entry):
                 link = self._link(skin, area)
-                if link and strip_query(urljoin(data_url, link)) == here:
+                if link and strip_query(join_url(data_url, link)) == here:
                     page_number = (
                         parse_label(_text(entry.get("catalog")))[0]
                         if skin == "datajs"
@@ -251,7 +252,7 @@ class JsData(ListingFamily):
 
     @staticmethod
     def _own_pageno(data: Any, url: str) -> str:
-        m = re.search(r"-([A-Za-z]{0,2}\d{1,3})-\d+\.html$", urlsplit(url).path)
+        m = re.search(r"-([A-Za-z]{0,2}\d{1,3})-\d+\.html$", split_url(url).path)
         return m.group(1) if m else ""
 
     def _article(
@@ -286,7 +287,7 @@ class JsData(ListingFamily):
 
     def source_id(self, url: str) -> str:
         """`article_1203.html` -> "1203"; `20240101-A1-3.html` -> "A1-3"."""
-        stem = urlsplit(url).path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        stem = split_url(url).path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
         if stem.startswith("article_"):
             return stem[len("article_") :]
         return stem.split("-", 1)[1] if "-" in stem else stem

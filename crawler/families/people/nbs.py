@@ -15,7 +15,6 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
 from crawler.families.contract import Family, ParseError
 from crawler.families.markup import (
@@ -40,6 +39,7 @@ from crawler.families.markup import (
     strip_fragment,
     strip_query,
 )
+from crawler.families.urls import join_url, split_url
 from schema.records import ArticleRecord, ArticleRef, CoordinateSpace, ImageRef, PageRecord, PageRef
 
 _PAPER = r"nbs\.D\d{6}[a-z]+"
@@ -84,18 +84,18 @@ class PeopleNbs(Family):
 
     def source_id(self, url: str) -> str:
         """`nw.D110000renmrb_20171016_2-01.htm` -> "20171016_2-01" (date, sequence, page)."""
-        m = re.search(r"_(\d{8}_\d+-\w+)\.htm$", urlsplit(url).path)
+        m = re.search(r"_(\d{8}_\d+-\w+)\.htm$", split_url(url).path)
         return m.group(1) if m else super().source_id(url)
 
     def source_key(self, url: str) -> str:
         """The file stem (`nw.D110000renmrb_20171016_2-01`): unique within an edition, stable across hosts."""
-        return re.sub(r"\.htm$", "", urlsplit(url).path.rsplit("/", 1)[-1])
+        return re.sub(r"\.htm$", "", split_url(url).path.rsplit("/", 1)[-1])
 
     def evidence(self, body: bytes, url: str) -> list[str]:
         hits: list[str] = []
-        if self.PAGE_URL_RE.search(urlsplit(url).path):
+        if self.PAGE_URL_RE.search(split_url(url).path):
             hits.append("URL matches html/YYYY-MM/DD/nbs.D110000<code>_NN.htm")
-        elif self.ARTICLE_URL_RE.search(urlsplit(url).path):
+        elif self.ARTICLE_URL_RE.search(split_url(url).path):
             hits.append("URL matches html/YYYY-MM/DD/nw.D110000<code>_YYYYMMDD_<seq>-<NN>.htm")
         try:
             doc = Document.load(body, url, None)
@@ -121,7 +121,7 @@ class PeopleNbs(Family):
     def _page_list(self, doc: Document) -> list[PageRef]:
         refs: dict[str, PageRef] = {}
         for a in select_all(doc.root, PAGE_ROLES["page_links"]):
-            url = strip_fragment(urljoin(doc.url, (a.get("href") or "").strip()))
+            url = strip_fragment(join_url(doc.url, (a.get("href") or "").strip()))
             if not self.same_edition(url, doc.url, "page"):
                 continue
             number, name = parse_label(element_text(a))
@@ -136,14 +136,14 @@ class PeopleNbs(Family):
     def _articles(self, doc: Document) -> list[ArticleRef]:
         refs: dict[str, ArticleRef] = {}
         for a in select_all(doc.root, PAGE_ROLES["article_links"]):
-            url = strip_query(urljoin(doc.url, (a.get("href") or "").strip()))
+            url = strip_query(join_url(doc.url, (a.get("href") or "").strip()))
             if not self.same_edition(url, doc.url, "article"):
                 continue  # links to other sites or other dates are not this edition's articles
             title = anchor_title(a)
             ref = refs.setdefault(url, ArticleRef(url=url, title=title, source_key=self.source_key(url)))
             ref.title = ref.title or title
         for area in select_all(doc.root, PAGE_ROLES["areas"]):
-            url = strip_query(urljoin(doc.url, (area.get("href") or "").strip()))
+            url = strip_query(join_url(doc.url, (area.get("href") or "").strip()))
             if not self.same_edition(url, doc.url, "article"):
                 continue
             title = clean_space(area.get("title") or area.get("alt") or "") or None
@@ -188,7 +188,7 @@ class PeopleNbs(Family):
             raise ParseError(f"no page list (div#pageList a#pageLink to nbs pages): not a {self.key} page")
         number, name = self._label(doc, pages)
         image = select(doc.root, PAGE_ROLES["page_image"])
-        image_url = urljoin(url, (image[0].get("src") or "").strip()) if image and image[0].get("src") else None
+        image_url = join_url(url, (image[0].get("src") or "").strip()) if image and image[0].get("src") else None
         space = CoordinateSpace(
             width=int_attr(image[0].get("width")) if image else None,
             height=int_attr(image[0].get("height")) if image else None,
@@ -198,7 +198,7 @@ class PeopleNbs(Family):
         pdf_url = next((p.pdf_url for p in pages if strip_query(p.url) == here and p.pdf_url), None)
         if pdf_url is None:
             pdf = [a for a in doc.root.iter("a") if (a.get("href") or "").lower().endswith(".pdf")]
-            pdf_url = urljoin(url, pdf[0].get("href").strip()) if pdf else None
+            pdf_url = join_url(url, pdf[0].get("href").strip()) if pdf else None
         dateline = first_text(doc.root, PAGE_ROLES["printed_date"]) or ""
         named = _PAPER_NAME_RE.match(dateline)  # `人民日报 2017年10月16日 星期一`
         paper_name = squeeze(named.group(1)) if named else doc.metadata.get("founder-papername")
@@ -236,7 +236,7 @@ class PeopleNbs(Family):
                 cells = [td for td in table.iter("td") if next(td.iter("img"), None) is None]
                 lines = [line.strip(" \u3000") for td in cells for line in element_text(td, br="\u2028").split("\u2028")]
                 caption = " ".join(line for line in lines if line) or None
-            images.append(ImageRef(url=urljoin(doc.url, src), caption=caption))
+            images.append(ImageRef(url=join_url(doc.url, src), caption=caption))
         return images, skip
 
     def _paragraphs(self, doc: Document, exclude: list[Any]) -> list[str]:
@@ -295,12 +295,12 @@ def _pdf_of_row(anchor: Any, base: str) -> str | None:
     for row in list(anchor.iterancestors())[:2]:
         links = [a for a in row.iter("a") if (a.get("href") or "").lower().endswith(".pdf")]
         if links and len([a for a in row.iter("a") if a.get("id") == "pageLink" or a is anchor]) <= 1:
-            return urljoin(base, links[0].get("href").strip())
+            return join_url(base, links[0].get("href").strip())
     return None
 
 
 def _page_of_url(url: str) -> str | None:
-    m = re.search(r"-(\w+)\.htm$", urlsplit(url).path)
+    m = re.search(r"-(\w+)\.htm$", split_url(url).path)
     return m.group(1) if m else None
 
 

@@ -16,7 +16,6 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
 from crawler.families.contract import NeedsDocuments, ParseError, documents_of
 from crawler.families.listing import ListingFamily, Roles
@@ -30,6 +29,7 @@ from crawler.families.markup import (
     select_all,
     strip_fragment,
 )
+from crawler.families.urls import join_url, split_url
 from schema.records import ArticleRecord, PageRecord, PageRef
 
 PLIST_ROWS = ("table tr",)
@@ -81,10 +81,10 @@ class Plist(ListingFamily):
 
     def plist_url(self, url: str) -> str:
         """The edition's page-list document, beside the page folders: `…/YYYYMMDD/YYYYMMDD_plist.htm`."""
-        m = FOLDER_RE.search(urlsplit(url).path)
+        m = FOLDER_RE.search(split_url(url).path)
         if not m:
             raise ParseError(f"not a plist page URL: {url}")
-        return urljoin(url, f"../{m.group(1)}_plist.htm")
+        return join_url(url, f"../{m.group(1)}_plist.htm")
 
     def evidence(self, body: bytes, url: str) -> list[str]:
         hits = super().evidence(body, url)
@@ -95,7 +95,7 @@ class Plist(ListingFamily):
             doc = Document.load(body, url, None)
         except ParseError:
             return []
-        hrefs = [urljoin(url, (el.get("href") or "").strip()) for el in doc.root.iter("a", "area")]
+        hrefs = [join_url(url, (el.get("href") or "").strip()) for el in doc.root.iter("a", "area")]
         ours = [h for h in hrefs if self.page_kind(h) in ("page", "article")]
         return [f"links in the YYYYMMDD_NNN/ grammar: {len(ours)}"] if len(ours) >= 2 else []
 
@@ -112,15 +112,15 @@ class Plist(ListingFamily):
             links = select(row, PLIST_LINK)
             if not links or not (links[0].get("href") or "").strip():
                 continue
-            page_url = strip_fragment(urljoin(url, links[0].get("href").strip()))
+            page_url = strip_fragment(join_url(url, links[0].get("href").strip()))
             if not self.same_edition(page_url, url, "page"):
                 continue
             number, name = parse_label("".join(links[0].itertext()))
             if not number:
-                m = self.PAGE_URL_RE.search(urlsplit(page_url).path)
+                m = self.PAGE_URL_RE.search(split_url(page_url).path)
                 number = m.group(2) if m else ""
             pdfs = select(row, PLIST_PDF)
-            pdf = urljoin(url, pdfs[0].get("href").strip()) if pdfs and pdfs[0].get("href") else None
+            pdf = join_url(url, pdfs[0].get("href").strip()) if pdfs and pdfs[0].get("href") else None
             pages.setdefault(page_url, PageRef(number=number, name=name, url=page_url, pdf_url=pdf))
         if not pages:
             raise ParseError(f"the page list {url} lists no page of the edition (no div.bancititle links)")
@@ -190,5 +190,5 @@ class Plist(ListingFamily):
 
     def source_id(self, url: str) -> str:
         """`20240822_001_3.htm` -> "001_3"."""
-        stem = urlsplit(url).path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        stem = split_url(url).path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
         return stem.split("_", 1)[1] if "_" in stem else stem

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import urlsplit
 
 from crawler.families.listing import ListingFamily, Roles, box_polygon, style_box, styled_space
 from crawler.families.markup import Document, select, select_all
+from crawler.families.urls import split_url
 from schema.records import CoordinateSpace
 
 PAGE_SKINS: dict[str, Roles] = {
@@ -90,10 +90,10 @@ class Shtml(ListingFamily):
     URL_EVIDENCE = "shtml/<paper>/YYYYMMDD/vNN.shtml or NNNNN.shtml"
 
     def _is_first_page_url(self, url: str) -> bool:
-        return urlsplit(url).path.endswith("/index.shtml")
+        return split_url(url).path.endswith("/index.shtml")
 
     def source_id(self, url: str) -> str:
-        return urlsplit(url).path.rsplit("/", 1)[-1].split(".", 1)[0]
+        return split_url(url).path.rsplit("/", 1)[-1].split(".", 1)[0]
 
     def _hotspots(self, doc: Document, roles: Roles) -> list[tuple[Any, str, list[float]]]:
         """`<area>` coords, or positioned `a.selectBox` boxes turned into 4-vertex polygons."""

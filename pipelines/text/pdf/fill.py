@@ -8,8 +8,11 @@ polygons). The caller keeps the HTML's own fields (its title, for one) where the
 
 from __future__ import annotations
 
+import unicodedata
+from functools import lru_cache
+
 from pipelines.text.article import resolve_script
-from pipelines.text.pdf.extract import read_pdf
+from pipelines.text.pdf.extract import PdfPage, read_pdf
 from pipelines.text.pdf.hotspots import Hotspot, HotspotSpace
 from pipelines.text.pdf.segment import hotspot_stories
 from pipelines.text.pdf.stories import page_text
@@ -32,7 +35,7 @@ def text_from_pdf(
     """The text the PDF page prints inside the polygons, or None (no text layer, no text there)."""
     if not polygons:
         return None
-    (pdf_page,) = read_pdf(pdf, [page])
+    pdf_page = _page(pdf, page)
     if not pdf_page.text_layer:
         return None
     text = page_text(pdf_page)
@@ -44,3 +47,28 @@ def text_from_pdf(
     found = placed[0][1].result.text
     found.text_source = "pdf"
     return found
+
+
+@lru_cache(maxsize=4)
+def _page(pdf: bytes, page: int) -> PdfPage:
+    """A page read once for all the articles it holds (a crawl asks for each of a page's stories in turn;
+    bytes hash once, so the key is cheap)."""
+    (pdf_page,) = read_pdf(pdf, [page])
+    return pdf_page
+
+
+def _letters(text: str) -> str:
+    """The printed characters that count: letters and digits, NFKC-folded (full-width digits as ASCII)."""
+    return "".join(c for c in unicodedata.normalize("NFKC", text) if c.isalnum())
+
+
+def text_coverage(printed: str, html: str) -> float | None:
+    """Share of the character pairs the page prints that the HTML text has too (1.0: nothing missing), or
+    None when the print has fewer than two. Pairs, not characters: a lost sentence shows even where its
+    characters occur elsewhere; a set, not a sequence: column order and line breaks do not matter."""
+    a, b = _letters(printed), _letters(html)
+    pairs = {a[k:k + 2] for k in range(len(a) - 1)}
+    if not pairs:
+        return None
+    have = {b[k:k + 2] for k in range(len(b) - 1)}
+    return round(len(pairs & have) / len(pairs), 4)
