@@ -11,7 +11,8 @@ the crawl recorded about it (a failure row with its real reason and attempts) st
 
 `replay_edition` runs one edition: the entry Fetch, then every page and article Fetch the router asks for,
 in the order the crawl would ask for them, and yields the items the crawl's spider would have yielded.
-Companion documents (NeedsDocuments) are looked up in the archive by URL.
+Companion documents (NeedsDocuments) are looked up in the archive by URL; an article's page PDF (the router's
+`pdf_text`) is handed over with the article's first routing, so that the article is parsed once.
 """
 
 from __future__ import annotations
