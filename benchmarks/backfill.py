@@ -155,7 +155,8 @@ def main(argv: list[str] | None = None) -> int:
         if reparse.returncode != 0:
             print(f"reparse: exited {reparse.returncode} (not available?): {reparse.output[-300:]}")
             continue
-        print(f"reparse: {reparse.seconds:.1f}s, {stored['article'] / reparse.seconds:.0f} articles/s ({label})")
+        print(f"reparse: {reparse.seconds:.1f}s, {stored['article'] / reparse.seconds:.0f} articles/s ({label}; "
+              f"CPU {reparse.cpu_seconds:.1f}s, workers included)")
         found = [x for x in reparse.output.splitlines() if x.startswith("{")]
         if found:
             own = json.loads(found[-1])

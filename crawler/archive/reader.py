@@ -116,9 +116,11 @@ def _check_digest(record: Any) -> None:
         raise ArchiveLoadFailed(f"record of {record.rec_headers.get_header('WARC-Target-URI')} is incomplete")
 
 
-def _plain_record(data: bytes) -> tuple[dict[str, str], bytes] | None:
+def _plain_record(data: bytes, check_digest: bool = True) -> tuple[dict[str, str], bytes] | None:
     """The WARC headers (lower-case names) and block of one decompressed record, or None unless it is a plain
-    ASCII-headed record whose block is whole and matches its sha1 block digest (anything else: warcio reads it)."""
+    ASCII-headed record whose block is whole and matches its sha1 block digest (anything else: warcio reads it).
+    `check_digest=False` when the scan that indexed the record checked it (the gzip member's CRC-32 still
+    guards the read)."""
     head, _, rest = data.partition(b"\r\n\r\n")
     if not head.isascii():
         return None
@@ -134,7 +136,9 @@ def _plain_record(data: bytes) -> tuple[dict[str, str], bytes] | None:
     digest = warc.get("warc-block-digest", "")
     if len(block) != length or not warc.get("warc-record-id") or not warc.get("warc-type"):
         return None
-    if not digest.startswith("sha1:") or base64.b32encode(hashlib.sha1(block).digest()).decode() != digest[5:]:
+    if not digest.startswith("sha1:"):
+        return None
+    if check_digest and base64.b32encode(hashlib.sha1(block).digest()).decode() != digest[5:]:
         return None
     return warc, block
 
@@ -147,15 +151,16 @@ def _http_status(block: bytes) -> int:
         return 0
 
 
-def parse_member(member: bytes) -> ArchivedResponse | None:
+def parse_member(member: bytes, check_digest: bool = True) -> ArchivedResponse | None:
     """A response record from one whole gzip member, parsed directly (a scan's warcio costs 10× more); None
-    when it is anything but a plain one-member response record with a block digest that matches."""
+    when it is anything but a plain one-member response record with a block digest that matches (not
+    recomputed with `check_digest=False`: zlib checks the member's CRC-32 and length either way)."""
     try:
         inflater = zlib.decompressobj(wbits=31)
         data = inflater.decompress(member)
         if not inflater.eof:
             return None
-        plain = _plain_record(data)
+        plain = _plain_record(data, check_digest)
         if plain is None or plain[0].get("warc-type") != "response":
             return None
         warc, block = plain
@@ -471,7 +476,8 @@ class RecordReader:
 
     def read(self, file_no: int, offset: int, length: int = 0) -> ArchivedResponse:
         """The response record at `offset`; with its member's `length`, parsed here (the scan that indexed it
-        checked it with warcio, and the block digest is checked again), else read with warcio."""
+        checked its block digest; zlib checks the member's CRC-32 again, and a member that fails it is read
+        with warcio, which says what is wrong), else read with warcio."""
         handle = self.handles.get(file_no)
         if handle is None:
             handle = open(self.files[file_no], "rb")  # noqa: SIM115 - cached, closed in close()
@@ -482,7 +488,7 @@ class RecordReader:
             self.handles.move_to_end(file_no)
         if length > 0:
             handle.seek(offset)
-            found = parse_member(handle.read(length))
+            found = parse_member(handle.read(length), check_digest=False)
             if found is not None:
                 return found
         return read_at(handle, offset)

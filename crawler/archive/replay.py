@@ -11,7 +11,8 @@ the crawl recorded about it (a failure row with its real reason and attempts) st
 
 `replay_edition` runs one edition: the entry Fetch, then every page and article Fetch the router asks for,
 in the order the crawl would ask for them, and yields the items the crawl's spider would have yielded.
-Companion documents (NeedsDocuments) are looked up in the archive by URL.
+Companion documents (NeedsDocuments) are looked up in the archive by URL; an article's page PDF (the router's
+`pdf_text`) is handed over with the article's first routing, so that the article is parsed once.
 """
 
 from __future__ import annotations
@@ -159,7 +160,8 @@ def replay_edition(router: Router, source: ArchiveSource, paper: Paper, day: dt.
     `seen`: the page and article URLs already fetched in this run (a second request for one is dropped, as
     Scrapy's dupefilter drops it; the first request answers for it)."""
     queue: deque[Fetch] = deque()
-    yield from _follow(router.start(paper, day), queue, router, source)
+    pdfs: dict[str, bytes] = {}  # the edition's page PDFs read so far (each is read for all its articles)
+    yield from _follow(router.start(paper, day), queue, router, source, {}, pdfs)
     while queue:
         fetch = queue.popleft()
         if fetch.kind != "edition":
@@ -173,42 +175,68 @@ def replay_edition(router: Router, source: ArchiveSource, paper: Paper, day: dt.
             logger.warning("failed %s %s: %s", fetch.kind, fetch.url, failed.reason)
             yield from router.failed(fetch.meta(), fetch.url, failed.reason, failed.attempts)
             continue
-        if answer is not None:
-            yield from _follow(router.route(answer), queue, router, source)
+        if answer is None:
+            continue
+        given: dict[str, bytes] = {}
+        if fetch.kind == "article" and fetch.pdf_url and router.pdf_text:
+            # the page PDF the router will ask for, handed over at once (as the crawl hands over the documents
+            # it holds): the article is parsed once, not once without it and again with it
+            pdf = _document(source, fetch.pdf_url, fetch.paper, True, pdfs)
+            if pdf is not None:
+                given[fetch.pdf_url] = pdf
+                source.stats["documents"] += 1
+        yield from _follow(router.route(answer, given or None), queue, router, source, given, pdfs)
     router.forget(paper.key, day)
 
 
-def _follow(outcomes: Iterator[Any], queue: deque[Fetch], router: Router, source: ArchiveSource) -> Iterator[Any]:
+def _follow(outcomes: Iterator[Any], queue: deque[Fetch], router: Router, source: ArchiveSource,
+            given: dict[str, bytes], pdfs: dict[str, bytes]) -> Iterator[Any]:
     for outcome in outcomes:
         if isinstance(outcome, Fetch):
             queue.append(outcome)
         elif isinstance(outcome, NeedDocuments):
-            yield from _with_documents(outcome, queue, router, source)
+            yield from _with_documents(outcome, queue, router, source, given, pdfs)
         else:
             yield outcome
 
 
-def _with_documents(need: NeedDocuments, queue: deque[Fetch], router: Router, source: ArchiveSource) -> Iterator[Any]:
-    """Route the answer again with the companion documents it named, looked up in the archive by URL."""
-    answer, paper = need.answer, need.answer.meta["paper"]
-    documents: dict[str, bytes] = {}
-    for url in need.urls:
-        if need.optional and source.index.lookup(url, paper)[0] is None:
-            source.stats["media_missing"] += 1
-            documents[url] = b""  # no page PDF archived (a crawl without EPAPER_MEDIA): the HTML text stands
-            continue
-        stored = source.stored(url, paper)
-        if (stored is None or not 200 <= stored.status < 300) and need.optional:
-            source.stats["media_missing"] += 1
-            documents[url] = b""  # the page PDF was not archived: the article is stored with its HTML text
-            continue
-        if stored is None or not 200 <= stored.status < 300:
+def _document(source: ArchiveSource, url: str, paper: str, optional: bool, pdfs: dict[str, bytes]) -> bytes | None:
+    """A companion document's body from the archive (decoded); for an optional one (the page PDF) b"" when it
+    is not archived or not a 2xx, and read once per edition (`pdfs`); None for a required one that is missing."""
+    if optional and url in pdfs:
+        source.stats["media_missing"] += int(not pdfs[url])
+        return pdfs[url]
+    if optional and source.index.lookup(url, paper)[0] is None:
+        source.stats["media_missing"] += 1
+        pdfs[url] = b""  # no page PDF archived (a crawl without EPAPER_MEDIA): the HTML text stands
+        return b""
+    stored = source.stored(url, paper)
+    if stored is None or not 200 <= stored.status < 300:
+        if not optional:
             source.stats["documents_missing"] += 1
-            return  # counted missing: the crawl's record of this page stays as it is
-        headers = _headers(stored)
-        encoding = headers.get("Content-Encoding")
-        documents[url] = decoded(stored.body, encoding) if encoding else stored.body
-    source.stats["documents"] += len(documents)
+            return None  # counted missing: the crawl's record of this page stays as it is
+        source.stats["media_missing"] += 1
+        pdfs[url] = b""  # the page PDF was not archived: the article is stored with its HTML text
+        return b""
+    encoding = _headers(stored).get("Content-Encoding")
+    body = decoded(stored.body, encoding) if encoding else stored.body
+    if optional:
+        pdfs[url] = body
+    return body
+
+
+def _with_documents(need: NeedDocuments, queue: deque[Fetch], router: Router, source: ArchiveSource,
+                    given: dict[str, bytes], pdfs: dict[str, bytes]) -> Iterator[Any]:
+    """Route the answer again with the companion documents it named (looked up in the archive by URL) and those
+    it was given already."""
+    answer, paper = need.answer, need.answer.meta["paper"]
+    documents = dict(given)
+    for url in need.urls:
+        body = _document(source, url, paper, need.optional, pdfs)
+        if body is None:
+            return
+        documents[url] = body
+    source.stats["documents"] += len(need.urls)
     for outcome in router.route(answer, documents):
         if isinstance(outcome, NeedDocuments):  # the contract forbids asking twice: a failure, not a loop
             reason = f"parse: {outcome.reason}: still needs {', '.join(outcome.urls)}"

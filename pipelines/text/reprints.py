@@ -79,9 +79,17 @@ def find_reprints(pieces: Sequence[Piece]) -> list[tuple[int, int]]:
     reprint is never kept for another pair."""
     texts = [(p, normalise(p.body)) for p in pieces]
     texts = [(p, t) for p, t in texts if len(t) >= MIN_CHARS]
-    sets = {p.key: shingles(t) for p, t in texts}
+    by_key = {p.key: t for p, t in texts}
     lengths = {p.key: len(t) for p, t in texts}
     samples = {p.key: _sample(t) for p, t in texts}
+    sets: dict[int, frozenset[str]] = {}  # 5-gram sets, made only for the pairs that pass the sample test
+
+    def shingles_of(key: int) -> frozenset[str]:
+        found = sets.get(key)
+        if found is None:
+            found = sets[key] = shingles(by_key[key])
+        return found
+
     pairs: list[tuple[int, int]] = []
     dropped: set[int] = set()
     kept: set[int] = set()
@@ -91,11 +99,16 @@ def find_reprints(pieces: Sequence[Piece]) -> list[tuple[int, int]]:
                 break
             if later.key in dropped or later.page == first.page:
                 continue
-            a, b = sets[first.key], sets[later.key]
-            # near-identical or contained texts share most of the shorter one's samples; most pairs stop here
-            shorter, longer = (first.key, b) if lengths[first.key] <= lengths[later.key] else (later.key, a)
+            # near-identical or contained texts share most of the shorter one's samples; most pairs stop here.
+            # A sample (SHINGLE characters of a text of at least MIN_CHARS) is one of the longer text's 5-grams
+            # exactly when it occurs in that text.
+            if lengths[first.key] <= lengths[later.key]:
+                shorter, longer = first.key, by_key[later.key]
+            else:
+                shorter, longer = later.key, by_key[first.key]
             if sum(g in longer for g in samples[shorter]) * 2 < len(samples[shorter]):
                 continue
+            a, b = shingles_of(first.key), shingles_of(later.key)
             if _jaccard(a, b) >= REPRINT_THRESHOLD:
                 pair = (first.key, later.key)
             elif lengths[first.key] < lengths[later.key] and containment(a, b) >= REPRINT_THRESHOLD:

@@ -30,6 +30,10 @@ class Stub:
     def __init__(self, bodies: dict[str, bytes]) -> None:
         self.bodies = bodies
         self.stats: Counter[str] = Counter()
+        self.index = self  # the archive index's lookup, too
+
+    def lookup(self, url: str, paper: str | None = None) -> tuple[str | None, bool]:
+        return (url if url in self.bodies else None), False
 
     def stored(self, url: str, paper: str | None) -> ArchivedResponse | None:
         if url not in self.bodies:
@@ -105,3 +109,42 @@ def test_an_article_that_does_not_parse_is_a_failure_row(router: Router) -> None
     items, _ = run(router, {ENTRY: b"<html/>", PLIST: b"01", ARTICLE: b"broken"})
     (failure,) = [i for i in items if isinstance(i, FailureItem)]
     assert failure.kind == "article" and failure.reason == "parse: no body" and failure.page_url == ENTRY
+
+
+PDF = BASE + "pc/pdf/202504/25/page_01.pdf"
+
+
+class PdfPageFamily(PlistFamily):
+    """A page with its PDF and one mapped article; counts the article parses."""
+
+    def __init__(self, real: Any) -> None:
+        super().__init__(real)
+        self.article_parses = 0
+
+    def parse_page(self, body: bytes, url: str, day: Any, headers: Any = None, options: Any = None) -> PageRecord:
+        ref = ArticleRef(ARTICLE, "题", polygons=[[0, 0, 10, 0, 10, 10]], source_key="content_1")
+        return PageRecord(url, day, "01", "要闻", pdf_url=PDF, pages=[PageRef("01", "要闻", ENTRY)], articles=[ref],
+                          parser_version="stub/V1")
+
+    def parse_article(self, body: bytes, url: str, day: Any, headers: Any = None, options: Any = None) -> ArticleRecord:
+        self.article_parses += 1
+        return super().parse_article(body, url, day, headers, options)
+
+
+@pytest.mark.parametrize("archived", [True, False])
+def test_an_article_that_reads_its_page_pdf_is_parsed_once_with_it(router: Router, monkeypatch: pytest.MonkeyPatch,
+                                                                    archived: bool) -> None:
+    """The replay hands the page PDF (b"" when it is not archived) to the article's first routing: one parse
+    per article, not one without the PDF and one again with it."""
+    family = PdfPageFamily(FAMILIES["founder-pc"].real)  # type: ignore[attr-defined]  # the PlistFamily wrapper
+    monkeypatch.setitem(FAMILIES, "founder-pc", family)
+    router.pdf_text = True
+    bodies = {ENTRY: b"<html/>", ARTICLE: b"<html/>"}
+    if archived:
+        bodies[PDF] = b"%PDF-1.4 page"
+    stub = Stub(bodies)
+    items = list(replay_edition(router, cast(ArchiveSource, stub), router.registry["demo"], DAY, set()))
+    (article,) = [i for i in items if type(i).__name__ == "ArticleItem"]
+    assert family.article_parses == 1
+    assert article.page_pdf == (b"%PDF-1.4 page" if archived else None)
+    assert stub.stats["documents"] == 1 and stub.stats["media_missing"] == (0 if archived else 1)

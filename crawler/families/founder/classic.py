@@ -88,9 +88,11 @@ class FounderClassic(FounderFamily):
     PAGE_SKINS = PAGE_SKINS
     ARTICLE_SKINS = ARTICLE_SKINS
 
-    def _title_parts(self, doc: Document, roles: Mapping[str, Sequence[str]]) -> tuple[str | None, ...]:
+    def _title_parts(
+        self, doc: Document, roles: Mapping[str, Sequence[str]], title: str | None = None
+    ) -> tuple[str | None, ...]:
         """Table skin: 引题 and 副题 are the `td.font02` cells right before and after the `td.font01` title."""
-        kicker, title, subtitle = super()._title_parts(doc, roles)
+        kicker, title, subtitle = super()._title_parts(doc, roles, title)
         cells = [(cell, element_text(cell)) for cell in doc.root.xpath(_TITLE_CELLS)]
         at = next(
             (i for i, (cell, text) in enumerate(cells) if "font01" in (cell.get("class") or "") and text),

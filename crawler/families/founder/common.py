@@ -120,26 +120,30 @@ class FounderFamily(Family):
             roles[role] = sels + roles.get(role, [])
         return roles
 
-    def _page_skin(self, doc: Document, options: Mapping[str, Any]) -> tuple[str, dict]:
+    def _page_skin(self, doc: Document, options: Mapping[str, Any]) -> tuple[str, dict, list[Any]]:
+        """The skin with the most page links (then article links), its roles and its page-list anchors."""
         names = [options["skin"]] if options.get("skin") in self.PAGE_SKINS else list(self.PAGE_SKINS)
-        best: tuple[int, str, dict] | None = None
+        best: tuple[int, str, dict, list[Any]] | None = None
         for name in names:
             roles = self._roles(self.PAGE_SKINS, self.COMMON_PAGE, name, options)
-            pages = len(self._page_anchors(doc, roles))
-            score = pages * 10 + len(select(doc.root, roles.get("article_links", ())))
-            if pages and (best is None or score > best[0]):
-                best = (score, name, roles)
+            anchors = self._page_anchors(doc, roles)
+            score = len(anchors) * 10 + len(select(doc.root, roles.get("article_links", ())))
+            if anchors and (best is None or score > best[0]):
+                best = (score, name, roles, anchors)
         if best is None:
             raise ParseError(f"no page list: not a {self.key} page")
-        return best[1], best[2]
+        return best[1], best[2], best[3]
 
-    def _article_skin(self, doc: Document, options: Mapping[str, Any]) -> tuple[str, dict]:
+    def _article_skin(self, doc: Document, options: Mapping[str, Any]) -> tuple[str, dict, str | None]:
+        """The skin whose title selectors find a title, its roles, and that title (the skin's own title
+        selectors come first in its roles, so the title role finds the same one: it is not looked up twice)."""
         names = [options["skin"]] if options.get("skin") in self.ARTICLE_SKINS else list(self.ARTICLE_SKINS)
         for name in names:
             roles = self._roles(self.ARTICLE_SKINS, {}, name, options)
-            if first_text(doc.root, roles.get("title", ())):
-                return name, self._roles(self.ARTICLE_SKINS, self.COMMON_ARTICLE, name, options)
-        return "generic", self._roles({}, self.COMMON_ARTICLE, "generic", options)
+            title = first_text(doc.root, roles.get("title", ()))
+            if title:
+                return name, self._roles(self.ARTICLE_SKINS, self.COMMON_ARTICLE, name, options), title
+        return "generic", self._roles({}, self.COMMON_ARTICLE, "generic", options), None
 
     # ------------------------------------------------------------------ probe
 
@@ -205,8 +209,11 @@ class FounderFamily(Family):
                     return join_url(base, href)
         return None
 
-    def _page_list(self, doc: Document, roles: Mapping[str, Sequence[str]]) -> list[PageRef]:
-        anchors = self._page_anchors(doc, roles)
+    def _page_list(
+        self, doc: Document, roles: Mapping[str, Sequence[str]], anchors: list[Any] | None = None
+    ) -> list[PageRef]:
+        """The edition's page list; `anchors`: the page-list anchors when the skin's choice found them."""
+        anchors = self._page_anchors(doc, roles) if anchors is None else anchors
         ids = {id(a) for a in anchors}
         refs: dict[str, PageRef] = {}
         for a in anchors:
@@ -284,8 +291,8 @@ class FounderFamily(Family):
     ) -> PageRecord:
         options = options or {}
         doc = load_whole(body, url, headers, options)
-        _skin, roles = self._page_skin(doc, options)
-        pages = self._page_list(doc, roles)
+        _skin, roles, anchors = self._page_skin(doc, options)
+        pages = self._page_list(doc, roles, anchors)
         number, name = self._current_label(doc, roles, pages)
         image = select(doc.root, roles.get("page_image", ()))
         space = CoordinateSpace()
@@ -323,9 +330,12 @@ class FounderFamily(Family):
 
     # ------------------------------------------------------------------ articles
 
-    def _title_parts(self, doc: Document, roles: Mapping[str, Sequence[str]]) -> tuple[str | None, ...]:
+    def _title_parts(
+        self, doc: Document, roles: Mapping[str, Sequence[str]], title: str | None = None
+    ) -> tuple[str | None, ...]:
+        """Kicker, title and subtitle; `title` when the skin's detection found it already."""
         kicker = first_text(doc.root, roles.get("kicker", ()))
-        title = first_text(doc.root, roles.get("title", ()))
+        title = title or first_text(doc.root, roles.get("title", ()))
         subtitle = first_text(doc.root, roles.get("subtitle", ()))
         return kicker, title, subtitle
 
@@ -472,8 +482,8 @@ class FounderFamily(Family):
     ) -> ArticleRecord:
         options = options or {}
         doc = load_whole(body, url, headers, options)
-        _skin, roles = self._article_skin(doc, options)
-        kicker, title, subtitle = self._title_parts(doc, roles)
+        _skin, roles, found = self._article_skin(doc, options)
+        kicker, title, subtitle = self._title_parts(doc, roles, found)
         title = title or doc.metadata.get("title")
         if not title:
             raise ParseError(f"no article title: not a {self.key} article")
