@@ -233,6 +233,7 @@ LAYOUT_FIELDS: tuple[Field, ...] = (
 )
 OPTION_FIELDS: tuple[Field, ...] = (  # crawl limits; kept in Paper.options
     Field("allowed_hosts", LIST, "a list of strings", check=_hosts, items=str),
+    Field("media_hosts", LIST, "a list of strings", check=_hosts, items=str),
     Field("max_response_mb", NUMBER, "a number", check=_positive),
 )
 SOURCE_FIELDS: tuple[Field, ...] = (  # [papers.KEY.source]
