@@ -420,7 +420,7 @@ def _printed(family: Family) -> bool:
 
 
 def _is_pdf_url(family: Family, url: str) -> bool:
-    return family.page_kind(url) == "page"
+    return bool(getattr(family, "is_pdf_url", lambda _: False)(url))
 
 
 def _script(paper: Paper) -> Literal["hans", "hant"]:

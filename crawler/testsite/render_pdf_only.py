@@ -3,7 +3,7 @@
 Every page is one PDF, `pdf/YYYYMMDD/NN.pdf`, set by crawler/testsite/printed.py from the page's own stories
 (each in its hotspot areas); there is no page HTML and no article page. Skin `template`: the registry's entry
 numbers the PDFs (`pdf/{yyyy}{mm}{dd}/{page:02d}.pdf`), the page after the last answers 404. Skin `pagelist`:
-`list/YYYYMMDD/index.html` links the edition's PDFs with their labels (`第01版：要闻`), as such sites do.
+`pdflist/YYYYMMDD/index.html` links the edition's PDFs with their labels (`第01版：要闻`), as such sites do.
 The server (crawler/testsite/server.py) serves a page path as its PDF (`PAGES_ARE_PDFS`) and no article paths.
 """
 
@@ -27,7 +27,7 @@ def page_path(spec: SiteSpec, date: dt.date, page: SitePage) -> str:
 
 
 def list_path(date: dt.date) -> str:
-    return f"list/{date:%Y%m%d}/index.html"
+    return f"pdflist/{date:%Y%m%d}/index.html"
 
 
 def entry_path(spec: SiteSpec, date: dt.date, edition: SiteEdition) -> str:
@@ -36,7 +36,7 @@ def entry_path(spec: SiteSpec, date: dt.date, edition: SiteEdition) -> str:
 
 def entry_template(spec: SiteSpec) -> str:
     """The registry entry of the site: the page list's path, or the page PDFs' numbering template."""
-    return "list/{yyyy}{mm}{dd}/index.html" if spec.skin == "pagelist" else "pdf/{yyyy}{mm}{dd}/{page:02d}.pdf"
+    return "pdflist/{yyyy}{mm}{dd}/index.html" if spec.skin == "pagelist" else "pdf/{yyyy}{mm}{dd}/{page:02d}.pdf"
 
 
 def article_path(spec: SiteSpec, date: dt.date, article: SiteArticle) -> str:

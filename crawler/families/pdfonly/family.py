@@ -40,9 +40,13 @@ class PdfOnly(Family):
     VERSIONS = (("V1", None),)
     PRINTED = True  # the router reads a page's stories from the page itself (crawler/routing.py)
     MAX_PAGES = 64  # a template probe stops here: no paper prints more, a server that answers every number does
-    PAGE_URL_RE = re.compile(r"\.pdf$", re.I)
+    PDF_URL_RE = re.compile(r"\.pdf$", re.I)
+    # a page PDF, or a dated page list under a folder named for the PDFs (`pdflist/20250304/index.html`); a page
+    # list elsewhere is known by its content (`evidence`) and by the registry entry that names the family
+    PAGE_URL_RE = re.compile(
+        r"\.pdf$|/pdf[^/]*/(?:\d{4}-?\d{2}-?\d{2}|\d{4}-?\d{2}/\d{2})/(?:index|list|default)[^/]*\.s?html?$", re.I)
     ARTICLE_URL_RE = NEVER  # stories are fragments of the page URL: see page_kind
-    ENTRY_URL_RE = NEVER  # a page list can live at any URL: the registry names the family
+    ENTRY_URL_RE = NEVER  # the entry is page 1's PDF or the page list, both pages
     DATE_URL_RE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})[-/_]?(?P<m>[01]\d)[-/_]?(?P<d>[0-3]\d)(?!\d)")
     DEFAULT_ENTRY = "{yyyy}{mm}{dd}/{page:02d}.pdf"
 
@@ -52,7 +56,10 @@ class PdfOnly(Family):
         parts = split_url(url)
         if not self.PAGE_URL_RE.search(parts.path):
             return None
-        return "article" if STORY_RE.match(parts.fragment) else "page"
+        return "article" if STORY_RE.match(parts.fragment) and self.is_pdf_url(url) else "page"
+
+    def is_pdf_url(self, url: str) -> bool:
+        return bool(self.PDF_URL_RE.search(split_url(url).path))
 
     def probes(self, entry: str | None) -> bool:
         """The entry numbers the page PDFs: pages are found by asking for 1, 2, … until one is absent."""
@@ -91,14 +98,10 @@ class PdfOnly(Family):
         except ParseError:
             return []
         links = self._pdf_links(doc, url)
-        if len(links) < 2:
+        if len(links) < 2 or self._html_pages(doc, url) >= len(links):
             return []
-        html_links = sum(1 for a in doc.root.iter("a") if (a.get("href") or "").lower().split("?")[0].endswith(
-            (".htm", ".html", ".shtml")))
-        hits = [f"page list of {len(links)} page PDFs of the edition's date (a[href$=.pdf])"]
-        if html_links <= len(links) // 2:
-            hits.append(f"no page HTML linked ({html_links} HTML links beside {len(links)} PDFs)")
-        return hits
+        return [f"page list of {len(links)} page PDFs of the edition's date (a[href$=.pdf])",
+                "no page HTML of the date linked beside them"]
 
     # ------------------------------------------------------------------ parse
 
@@ -170,14 +173,27 @@ class PdfOnly(Family):
     def read_list(self, body: bytes, url: str) -> list[PageRef]:
         """The edition's page PDFs an HTML page links, in page order, labelled as printed."""
         doc = Document.load(body, url, None)
+        links = self._pdf_links(doc, url)
+        if not links:
+            raise ParseError(f"no page PDF of the edition linked from {url}")
+        pages = self._html_pages(doc, url)
+        if pages >= len(links):
+            raise ParseError(f"links {pages} HTML pages of its date besides the PDFs: the page list of a family "
+                             "with page HTML (its PDFs are the pages' media), not a pdf-only paper's")
         refs: list[PageRef] = []
-        for href, anchor in self._pdf_links(doc, url):
+        for href, anchor in links:
             number, name = parse_label(element_text(anchor))
             refs.append(PageRef(number=number or self.number_of(href) or str(len(refs) + 1), name=name,
                                 url=href, pdf_url=href))
-        if not refs:
-            raise ParseError(f"no page PDF of the edition linked from {url}")
         return refs
+
+    def _html_pages(self, doc: Document, url: str) -> int:
+        """Links to HTML pages of the list's own date, and hotspot areas: a platform with page HTML has them."""
+        day = self.date_from_url(url)
+        dated = {href for a in doc.root.iter("a", "area")
+                 if (href := join_url(url, (a.get("href") or "").strip())) and not self.is_pdf_url(href)
+                 and day is not None and self.date_from_url(href) == day}
+        return len(dated) + sum(1 for _ in doc.root.iter("area"))
 
     def _pdf_links(self, doc: Document, url: str) -> list[tuple[str, Any]]:
         """Links to PDFs of the list's date (or of no date in their URL), first occurrence each."""
@@ -188,7 +204,7 @@ class PdfOnly(Family):
             if not href:
                 continue
             absolute = strip_fragment(join_url(url, href))
-            if not self.PAGE_URL_RE.search(split_url(absolute).path) or absolute in seen:
+            if not self.is_pdf_url(absolute) or absolute in seen:
                 continue
             linked = self.date_from_url(absolute)
             if linked is not None and day is not None and linked != day:
