@@ -25,8 +25,8 @@ from crawler.families import get_family
 from crawler.families.contract import Family, NeedsDocuments, ParseError
 from crawler.limits import PageCaps, cap_page, summary
 from crawler.media import measure
-from pipelines.text.pdf.extract import is_pdf
 from crawler.registry import Paper
+from pipelines.text.pdf.extract import is_pdf
 from schema.records import (
     ArticleItem,
     ArticleRef,
@@ -339,12 +339,13 @@ class Router:
         for position, ref in enumerate(record.articles, start=1):
             try:
                 article = family.parse_article(answer.body, ref.url, day, answer.headers, options)
+                printed = family.printed_text(answer.body, ref.url, options)
             except ParseError as exc:
                 yield FailureItem(paper.key, day, ref.url, "article", f"parse: {exc}", answer.attempts, record.url)
                 continue
             yield ArticleItem(paper=paper.key, date=day, page_url=record.url, page_number=record.number, seq=position,
                               ref=ref, article=article, script=_script(paper), region=paper.region_code,
-                              page_pdf=answer.body, pdf_story=position - 1)
+                              printed=printed)
         layout = paper.layout_for(day)
         if layout is not None and (is_entry or meta.get("probe")) and family.probes(layout.entry):
             cap = min(family.MAX_PAGES, self.caps.pages)

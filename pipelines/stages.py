@@ -26,7 +26,7 @@ from pipelines.text.article import (
     resolve_script,
     start_draft,
 )
-from pipelines.text.pdf.fill import layout_stories, needs_pdf_text, text_coverage, text_from_pdf
+from pipelines.text.pdf.fill import needs_pdf_text, text_coverage, text_from_pdf
 from pipelines.text.rejoin import Block
 from schema.records import ArticleItem, ArticleText
 
@@ -174,15 +174,18 @@ class CaptionStage(_Stage):
 class PdfStage(_Stage):
     """With the page PDF on the item (EPAPER_MEDIA pdf/all, or a reparse of an archive that holds it): an article
     without HTML text gets the text its hotspots print (`text_source='pdf'`); one with HTML text gets its
-    `pdf_coverage`; a story of a pdf-only paper (`pdf_story`) gets its story's text. The bytes are dropped from the
+    `pdf_coverage`; a story of a pdf-only paper gets the text its page prints (`printed`). The bytes are dropped from the
     item either way. Counted `epaper/text/pdf/...`."""
 
     name = "pdf"
 
     def apply(self, item: ArticleItem) -> None:
         pdf, item.page_pdf = item.page_pdf, None
-        if pdf and item.pdf_story is not None:
-            self.printed_story(item, pdf, item.pdf_story)
+        if item.printed is not None:  # a pdf-only paper's story: its text is the page PDF's
+            printed, item.printed = item.printed, None
+            fill_simplified(printed, self.region_of.get(item.paper, item.region))
+            item.text = printed
+            self.inc("pdf/printed")
             return
         if not pdf or item.text is None or not item.ref.polygons:
             return
@@ -210,24 +213,6 @@ class PdfStage(_Stage):
         fill_simplified(printed, self.region_of.get(item.paper, item.region))
         item.text = printed
         self.inc("pdf/filled")
-
-
-    def printed_story(self, item: ArticleItem, pdf: bytes, index: int) -> None:
-        """A story of a paper that publishes only page PDFs: its text is the page's story `index` by layout."""
-        try:
-            stories = layout_stories(pdf, item.script)
-        except Exception as exc:  # noqa: BLE001 - the family read this PDF already; said and counted if not now
-            logger.warning("page PDF of %s unreadable: %s", item.article.url, exc)
-            self.inc("pdf/unreadable")
-            return
-        if index >= len(stories):
-            logger.warning("page PDF of %s prints no story %d: its parsed text stays", item.article.url, index)
-            self.inc("pdf/no_story")
-            return
-        printed = stories[index]
-        fill_simplified(printed, self.region_of.get(item.paper, item.region))
-        item.text = printed
-        self.inc("pdf/printed")
 
 
 class ValidateStage(_Stage):

@@ -105,8 +105,9 @@ def test_pages_are_probed_until_the_404_after_the_last() -> None:
     (page,), (media,) = _only(out, PageItem), _only(out, MediaItem)
     stories = _only(out, ArticleItem)
     assert page.page.number == "01" and media.kind == "pdf" and len(media.sha256) == 64
-    assert [s.pdf_story for s in stories] == list(range(len(stories))) and stories
-    assert all(s.page_pdf is not None and s.ref.url.endswith(f"#story-{s.seq}") for s in stories)
+    assert stories and all(s.printed is not None and s.printed.text_source == "pdf" for s in stories)
+    assert [s.printed.title for s in stories] == [s.article.title for s in stories]  # type: ignore[union-attr]
+    assert all(s.page_pdf is None and s.ref.url.endswith(f"#story-{s.seq}") for s in stories)
     (second,) = _only(out, Fetch)
     assert second.probe and second.seq == 2 and second.url.endswith("/02.pdf")
     (end,) = list(router.route(_answer(second, 404)))

@@ -9,10 +9,11 @@ Two ways to an edition's pages, chosen by the registry entry:
   link is a page, labelled by its text (`parse_label`) or the number in its file name.
 
 A page PDF's stories come from the PDF segmenter by layout (pipelines/text/pdf/, no hotspots): `parse_page`
-lists them as articles `<pdf URL>#story-N` (N from 1, reading order), `parse_article` returns story N. Both
-are pure functions of (bytes, URL, date): the same bytes give the same stories, so a re-crawl or `epaper
-reparse` updates the same rows. The router (crawler/routing.py) calls `parse_article` on the page's own bytes,
-never fetches a story URL, and stores the stories with `text_source = 'pdf'` (the PDF text stage).
+lists them as articles `<pdf URL>#story-N` (N from 1, reading order), `parse_article` returns story N and
+`printed_text` its text as the text rules read it. All are pure functions of (bytes, URL, date): the same bytes
+give the same stories, so a re-crawl or `epaper reparse` updates the same rows. The router (crawler/routing.py)
+calls them on the page's own bytes, never fetches a story URL, and the PDF text stage stores the printed text
+with `text_source = 'pdf'`.
 Only the PDF's first page is read (a page PDF is one page). A scanned page (no text layer) has no stories.
 """
 
@@ -28,7 +29,7 @@ from crawler.families.markup import Document, element_text, parse_label, strip_f
 from crawler.families.urls import join_url, split_url
 from pipelines.text.pdf.extract import PdfError, is_pdf
 from pipelines.text.pdf.fill import is_scan, layout_stories
-from schema.records import ArticleRecord, ArticleRef, ImageRef, PageRecord, PageRef
+from schema.records import ArticleRecord, ArticleRef, ArticleText, ImageRef, PageRecord, PageRef
 
 STORY_RE = re.compile(r"^story-(\d+)$")
 NUMBER_RE = re.compile(r"([A-Za-z]?\d{1,3})\.pdf$", re.I)  # `…/03.pdf`, `…_A03.pdf`, `…/page3.pdf`
@@ -141,14 +142,7 @@ class PdfOnly(Family):
     ) -> ArticleRecord:
         """Story N of the page PDF `body` (the URL's `#story-N`), as the segmenter reads it."""
         options = options or {}
-        m = STORY_RE.match(split_url(url).fragment)
-        if not m:
-            raise ParseError(f"not a story of a page PDF (no #story-N): {url}")
-        stories = self._stories(body, url, options)
-        n = int(m.group(1))
-        if not 1 <= n <= len(stories):
-            raise ParseError(f"the page PDF prints {len(stories)} stories, no story {n}")
-        text = stories[n - 1]
+        text = self.printed_text(body, url, options)
         number = str(options.get("number") or self.number_of(url) or "1")
         return ArticleRecord(
             url=url, edition_date=edition_date, source_id=self.source_id(url), kicker=text.kicker, title=text.title,
@@ -157,7 +151,19 @@ class PdfOnly(Family):
             author=text.byline_text, page_number=number, parser_version=self.parser_version(edition_date),
         )
 
-    def _stories(self, body: bytes, url: str, options: Mapping[str, Any]) -> list[Any]:
+    def printed_text(self, body: bytes, url: str, options: Mapping[str, Any] | None = None) -> ArticleText:
+        """Story N's text as the text rules read it from the page PDF (`text_source = 'pdf'`): what the crawl
+        stores for the story (the router hands it to the PDF text stage with the article)."""
+        m = STORY_RE.match(split_url(url).fragment)
+        if not m:
+            raise ParseError(f"not a story of a page PDF (no #story-N): {url}")
+        stories = self._stories(body, url, options or {})
+        n = int(m.group(1))
+        if not 1 <= n <= len(stories):
+            raise ParseError(f"the page PDF prints {len(stories)} stories, no story {n}")
+        return stories[n - 1]
+
+    def _stories(self, body: bytes, url: str, options: Mapping[str, Any]) -> list[ArticleText]:
         if not is_pdf(body):
             raise ParseError(f"not a PDF: {url}")
         script = options.get("script")
