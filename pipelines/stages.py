@@ -182,9 +182,9 @@ class PdfStage(_Stage):
     def apply(self, item: ArticleItem) -> None:
         pdf, item.page_pdf = item.page_pdf, None
         if item.printed is not None:  # a pdf-only paper's story: its text is the page PDF's
-            printed, item.printed = item.printed, None
-            fill_simplified(printed, self.region_of.get(item.paper, item.region))
-            item.text = printed
+            story, item.printed = item.printed, None
+            fill_simplified(story, self.region_of.get(item.paper, item.region))
+            item.text = story
             self.inc("pdf/printed")
             return
         if not pdf or item.text is None or not item.ref.polygons:
