@@ -67,6 +67,7 @@ def main() -> None:
         engine.dispose()
     print(f"{args.days} editions ({complete} complete), {pages} page PDFs, {stories} stories in {run.seconds:.1f} s:"
           f" {pages / run.seconds:.1f} pages/s, {stories / run.seconds:.1f} stories/s;"
+          f" crawl CPU {run.cpu_seconds:.1f} s ({pages / max(run.cpu_seconds, 1e-9):.1f} pages per CPU-second);"
           f" peak RSS {run.peak_rss / (1 << 20):.0f} MiB; the server sets a PDF in {per_pdf * 1000:.0f} ms")
     if run.returncode != 0:
         print(run.output[-2000:])

@@ -329,6 +329,22 @@ class Router:
         if is_entry:
             self.entries[(paper.key, day)] = (answer.url, 1)
         record, notes = self._capped(record, answer.url, paper, day, False)
+        # every story is parsed before the first item is handed on: the caller may route other answers between two
+        # items (Scrapy's async callbacks), which would evict this page from the PDF reader's small cache
+        stories: list[Outcome] = []
+        for position, ref in enumerate(record.articles, start=1):
+            try:
+                article = family.parse_article(answer.body, ref.url, day, answer.headers, options)
+                printed = family.printed_text(answer.body, ref.url, options)
+            except ParseError as exc:
+                stories.append(FailureItem(paper.key, day, ref.url, "article", f"parse: {exc}", answer.attempts,
+                                           record.url))
+                continue
+            stories.append(ArticleItem(paper=paper.key, date=day, page_url=record.url, page_number=record.number,
+                                       seq=position, ref=ref, article=article, script=_script(paper),
+                                       region=paper.region_code, printed=printed))
+        after = list(self._next_page(paper, day, family, seq, is_entry or bool(meta.get("probe"))))
+        yield from (o for o in after if isinstance(o, Fetch))  # the next page downloads while these are stored
         yield from notes
         yield PageItem(paper.key, day, seq, record)
         measured = measure("pdf", answer.body)
@@ -336,28 +352,22 @@ class Router:
         self.inc("epaper/media/bytes", measured.size)
         yield MediaItem(paper.key, day, record.number, "pdf", record.pdf_url or answer.url, measured.sha256,
                         measured.size, measured.width, measured.height)
-        for position, ref in enumerate(record.articles, start=1):
-            try:
-                article = family.parse_article(answer.body, ref.url, day, answer.headers, options)
-                printed = family.printed_text(answer.body, ref.url, options)
-            except ParseError as exc:
-                yield FailureItem(paper.key, day, ref.url, "article", f"parse: {exc}", answer.attempts, record.url)
-                continue
-            yield ArticleItem(paper=paper.key, date=day, page_url=record.url, page_number=record.number, seq=position,
-                              ref=ref, article=article, script=_script(paper), region=paper.region_code,
-                              printed=printed)
+        yield from stories
+        yield from (o for o in after if not isinstance(o, Fetch))
+
+    def _next_page(self, paper: Paper, day: dt.date, family: Any, seq: int, numbered: bool) -> Iterator[Outcome]:
+        """After page `seq` of a template probe: the next page's Fetch, or the end of the edition at the cap."""
         layout = paper.layout_for(day)
-        if layout is not None and (is_entry or meta.get("probe")) and family.probes(layout.entry):
-            cap = min(family.MAX_PAGES, self.caps.pages)
-            if seq >= cap:
-                self.inc("epaper/limits/pages_per_edition", 1)
-                reason = f"page PDFs asked for up to page {cap} (the cap); more may exist"
-                self.note(paper.key, day, reason)
-                yield from self._probe_end(paper.key, day, seq)
-                return
-            url = family.page_url(layout.base_url, day, layout.entry, seq + 1)
-            yield Fetch(url, paper.key, day, family.key, "page", seq=seq + 1, media="pdf", probe=True,
-                        page_number=None)
+        if layout is None or not numbered or not family.probes(layout.entry):
+            return
+        cap = min(family.MAX_PAGES, self.caps.pages)
+        if seq >= cap:
+            self.inc("epaper/limits/pages_per_edition", 1)
+            self.note(paper.key, day, f"page PDFs asked for up to page {cap} (the cap); more may exist")
+            yield from self._probe_end(paper.key, day, seq)
+            return
+        url = family.page_url(layout.base_url, day, layout.entry, seq + 1)
+        yield Fetch(url, paper.key, day, family.key, "page", seq=seq + 1, media="pdf", probe=True)
 
     def _page_list(self, answer: Answer, paper: Paper, day: dt.date, family: Any) -> Iterator[Outcome]:
         """A pdf-only page list: the edition promises its PDFs, each fetched as a page."""
