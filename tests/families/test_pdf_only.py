@@ -143,3 +143,16 @@ def test_a_page_list_promises_its_pdfs_and_a_listed_pdf_that_fails_is_media() ->
                                                                         ("03", "综合", False)]
     failed = list(router.failed(fetches[1].meta(), fetches[1].url, "HTTP 404", 1))
     assert [type(i) for i in failed] == [FailureItem] and failed[0].kind == "media"
+
+
+def test_parse_text_of_a_story_shows_what_the_crawl_stores() -> None:
+    """`epaper parse --text` on a story URL: the printed text, as the PDF stage stores it (text_source 'pdf')."""
+    require_module("pypdfium2", "page PDFs are read with pypdfium2 (the pdf extra)")
+    from crawler.cli.research import parse_text_file
+
+    url = BASE + "pdf/20250304/01.pdf#story-2"
+    out = parse_text_file(str(FIXTURES / "story_article" / "body.bin"), url, None, DAY)
+    printed = FAMILY.printed_text(_pdf(), url)
+    stored = out["stored"]["article"]
+    assert stored["text_source"] == "pdf" and stored["body"] == printed.body
+    assert stored["byline"] == printed.byline_text and stored["title"] == printed.title
