@@ -27,19 +27,56 @@ class PaperLimits:
 
     allowed_hosts: frozenset[str]  # host names (no port) its requests may go to, redirects included
     max_response_bytes: int | None  # None: the DOWNLOAD_MAXSIZE setting
+    # page images and PDFs may come from these hosts too (a CDN, a media host): `media_hosts`, the homepage's host
+    media_hosts: frozenset[str] = frozenset()
+    # ... and from any host under these registrable domains (those of the paper's own hosts)
+    media_domains: frozenset[str] = frozenset()
+
+    def allows(self, host: str, media: bool = False) -> bool:
+        """May a request (a media request: `media`) of the paper go to this host?"""
+        if host in self.allowed_hosts:
+            return True
+        return media and (host in self.media_hosts or registrable_domain(host) in self.media_domains)
 
 
 def paper_limits(paper: Paper) -> PaperLimits:
     """The one reader of the registry fields of this module: `allowed_hosts` (list of host names, for papers
-    whose pages, images or PDFs live on other hosts than their base URLs) and `max_response_mb` (number, MiB)."""
-    hosts = {host_of(layout.base_url) for layout in paper.layouts}
-    extra = paper.options.get("allowed_hosts") or []
-    if isinstance(extra, str):
-        extra = [extra]
-    hosts.update(str(h).strip().lower() for h in extra)
+    whose pages, images or PDFs live on other hosts than their base URLs), `media_hosts` (hosts that serve only
+    its page images and PDFs) and `max_response_mb` (number, MiB). Media may also come from the homepage's host
+    and from any host of the same registrable domain as a base URL (`img.example.cn` for `epaper.example.cn`)."""
+    own = {host_of(layout.base_url) for layout in paper.layouts}
+    hosts = own | _host_list(paper.options.get("allowed_hosts"))
+    media = _host_list(paper.options.get("media_hosts"))
+    if paper.homepage:
+        media.add(host_of(paper.homepage))
     size = paper.options.get("max_response_mb")
     max_bytes = int(float(size) * MIB) if size not in (None, "") else None
-    return PaperLimits(frozenset(h for h in hosts if h), max_bytes)
+    domains = {registrable_domain(h) for h in own | ({host_of(paper.homepage)} if paper.homepage else set())}
+    return PaperLimits(frozenset(h for h in hosts if h), max_bytes, frozenset(h for h in media if h),
+                       frozenset(d for d in domains if d))
+
+
+def _host_list(value: Any) -> set[str]:
+    values = [value] if isinstance(value, str) else value or []
+    return {str(h).strip().lower() for h in values}
+
+
+# Second-level labels under which a registrable domain has three labels (`example.com.cn`), for the suffixes
+# the registry's papers use; an unknown suffix errs on the side of the shorter (two-label) domain only when
+# the second label is not one of these.
+_SECOND_LEVEL = frozenset({"com", "net", "org", "gov", "edu", "ac", "co", "idv", "ltd", "info", "xin"})
+
+
+def registrable_domain(host: str) -> str:
+    """The domain a host was registered under: `img.epaper.example.com.cn` → `example.com.cn`,
+    `cdn.example.cn` → `example.cn`. An IP address or a one-label name is its own domain (127.0.0.1 never
+    shares a domain with 127.0.0.2)."""
+    host = host.strip(".").lower()
+    labels = host.split(".")
+    if len(labels) < 2 or all(label.isdigit() for label in labels) or ":" in host:
+        return host
+    keep = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL else 2
+    return ".".join(labels[-keep:])
 
 
 def host_of(url: str) -> str:

@@ -185,18 +185,22 @@ def _family(value: str) -> str | None:
 
 
 def _entry_template(value: str) -> str | None:
-    """The spider formats the entry with `date=`: any other placeholder would fail there, mid-crawl."""
+    """The spider formats the entry with `entry_fields` (crawler/families/contract.py): any other placeholder
+    would fail there, mid-crawl."""
+    from crawler.families.contract import ENTRY_FIELDS, entry_fields
+
     try:
         names = [name for _, name, _, _ in string.Formatter().parse(value) if name is not None]
     except ValueError as exc:
         return f"is not a valid template ({exc}): {value!r}"
-    other = sorted({n for n in names if n.split(".")[0].split("[")[0] != "date"})
+    other = sorted({n for n in names if n.split(".")[0].split("[")[0] not in ENTRY_FIELDS})
     if other:
         return (
-            f"has an unknown placeholder {{{other[0]}}} in {value!r}; the only placeholder is {{date:FORMAT}}"
+            f"has an unknown placeholder {{{other[0]}}} in {value!r}; the placeholders are {{date:FORMAT}}, "
+            "{yyyy}, {mm}, {dd} and (family pdf-only) {page:02d}"
         )
     try:
-        value.format(date=SAMPLE_DATE)
+        value.format(**entry_fields(SAMPLE_DATE))
     except (ValueError, AttributeError, IndexError, KeyError, TypeError) as exc:
         return f"is not a valid template ({exc}): {value!r}"
     return None
@@ -233,6 +237,7 @@ LAYOUT_FIELDS: tuple[Field, ...] = (
 )
 OPTION_FIELDS: tuple[Field, ...] = (  # crawl limits; kept in Paper.options
     Field("allowed_hosts", LIST, "a list of strings", check=_hosts, items=str),
+    Field("media_hosts", LIST, "a list of strings", check=_hosts, items=str),
     Field("max_response_mb", NUMBER, "a number", check=_positive),
 )
 SOURCE_FIELDS: tuple[Field, ...] = (  # [papers.KEY.source]
@@ -293,6 +298,9 @@ def check_entry(key: str, entry: Any, where: str) -> None:
         if not isinstance(raw, dict):
             raise RegistryError(f"{layout}: must be a [[papers.{key}.layouts]] table, not {_describe(raw)}")
         _check_table(raw, LAYOUT_FIELDS, layout)
+        if "{page" in str(raw.get("entry") or "") and raw["family"] != "pdf-only":
+            raise RegistryError(f"{layout}: only a pdf-only layout's entry numbers pages ({{page}}); "
+                                f"family {raw['family']!r} finds its pages in its page list")
         first, last = _as_date(raw.get("from")), _as_date(raw.get("until"))
         if first and last and last < first:
             raise RegistryError(f"{layout}: 'until' {last} is before 'from' {first}")

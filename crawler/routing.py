@@ -26,6 +26,7 @@ from crawler.families.contract import Family, NeedsDocuments, ParseError
 from crawler.limits import PageCaps, cap_page, summary
 from crawler.media import measure
 from crawler.registry import Paper
+from pipelines.text.pdf.extract import is_pdf
 from schema.records import (
     ArticleItem,
     ArticleRef,
@@ -60,14 +61,18 @@ class Fetch:
     page_url: str | None = None
     page_number: str | None = None
     ref: ArticleRef | None = None
-    media: MediaKind | None = None  # kind "media": a page image or page PDF
+    media: MediaKind | None = None  # kind "media": a page image or page PDF; a pdf-only page: "pdf"
     pdf_url: str | None = None  # an article's page PDF, when the run reads text from it
     space: tuple[int | None, int | None] = (None, None)  # an article's hotspot coordinate space
+    probe: bool = False  # a pdf-only page asked for by number: a 404 ends the edition, it is no failure
+    page_name: str | None = None  # a pdf-only page's name, from its page list
 
     def meta(self) -> dict[str, Any]:
         """The context as request meta (the spider's requests carry it; `Answer.meta` reads it back)."""
         meta: dict[str, Any] = {"paper": self.paper, "day": self.day, "family": self.family, "kind": self.kind,
                                 "seq": self.seq}
+        if self.kind in ("edition", "page") and self.media:  # a pdf-only page: the PDF is the page
+            meta.update(media=self.media, page_number=self.page_number, page_name=self.page_name, probe=self.probe)
         if self.kind == "article":
             meta.update(page_url=self.page_url, page_number=self.page_number, ref=self.ref)
             if self.pdf_url:
@@ -129,7 +134,8 @@ class Router:
         family = get_family(layout.family)
         url = family.entry_url(layout.base_url, day, layout.entry)
         yield EditionItem(paper.key, day, url=url)
-        yield Fetch(url, paper.key, day, family.key, "edition", seq=1)
+        media: MediaKind | None = "pdf" if _printed(family) and _is_pdf_url(family, url) else None
+        yield Fetch(url, paper.key, day, family.key, "edition", seq=1, media=media)
 
     def forget(self, paper: str, day: dt.date) -> None:
         """Drop an edition's routing state once nothing more of it can arrive (the reparse, edition by edition)."""
@@ -163,6 +169,9 @@ class Router:
     def page(self, answer: Answer, documents: Mapping[str, bytes] | None = None) -> Iterator[Outcome]:
         """An entry or page answer: its PageItem, the edition (from the entry), the page and article Fetches."""
         paper, day, family = self.context(answer.meta)
+        if _printed(family):
+            yield from self.printed_page(answer, paper, day, family)
+            return
         is_entry = answer.meta["kind"] == "edition"
         if is_entry and answer.status in NOT_PUBLISHED_STATUSES:
             yield EditionItem(paper.key, day, url=answer.url, status="not_published", reason=f"HTTP {answer.status}")
@@ -250,16 +259,21 @@ class Router:
             pdf = documents[pdf_url] or None  # b"": the PDF could not be had (its media failure row says why)
         yield ArticleItem(
             paper=paper.key, date=day, page_url=meta["page_url"], page_number=meta["page_number"],
-            seq=meta["seq"], ref=meta["ref"], article=article, script="hant" if paper.script == "hant" else "hans",
+            seq=meta["seq"], ref=meta["ref"], article=article, script=_script(paper),
             region=paper.region_code, page_pdf=pdf, page_space=tuple(meta.get("space") or (None, None)),
         )
 
     def failed(self, meta: Mapping[str, Any], url: str, reason: str, attempts: int) -> Iterator[Outcome]:
-        """A request that could not be answered (after retries): its failure row, and a failed edition for an entry."""
+        """A request that could not be answered (after retries): its failure row, and a failed edition for an entry.
+        A pdf-only page PDF (not the first) is a `media` row; its edition is partial, promising that page."""
         paper, day, kind = meta["paper"], meta["day"], meta["kind"]
+        if kind == "page" and meta.get("media"):
+            kind = "media"
         yield FailureItem(paper, day, url, kind, reason, attempts, meta.get("page_url"))
         if kind == "edition":
             yield EditionItem(paper, day, url=url, status="failed", reason=reason)
+        elif meta.get("probe"):  # the pages after it are not asked for: the edition promised this one
+            yield from self._probe_end(paper, day, meta["seq"], f"page {meta['seq']} not fetched: {reason}")
 
     def unanswered(self, lost: list[Any]) -> Iterator[Outcome]:
         """Failure rows for promised URLs never fetched (crawler/promises.py `Unanswered`), and their editions'
@@ -274,6 +288,111 @@ class Router:
             self.note(paper, day, f"{len(reasons)} promised URL(s) never fetched: {reasons[0]}")
             url, pages = self.entries.get((paper, day), (None, None))
             yield EditionItem(paper, day, url=url, page_count=pages, reason=self.edition_reason(paper, day))
+
+    # ----------------------------------------------------------------- pdf-only (a paper of page PDFs)
+
+    def printed_page(self, answer: Answer, paper: Paper, day: dt.date, family: Any) -> Iterator[Outcome]:
+        """A pdf-only answer: the page list (an HTML entry) or a page PDF, whose stories are stored as its
+        articles from the PDF's own bytes (no article request). The first page absent: the edition is missing
+        (nothing says whether it was published); a numbered page absent: the edition has the pages before it."""
+        meta, seq = answer.meta, answer.meta.get("seq", 1)
+        is_entry = meta["kind"] == "edition"
+        if answer.status in NOT_PUBLISHED_STATUSES:
+            if is_entry:
+                yield EditionItem(paper.key, day, url=answer.url, reason=f"first page absent (HTTP {answer.status})")
+            elif meta.get("probe"):
+                yield from self._probe_end(paper.key, day, seq - 1)
+            return
+        served = family.date_from_url(answer.url)
+        if is_entry and served is not None and served != day:
+            reason = f"redirected to the edition of {served}"
+            yield EditionItem(paper.key, day, url=answer.url, status="not_published", reason=reason)
+            return
+        if not is_pdf(answer.body):
+            if meta.get("probe"):  # a site that answers a page past the last with an HTML "not found" (a soft 404)
+                yield from self._probe_end(paper.key, day, seq - 1, f"page {seq} answered with no PDF (a soft 404)")
+            elif is_entry and meta.get("media") is None:
+                yield from self._page_list(answer, paper, day, family)
+            else:
+                kind: FailureKind = "edition" if is_entry else "media"
+                yield FailureItem(paper.key, day, answer.url, kind, "parse: not a PDF", answer.attempts)
+                if is_entry:
+                    yield EditionItem(paper.key, day, url=answer.url, status="failed", reason="parse: not a PDF")
+            return
+        options = {**self.options(paper, day), "script": _script(paper), "number": meta.get("page_number"),
+                   "name": meta.get("page_name")}
+        try:
+            record = family.parse_page(answer.body, answer.url, day, answer.headers, options)
+        except ParseError as exc:
+            yield from self.failed(meta, answer.url, f"parse: {exc}", answer.attempts)
+            return
+        if is_entry:
+            self.entries[(paper.key, day)] = (answer.url, 1)
+        record, notes = self._capped(record, answer.url, paper, day, False)
+        # every story is parsed before the first item is handed on: the caller may route other answers between two
+        # items (Scrapy's async callbacks), which would evict this page from the PDF reader's small cache
+        stories: list[Outcome] = []
+        for position, ref in enumerate(record.articles, start=1):
+            try:
+                article = family.parse_article(answer.body, ref.url, day, answer.headers, options)
+                printed = family.printed_text(answer.body, ref.url, options)
+            except ParseError as exc:
+                stories.append(FailureItem(paper.key, day, ref.url, "article", f"parse: {exc}", answer.attempts,
+                                           record.url))
+                continue
+            stories.append(ArticleItem(paper=paper.key, date=day, page_url=record.url, page_number=record.number,
+                                       seq=position, ref=ref, article=article, script=_script(paper),
+                                       region=paper.region_code, printed=printed))
+        after = list(self._next_page(paper, day, family, seq, is_entry or bool(meta.get("probe"))))
+        yield from (o for o in after if isinstance(o, Fetch))  # the next page downloads while these are stored
+        yield from notes
+        yield PageItem(paper.key, day, seq, record)
+        measured = measure("pdf", answer.body)
+        self.inc("epaper/media/pdf", 1)
+        self.inc("epaper/media/bytes", measured.size)
+        yield MediaItem(paper.key, day, record.number, "pdf", record.pdf_url or answer.url, measured.sha256,
+                        measured.size, measured.width, measured.height)
+        yield from stories
+        yield from (o for o in after if not isinstance(o, Fetch))
+
+    def _next_page(self, paper: Paper, day: dt.date, family: Any, seq: int, numbered: bool) -> Iterator[Outcome]:
+        """After page `seq` of a template probe: the next page's Fetch, or the end of the edition at the cap."""
+        layout = paper.layout_for(day)
+        if layout is None or not numbered or not family.probes(layout.entry):
+            return
+        cap = min(family.MAX_PAGES, self.caps.pages)
+        if seq >= cap:
+            self.inc("epaper/limits/pages_per_edition", 1)
+            self.note(paper.key, day, f"page PDFs asked for up to page {cap} (the cap); more may exist")
+            yield from self._probe_end(paper.key, day, seq)
+            return
+        url = family.page_url(layout.base_url, day, layout.entry, seq + 1)
+        yield Fetch(url, paper.key, day, family.key, "page", seq=seq + 1, media="pdf", probe=True)
+
+    def _page_list(self, answer: Answer, paper: Paper, day: dt.date, family: Any) -> Iterator[Outcome]:
+        """A pdf-only page list: the edition promises its PDFs, each fetched as a page."""
+        try:
+            record = family.parse_page(answer.body, answer.url, day, answer.headers, self.options(paper, day))
+        except ParseError as exc:
+            yield FailureItem(paper.key, day, answer.url, "edition", f"parse: {exc}", answer.attempts)
+            yield EditionItem(paper.key, day, url=answer.url, status="failed", reason=f"parse: {exc}")
+            return
+        record, notes = self._capped(record, answer.url, paper, day, True)
+        self.entries[(paper.key, day)] = (answer.url, len(record.pages))
+        yield from notes
+        yield EditionItem(paper.key, day, url=answer.url, page_count=len(record.pages),
+                          reason=self.edition_reason(paper.key, day))
+        for i, ref in enumerate(record.pages, start=1):
+            yield Fetch(ref.pdf_url or ref.url, paper.key, day, family.key, "page", seq=i, media="pdf",
+                        page_number=ref.number, page_name=ref.name)
+
+    def _probe_end(self, paper: str, day: dt.date, pages: int, note: str | None = None) -> Iterator[Outcome]:
+        """The numbered pages stop here: the edition has `pages` pages."""
+        if note:
+            self.note(paper, day, note)
+        url = self.entries.get((paper, day), (None, 0))[0]
+        self.entries[(paper, day)] = (url or "", pages)
+        yield EditionItem(paper, day, url=url, page_count=pages, reason=self.edition_reason(paper, day))
 
     # ----------------------------------------------------------------- limits
 
@@ -304,6 +423,19 @@ class Router:
     def edition_reason(self, paper: str, day: dt.date) -> str | None:
         notes = self.notes.get((paper, day))
         return summary(notes) if notes else None
+
+
+def _printed(family: Family) -> bool:
+    """A family whose pages are PDFs that print their stories (pdf-only): no article requests."""
+    return bool(getattr(family, "PRINTED", False))
+
+
+def _is_pdf_url(family: Family, url: str) -> bool:
+    return bool(getattr(family, "is_pdf_url", lambda _: False)(url))
+
+
+def _script(paper: Paper) -> Literal["hans", "hant"]:
+    return "hant" if paper.script == "hant" else "hans"
 
 
 def _seq_of(record: PageRecord, url: str, default: int) -> int:

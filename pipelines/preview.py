@@ -15,7 +15,7 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.misc import load_object
 
 from pipelines.stages import TEXT_STAGES
-from schema.records import ArticleItem, ArticleRecord, ArticleRef
+from schema.records import ArticleItem, ArticleRecord, ArticleRef, ArticleText
 from schema.store.rows import article_rows
 
 
@@ -44,12 +44,15 @@ def run_text_stages(item: ArticleItem) -> ArticleItem:
 
 
 def stored_article(
-    record: ArticleRecord, script: Literal["hans", "hant"] | None = None, region: str | None = None
+    record: ArticleRecord, script: Literal["hans", "hant"] | None = None, region: str | None = None,
+    printed: ArticleText | None = None,
 ) -> dict[str, Any]:
-    """What the store would write for this record: {article, bylines, images, continuations}.
+    """What the store would write for this record: {article, bylines, images, continuations}; `printed`: a
+    pdf-only story's text as its page PDF prints it, which the PDF stage stores as in the crawl.
 
     ValueError when the text stages would drop the article (no title and no body)."""
     item = article_item(record, script, region)
+    item.printed = printed
     try:
         run_text_stages(item)
     except DropItem as exc:

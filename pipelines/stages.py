@@ -174,12 +174,19 @@ class CaptionStage(_Stage):
 class PdfStage(_Stage):
     """With the page PDF on the item (EPAPER_MEDIA pdf/all, or a reparse of an archive that holds it): an article
     without HTML text gets the text its hotspots print (`text_source='pdf'`); one with HTML text gets its
-    `pdf_coverage`. The bytes are dropped from the item either way. Counted `epaper/text/pdf/...`."""
+    `pdf_coverage`; a story of a pdf-only paper gets the text its page prints (`printed`). The bytes are dropped from the
+    item either way. Counted `epaper/text/pdf/...`."""
 
     name = "pdf"
 
     def apply(self, item: ArticleItem) -> None:
         pdf, item.page_pdf = item.page_pdf, None
+        if item.printed is not None:  # a pdf-only paper's story: its text is the page PDF's
+            story, item.printed = item.printed, None
+            fill_simplified(story, self.region_of.get(item.paper, item.region))
+            item.text = story
+            self.inc("pdf/printed")
+            return
         if not pdf or item.text is None or not item.ref.polygons:
             return
         width, height = item.page_space

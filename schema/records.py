@@ -271,6 +271,9 @@ class ArticleItem:
     page_pdf: bytes | None = None
     page_space: tuple[int | None, int | None] = (None, None)  # the hotspots' coordinate space (width, height)
     pdf_coverage: float | None = None  # share of the text the PDF prints in the hotspots that the HTML has
+    # a paper that publishes only page PDFs (the pdf-only family): the story's text as its page PDF prints it,
+    # read by layout when the page was parsed; the PDF stage stores it as the article's text (`text_source = 'pdf'`)
+    printed: ArticleText | None = None
 
 
 @dataclass

@@ -132,7 +132,7 @@ class ArchiveSource:
             chain.append(target)
             url = target
         status = stored.status
-        if not 200 <= status < 300 and not (fetch.kind == "edition" and status in NOT_PUBLISHED_STATUSES):
+        if not 200 <= status < 300 and not ((fetch.kind == "edition" or fetch.probe) and status in NOT_PUBLISHED_STATUSES):
             raise Failed(f"HTTP {status}")
         return Answer(url, fetch.url, status, body, headers, fetch.meta())
 

@@ -26,7 +26,8 @@ carry `WARC-Epaper-Paper`, `WARC-Epaper-Date` and `WARC-Epaper-Kind` (edition/pa
 so that the archive can be indexed per paper and date without parsing bodies.
 
 Page images and PDFs that the spider fetches because of EPAPER_MEDIA (`-a media=`, crawler/media.py: requests
-of kind `media`) are archived like any page, with `WARC-Epaper-Kind: media`. Other images, PDFs and photos
+of kind `media`) are archived like any page, with `WARC-Epaper-Kind: media`; so are the page PDFs of a pdf-only
+paper (its pages: kind `edition` or `page`, meta `media`). Other images, PDFs and photos
 (by Content-Type or file suffix) are archived only with EPAPER_ARCHIVE_MEDIA. Responses served by the HTTP cache
 or by the archive itself (a reparse) are never written again.
 
@@ -323,7 +324,8 @@ class ArchiveMiddleware:
         if not should_archive(response.status, response.headers):
             self._inc(f"skipped/{response.status}")
             return response
-        if not self.media and request.meta.get("kind") != "media" and is_media(response.url, response.headers):
+        asked = request.meta.get("kind") == "media" or request.meta.get("media") is not None  # or a pdf-only page
+        if not self.media and not asked and is_media(response.url, response.headers):
             self._inc("skipped/media")
             return response
         exchange = Exchange.from_scrapy(request, response)

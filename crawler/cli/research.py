@@ -96,11 +96,15 @@ def parse_text_file(
     options: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """`epaper parse --text`: the article's record plus what the text stages and the store make of it."""
-    from crawler.families import parse_article_file
+    from crawler.families import get_family, infer_family_of, parse_article_file
     from pipelines.preview import stored_article
 
     record = parse_article_file(path, url, family, date, "article" if kind == "article" else None, options)
-    return {**record.to_json(), "stored": stored_article(record)}
+    printed = None
+    parser = get_family(family) if family else infer_family_of(Path(path).read_bytes(), url)
+    if parser is not None and getattr(parser, "PRINTED", False):  # a pdf-only story: the crawl stores its print
+        printed = parser.printed_text(Path(path).read_bytes(), url, options)  # type: ignore[attr-defined]
+    return {**record.to_json(), "stored": stored_article(record, printed=printed)}
 
 
 def segment_command(

@@ -45,11 +45,12 @@ def _status_health(engine: Any, args: argparse.Namespace) -> int:
     """`status --health`: each paper's latest runs' field coverage and findings; exit 3 on a finding (drift,
     U+FFFD text) in the latest run of a paper."""
     from schema.coverage import DRIFT_EXIT, format_health, health, latest_drift
-    from schema.printed import format_missing_print, missing_print
+    from schema.printed import MISSING_PRINT_BELOW, format_missing_print, missing_print
 
     report = health(engine, args.paper, runs=args.limit or 8)
+    dates = {"date_from": args.date_from, "date_to": args.date_to}
     if args.json:
-        full = {
+        runs = {
             paper: [
                 {**{k: v for k, v in r.items() if k[0] != "_" and k != "findings"},
                  "findings": r["_findings"], "baseline": r["_baseline"]}
@@ -57,10 +58,13 @@ def _status_health(engine: Any, args: argparse.Namespace) -> int:
             ]
             for paper, rows in report.items()
         }
+        missing, total = missing_print(engine, args.paper, limit=None, **dates)
+        full = {"papers": runs,
+                "missing_print": {"below": MISSING_PRINT_BELOW, "count": total, "articles": missing}}
         print(json.dumps(full, ensure_ascii=False, default=str, indent=2))
     else:
         print(format_health(report))
-        missing, total = missing_print(engine, args.paper, date_from=args.date_from, date_to=args.date_to)
+        missing, total = missing_print(engine, args.paper, **dates)
         if total:
             print("\n" + format_missing_print(missing, total))
     return DRIFT_EXIT if latest_drift(report, kinds=("drift", "replacement")) else 0

@@ -15,6 +15,7 @@ from crawler.families.founder.common import FounderFamily
 from crawler.families.founder.pc import FounderPC
 from crawler.families.indexhtm.family import IndexHtm
 from crawler.families.jsdata.family import JsData
+from crawler.families.pdfonly.family import PdfOnly
 from crawler.families.people.nbs import PeopleNbs
 from crawler.families.plist.family import Plist
 from crawler.families.shtml.family import Shtml
@@ -32,6 +33,7 @@ FAMILIES: dict[str, Family] = {
         PageArticel(),
         Plist(),
         JsData(),
+        PdfOnly(),
     )
 }
 

@@ -43,6 +43,15 @@ class NeedsDocuments(Exception):
         self.reason = reason
 
 
+ENTRY_FIELDS = ("date", "yyyy", "mm", "dd", "page")  # the placeholders of a registry `entry` template
+
+
+def entry_fields(date: dt.date, page: int = 1) -> dict[str, Any]:
+    """What an entry template is formatted with: `{date:%Y%m%d}`, `{yyyy}{mm}{dd}` and the page number
+    `{page:02d}` (pdf-only's page PDFs; 1 for the first page)."""
+    return {"date": date, "yyyy": f"{date:%Y}", "mm": f"{date:%m}", "dd": f"{date:%d}", "page": page}
+
+
 def documents_of(options: Mapping[str, Any] | None) -> Mapping[str, bytes]:
     """The companion documents a caller passed to a parser (see NeedsDocuments); {} when none."""
     return (options or {}).get("documents") or {}
@@ -94,7 +103,7 @@ class Family:
     def entry_url(self, base_url: str, date: dt.date, entry: str | None = None) -> str:
         """The dated first page: `entry` is a per-paper template formatted with `date`."""
         base = base_url if base_url.endswith("/") else base_url + "/"
-        return join_url(base, (entry or self.DEFAULT_ENTRY).format(date=date))
+        return join_url(base, (entry or self.DEFAULT_ENTRY).format(**entry_fields(date)))
 
     def index_url(self, base_url: str) -> str:
         base = base_url if base_url.endswith("/") else base_url + "/"

@@ -267,7 +267,7 @@ class EpaperSpider(scrapy.Spider):
         callback = self.parse_article if kind == "article" else self.parse_page
         if not paper.obey_robots:
             meta["dont_obey_robotstxt"] = True
-        if kind == "edition":
+        if kind == "edition" or fetch.probe:  # a pdf-only page asked for by number: a 404 ends the edition
             meta["handle_httpstatus_list"] = list(NOT_PUBLISHED_STATUSES)
         limits = self.limits_of(paper)
         if limits.max_response_bytes is not None:  # the registry's max_response_mb (also caps the decompressed body)

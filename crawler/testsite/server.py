@@ -279,8 +279,11 @@ class FixtureServer:
         table: dict[str, Route] = {}
         for path in r.document_paths(spec, date, edition) if hasattr(r, "document_paths") else ():
             table[path] = Route("document", edition, edition.pages[0])  # a plist, a data.js
+        pdf_pages = getattr(r, "PAGES_ARE_PDFS", False)  # pdf-only: the page is its PDF, with no article pages
         for page in edition.pages:
-            table[r.page_path(spec, date, page)] = Route("page", edition, page)
+            table[r.page_path(spec, date, page)] = Route("pdf" if pdf_pages else "page", edition, page)
+            if pdf_pages:
+                continue
             if hasattr(r, "page_image_path"):
                 table[r.page_image_path(spec, date, page)] = Route("image", edition, page)
             if hasattr(r, "page_pdf_path"):

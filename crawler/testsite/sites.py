@@ -39,6 +39,7 @@ RENDERERS = {
     "page-articel": "crawler.testsite.render_page_articel",
     "plist": "crawler.testsite.render_plist",
     "js-data": "crawler.testsite.render_js_data",
+    "pdf-only": "crawler.testsite.render_pdf_only",
 }
 
 
@@ -253,8 +254,12 @@ DEMO_EDITIONS: dict[dt.date, Callable[[], SiteEdition]] = {
 
 
 def _entry_template(spec: SiteSpec, date: dt.date, edition: SiteEdition) -> str:
-    """The entry path with its date parts replaced by registry fields ("{date:%Y%m}" style)."""
-    path = renderer_for(spec).entry_path(spec, date, edition)
+    """The entry path with its date parts replaced by registry fields ("{date:%Y%m}" style); a renderer
+    that numbers its pages (pdf-only) gives its own template."""
+    renderer = renderer_for(spec)
+    if hasattr(renderer, "entry_template"):
+        return str(renderer.entry_template(spec))
+    path = renderer.entry_path(spec, date, edition)
     for text, code in (
         (f"{date:%Y-%m-%d}", "{date:%Y-%m-%d}"),
         (f"{date:%Y%m%d}", "{date:%Y%m%d}"),
@@ -313,6 +318,8 @@ def _named_sites() -> dict[str, SiteDef]:
         "articel": _small("articel", "海曲都市报", "page-articel", "overlink"),
         "plist": _small("plist", "闽江日报", "plist", "plist"),
         "jsdata": _small("jsdata", "汴梁日报", "js-data", "datajs"),
+        "pdfonly": _small("pdfonly", "沁水日报", "pdf-only", "template"),
+        "pdfonly-list": _small("pdfonly-list", "沁水晚报", "pdf-only", "pagelist"),
         "bench": SiteDef(
             spec=SiteSpec(key="bench", name="河东日报", family="founder-pc", skin="newslist", root="/bench/"),
             dates=_date_range(dt.date(2024, 1, 1), 365),

@@ -52,6 +52,15 @@ def differs(column: Any, value: Any) -> Any:
 
 # the columns of a continued story that hold all its parts (pipelines/joining.py rebuilds them), not its own piece
 JOINED_BODY_COLUMNS = ("body", "char_count", "body_simplified")
+# the columns of an article's text: kept as they are when text read from the page PDF meets a bare HTML re-crawl
+PDF_TEXT_COLUMNS = (
+    "kicker", "title", "subtitle", "dateline", "byline", "body", "title_simplified", "body_simplified",
+    "crossheads", "editors", "joins", "script", "char_count", "text_source", "pdf_coverage",
+)
+
+
+def _key(rows: ArticleRows) -> tuple[int, str]:
+    return rows.values["edition_id"], rows.values["source_key"]
 
 
 class Upserts:
@@ -379,17 +388,20 @@ class Upserts:
         kept_bodies: set[tuple[int, str]] = set()
         if self.reparse:
             rows, kept_bodies = self._unjoined(conn, rows, existing, by_edition)
+        kept_print = self._printed_kept(conn, rows, existing)
         for group, columns in (
-            ([r for r in rows if (r.values["edition_id"], r.values["source_key"]) not in kept_bodies], update_columns),
-            ([r for r in rows if (r.values["edition_id"], r.values["source_key"]) in kept_bodies],
-             [c for c in update_columns if c not in JOINED_BODY_COLUMNS]),
+            ([r for r in rows if _key(r) not in kept_bodies and _key(r) not in kept_print],
+             [*update_columns, "content_hash"]),
+            ([r for r in rows if _key(r) in kept_bodies and _key(r) not in kept_print],
+             [c for c in update_columns if c not in JOINED_BODY_COLUMNS] + ["content_hash"]),
+            ([r for r in rows if _key(r) in kept_print], [c for c in update_columns if c not in PDF_TEXT_COLUMNS]),
         ):
             self._upsert(
                 conn,
                 ARTICLE,
                 [r.values for r in group],
                 ["edition_id", "source_key"],
-                [*columns, "content_hash"],
+                columns,
                 lambda stmt: {
                     "changed_at": case(
                         (ARTICLE.c.content_hash == stmt.excluded.content_hash, ARTICLE.c.changed_at),
@@ -415,6 +427,8 @@ class Upserts:
         for r in rows:
             key = (r.values["edition_id"], r.values["source_key"])
             article_id = ids[key]
+            if key in kept_print:
+                continue  # its printed text, part, bylines and images stay as they are
             parts.append(
                 {
                     "article_id": article_id,
@@ -447,6 +461,22 @@ class Upserts:
             self._count(IMAGE, conn.execute(IMAGE.insert(), images))
         if bylines:
             self._count(BYLINE, conn.execute(BYLINE.insert(), bylines))
+
+    def _printed_kept(
+        self, conn: Connection, rows: list[ArticleRows], existing: dict[tuple[int, str], tuple[int, str | None]]
+    ) -> set[tuple[int, str]]:
+        """Stored articles whose text was read from the page PDF (`text_source = 'pdf'`) and that come back with
+        HTML text and no body: a run that fetched no PDF (a `refresh=1` crawl without media, a PDF that failed)
+        has nothing to replace the printed text with, so it is kept (its part's too)."""
+        bare = {_key(r): existing[_key(r)][0] for r in rows
+                if _key(r) in existing and r.values["text_source"] == "html" and not r.values["body"]}
+        if not bare:
+            return set()
+        printed: set[int] = set()
+        for chunk in in_chunks(sorted(bare.values())):
+            query = select(ARTICLE.c.id).where(ARTICLE.c.id.in_(chunk), ARTICLE.c.text_source == "pdf")
+            printed.update(conn.execute(query).scalars())
+        return {key for key, article_id in bare.items() if article_id in printed}
 
     def _unjoined(
         self, conn: Connection, rows: list[ArticleRows], existing: dict[tuple[int, str], tuple[int, str | None]],

@@ -158,3 +158,26 @@ def test_a_pdf_backfill_then_reparse_fills_the_image_only_page_offline(tmp_path:
     assert first.scalar(pdf_sql) == len(photo.articles)
     assert first.scalar("select count(*) from article where pdf_coverage is not null") > 30
     assert again.returncode == 0 and again.summary["rows_written"] == 0, again.stdout[-2000:]
+
+
+def test_a_refresh_without_media_keeps_the_text_read_from_the_pdf(db_url) -> None:
+    """The image-only page's stories were read from the PDF; a `refresh=1` run without media fetches their
+    (bare) HTML again and no PDF: the printed text, its source and bylines stay; the HTML stories are updated."""
+    site = SITES["demo"]
+    photo = site.edition(DAY).pages[7]
+    printed_sql = ("select a.source_key, a.body, a.text_source, a.editors, (select count(*) from byline b"
+                   " where b.article_id = a.id) from article a where a.text_source = 'pdf' order by a.source_key")
+    with FixtureServer([site]) as server:
+        first = run_crawl(server.base_url, db_url, "demo", date=DAY.isoformat(), spider_args={"media": "pdf"})
+        assert first.returncode == 0, first.log[-3000:]
+        before = first.rows(printed_sql)
+        assert len(before) == len(photo.articles) and all(body for _, body, _, _, _ in before)
+        seen = first.scalar("select max(last_seen_at) from article")
+        again = run_crawl(server.base_url, db_url, "demo", date=DAY.isoformat(), spider_args={"refresh": "1"})
+    assert again.returncode == 0, again.log[-3000:]
+    assert again.rows(printed_sql) == before
+    parts = again.rows("select p.body from article_part p join article a on a.id = p.article_id"
+                       " where a.text_source = 'pdf' order by a.source_key")
+    assert [body for (body,) in parts] == [body for _, body, _, _, _ in before]
+    assert again.scalar("select min(last_seen_at) from article") > seen  # every row was seen by the refresh
+    assert again.rows("select status from edition") == [("complete",)]

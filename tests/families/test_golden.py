@@ -39,6 +39,8 @@ def test_fixture_set_is_complete() -> None:
     assert {"page-articel/contenttext_article", "page-articel/ozoom_article"} <= names
     assert {"plist/page_gbk", "plist/plist_entry", "plist/article_gbk"} <= names
     assert {f"js-data/{skin}_{kind}" for skin in ("datajs", "pagejson") for kind in ("page", "article")} <= names
+    assert {f"pdf-only/{case}" for case in ("template_page", "listed_page", "story_article", "pagelist_page",
+                                            "scan_page")} <= names
 
 
 @pytest.mark.parametrize(("case", "field"), _params())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -88,3 +89,11 @@ def test_status_health_lists_articles_missing_printed_text(tmp_path: Path, capsy
     out = capsys.readouterr().out
     assert "misses text the page PDF prints" in out and cut.article.title in out
     assert whole.article.title not in out
+    main(["status", "--health", "--paper", "demo", "--db", url, "--json"])
+    listed = json.loads(capsys.readouterr().out)["missing_print"]
+    assert listed["count"] == 1 and listed["below"] == 0.9
+    (article,) = listed["articles"]
+    assert {k: article[k] for k in ("paper", "date", "page", "title", "url")} == {
+        "paper": "demo", "date": DAY.isoformat(), "page": "03", "title": cut.article.title, "url": cut.article.url}
+    assert article["article_id"] > 0 and article["source_key"] == cut.ref.source_key
+    assert 0 < article["coverage"] < 0.7 and article["page_url"] == page.url

@@ -56,8 +56,7 @@ def segment_pdf_page(
     sample = "".join(b.block.text for b in text.blocks)[:4000]
     hant = resolve_script(script, sample) == "hant"
     if not hotspots or not hotspots.hotspots:
-        stories = _segment(text.blocks, text.body_size, hant)
-        return [_json(s, None, page.index) for s in stories]
+        return [_json(s, None, page.index) for s in layout_segment(text, hant)]
     placed, loose = hotspot_stories(text, hotspots, hant, page.width, page.height)
     out: list[dict[str, object]] = []
     for h, story in placed:
@@ -86,6 +85,12 @@ def hotspot_stories(
         if story is not None:
             placed.append((h, story))
     return placed, loose
+
+
+def layout_segment(text: PageText, hant: bool) -> list[Story]:
+    """A page's stories by layout alone (no hotspots): what `epaper segment page.pdf` prints and the pdf-only
+    family stores."""
+    return _segment(text.blocks, text.body_size, hant)
 
 
 def _segment(blocks: list[PlacedBlock], size: float, hant: bool) -> list[Story]:
