@@ -47,8 +47,18 @@ def _status_health(engine: Any, args: argparse.Namespace) -> int:
     from schema.coverage import DRIFT_EXIT, format_health, health, latest_drift
     from schema.printed import MISSING_PRINT_BELOW, format_missing_print, missing_print
 
-    report = health(engine, args.paper, runs=args.limit or 8)
     dates = {"date_from": args.date_from, "date_to": args.date_to}
+    if args.missing_print:
+        # a list of its own, so that `--health --json` keeps the shape scripts read ({KEY: [run, …]})
+        missing, total = missing_print(engine, args.paper, limit=None if args.json else args.limit or 50, **dates)
+        if args.json:
+            listing = {"below": MISSING_PRINT_BELOW, "count": total, "articles": missing}
+            print(json.dumps(listing, ensure_ascii=False, default=str, indent=2))
+        else:
+            print(format_missing_print(missing, total) if total else
+                  f"no article misses printed text (coverage < {MISSING_PRINT_BELOW:.2f})")
+        return 0
+    report = health(engine, args.paper, runs=args.limit or 8)
     if args.json:
         runs = {
             paper: [
@@ -58,10 +68,7 @@ def _status_health(engine: Any, args: argparse.Namespace) -> int:
             ]
             for paper, rows in report.items()
         }
-        missing, total = missing_print(engine, args.paper, limit=None, **dates)
-        full = {"papers": runs,
-                "missing_print": {"below": MISSING_PRINT_BELOW, "count": total, "articles": missing}}
-        print(json.dumps(full, ensure_ascii=False, default=str, indent=2))
+        print(json.dumps(runs, ensure_ascii=False, default=str, indent=2))
     else:
         print(format_health(report))
         missing, total = missing_print(engine, args.paper, **dates)
@@ -81,5 +88,8 @@ def register(subparsers: Any) -> None:
     status.add_argument("--runs", action="store_true", help="list the latest crawl runs with their counters")
     status.add_argument("--health", action="store_true",
                         help="field coverage of the latest runs per paper, layout-drift findings (exit 3: drift)")
-    status.add_argument("--limit", type=int, help="runs shown by --runs (default 20) or --health (default 8)")
+    status.add_argument("--missing-print", action="store_true",
+                        help="with --health: only the articles whose HTML misses text the printed page shows")
+    status.add_argument("--limit", type=int,
+                        help="runs shown by --runs (default 20) or --health (default 8); --missing-print: articles (50)")
     status.set_defaults(func=cmd_status)

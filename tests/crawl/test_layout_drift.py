@@ -68,7 +68,7 @@ def test_a_redesign_mid_backfill_is_a_drift_finding_with_its_own_exit_status(db_
     assert lines[3].split()[0] == "2" and lines[3].split()[-1].startswith("drift:body")  # newest first
     assert lines[4].split()[0] == "1" and lines[4].split()[-1] == "ok"
     as_json = json.loads(_status_health(db_url, PAPER, "--json").stdout)
-    latest, first = as_json["papers"][PAPER]
+    latest, first = as_json[PAPER]
     assert {f["measure"] for f in latest["findings"] if f["kind"] == "drift"} >= {"body", "byline"}
     assert latest["baseline"]["runs"] == 1 and first["findings"] == [] and first["baseline"] is None
 

@@ -90,7 +90,12 @@ def test_status_health_lists_articles_missing_printed_text(tmp_path: Path, capsy
     assert "misses text the page PDF prints" in out and cut.article.title in out
     assert whole.article.title not in out
     main(["status", "--health", "--paper", "demo", "--db", url, "--json"])
-    listed = json.loads(capsys.readouterr().out)["missing_print"]
+    assert "missing_print" not in json.loads(capsys.readouterr().out)  # the runs' JSON keeps its shape
+    assert main(["status", "--health", "--missing-print", "--paper", "demo", "--db", url]) == 0
+    only = capsys.readouterr().out
+    assert cut.article.title in only and whole.article.title not in only
+    main(["status", "--health", "--missing-print", "--paper", "demo", "--db", url, "--json"])
+    listed = json.loads(capsys.readouterr().out)
     assert listed["count"] == 1 and listed["below"] == 0.9
     (article,) = listed["articles"]
     assert {k: article[k] for k in ("paper", "date", "page", "title", "url")} == {
