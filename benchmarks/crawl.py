@@ -77,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--server", choices=("auto", "nginx", "python", "fixture"), default="auto",
                         help="what serves the site: pre-rendered files (nginx if installed, else Python's "
                              "threading server), or the fixture server rendering each request")
+    parser.add_argument("--parse-workers", type=int, metavar="N",
+                        help="EPAPER_PARSE_WORKERS for our crawl (default: the project's setting)")
     parser.add_argument("--profile", type=Path, metavar="FILE.prof",
                         help="also run our crawl under cProfile into FILE (a third, slower run; not timed)")
     args = parser.parse_args(argv)
@@ -111,6 +113,8 @@ def main(argv: list[str] | None = None) -> int:
             env = dict(os.environ, EPAPER_PAPERS=str(registry), SCRAPY_SETTINGS_MODULE="crawler.settings",
                        EPAPER_ARCHIVE_DIR=str(tmpdir / "archive"), EPAPER_LOCK_DIR=str(tmpdir / "locks"))
             sets = setting_args(LOCAL_CRAWL_SETTINGS)
+            if args.parse_workers is not None:
+                sets += setting_args({"EPAPER_PARSE_WORKERS": str(args.parse_workers)})
             print(f"{served_by} at {base}; {days} editions {first}…{last}: {n_pages} pages, {n_articles} articles")
 
             baseline = run_measured(
@@ -144,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{n_articles / run.seconds:>12.1f}{run.peak_rss / mib:>9.0f}Mi  {quarters}")
     print(f"\nratio b/a (throughput of our crawl over bare fetching): {baseline.seconds / ours.seconds:.2f}")
     print(f"ratio b/a by CPU time (the same, in process CPU seconds): {baseline.cpu_seconds / ours.cpu_seconds:.2f}")
-    print(f"stored: {stored}")
+    print(f"stored: {stored}" + (f"; parse workers: {args.parse_workers}" if args.parse_workers is not None else ""))
     return 0 if baseline.returncode == 0 and ours.returncode == 0 else 1
 
 

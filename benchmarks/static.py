@@ -35,7 +35,7 @@ http {{
     tcp_nopush on;
     tcp_nodelay on;
     keepalive_requests 1000000;
-    open_file_cache max=100000 inactive=60s;
+    open_file_cache max=1000 inactive=60s;  # each cached file holds a descriptor: a year's 20,440 files exceed the limit
     types {{ text/html html htm; }}
     default_type application/octet-stream;
     charset utf-8;

@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from crawler.families import get_family
-from crawler.families.contract import Family, NeedsDocuments, ParseError
+from crawler.families.contract import Family
 from crawler.limits import PageCaps, cap_page, summary
 from crawler.media import measure
+from crawler.parsing import Parsed, ParseJob, ParseKind, run
 from crawler.registry import Paper
 from pipelines.text.pdf.extract import is_pdf
 from schema.records import (
@@ -158,6 +159,14 @@ class Router:
             options["documents"] = dict(documents)
         return options
 
+    def parse_job(self, answer: Answer, documents: Mapping[str, bytes] | None = None) -> ParseJob:
+        """The layout parse of a page or article answer, as a job that this thread or a worker can run
+        (crawler/parsing.py); `page`/`article` take its outcome as `parsed`."""
+        paper, day, family = self.context(answer.meta)
+        kind: ParseKind = "article" if answer.meta["kind"] == "article" else "page"
+        return ParseJob(family.key, kind, answer.body, answer.url, day, dict(answer.headers),
+                        self.options(paper, day, documents))
+
     def route(self, answer: Answer, documents: Mapping[str, bytes] | None = None) -> Iterator[Outcome]:
         """An answer of any kind: an entry or page (`page`), else an article."""
         if answer.meta["kind"] == "article":
@@ -166,8 +175,11 @@ class Router:
             return self.media_file(answer)
         return self.page(answer, documents)
 
-    def page(self, answer: Answer, documents: Mapping[str, bytes] | None = None) -> Iterator[Outcome]:
-        """An entry or page answer: its PageItem, the edition (from the entry), the page and article Fetches."""
+    def page(
+        self, answer: Answer, documents: Mapping[str, bytes] | None = None, parsed: Parsed | None = None
+    ) -> Iterator[Outcome]:
+        """An entry or page answer: its PageItem, the edition (from the entry), the page and article Fetches.
+        `parsed`: the outcome of its `parse_job`, when a worker parsed it already."""
         paper, day, family = self.context(answer.meta)
         if _printed(family):
             yield from self.printed_page(answer, paper, day, family)
@@ -181,17 +193,17 @@ class Router:
             reason = f"redirected to the edition of {served}"
             yield EditionItem(paper.key, day, url=answer.url, status="not_published", reason=reason)
             return
-        try:
-            record = family.parse_page(answer.body, answer.url, day, answer.headers, self.options(paper, day, documents))
-        except NeedsDocuments as need:
-            yield NeedDocuments(need.urls, need.reason, answer)
+        parsed = parsed or run(self.parse_job(answer, documents))
+        if parsed.needs is not None:
+            yield NeedDocuments(*parsed.needs, answer)
             return
-        except ParseError as exc:
+        if parsed.error is not None:
             kind: FailureKind = "edition" if is_entry else "page"
-            yield FailureItem(paper.key, day, answer.url, kind, f"parse: {exc}", answer.attempts)
+            yield FailureItem(paper.key, day, answer.url, kind, f"parse: {parsed.error}", answer.attempts)
             if is_entry:
-                yield EditionItem(paper.key, day, url=answer.url, status="failed", reason=f"parse: {exc}")
+                yield EditionItem(paper.key, day, url=answer.url, status="failed", reason=f"parse: {parsed.error}")
             return
+        record: PageRecord = parsed.record
         record, notes = self._capped(record, answer.url, paper, day, is_entry)
         yield from notes
         seq = _seq_of(record, answer.url, answer.meta.get("seq", 1))
@@ -236,20 +248,21 @@ class Router:
         yield MediaItem(meta["paper"], meta["day"], meta["page_number"], meta["media"], url,
                         measured.sha256, measured.size, measured.width, measured.height)
 
-    def article(self, answer: Answer, documents: Mapping[str, bytes] | None = None) -> Iterator[Outcome]:
-        """An article answer: its ArticleItem, or the failure row of a parse error."""
-        paper, day, family = self.context(answer.meta)
+    def article(
+        self, answer: Answer, documents: Mapping[str, bytes] | None = None, parsed: Parsed | None = None
+    ) -> Iterator[Outcome]:
+        """An article answer: its ArticleItem, or the failure row of a parse error (`parsed` as for `page`)."""
+        paper, day, _ = self.context(answer.meta)
         meta = answer.meta
-        try:
-            article = family.parse_article(
-                answer.body, answer.url, day, answer.headers, self.options(paper, day, documents)
-            )
-        except NeedsDocuments as need:
-            yield NeedDocuments(need.urls, need.reason, answer)
+        parsed = parsed or run(self.parse_job(answer, documents))
+        if parsed.needs is not None:
+            yield NeedDocuments(*parsed.needs, answer)
             return
-        except ParseError as exc:
-            yield FailureItem(paper.key, day, answer.url, "article", f"parse: {exc}", answer.attempts, meta["page_url"])
+        if parsed.error is not None:
+            yield FailureItem(paper.key, day, answer.url, "article", f"parse: {parsed.error}", answer.attempts,
+                              meta["page_url"])
             return
+        article = parsed.record
         pdf: bytes | None = None
         pdf_url = meta.get("pdf_url") if self.pdf_text else None
         if pdf_url:

@@ -77,6 +77,10 @@ EPAPER_DATABASE_URL = None  # None → $EPAPER_DATABASE_URL, else data/epaper.db
 EPAPER_PAPERS = None  # an extra registry file whose entries add to/override ours (None → $EPAPER_PAPERS)
 EPAPER_FIXTURE_URL = None  # where {fixture} base URLs point (None → $EPAPER_FIXTURE_URL, else the demo server)
 EPAPER_STORE_BATCH = 500
+# worker processes that parse pages and articles while the reactor downloads (crawler/parsing.py); 0: parse on
+# the reactor thread. Off by default: on the shared two-core bench machine one worker moved ~1 s of CPU off the
+# reactor but cost ~2 s in the worker, with no wall-time gain measurable through the noise (benchmarks/README.md)
+EPAPER_PARSE_WORKERS = 0
 
 # --- layout-drift monitor (schema/coverage.py): field coverage per run and paper against its healthy history
 EPAPER_DRIFT_MIN_BODY = 80  # characters a body needs to count as one

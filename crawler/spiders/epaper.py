@@ -8,7 +8,7 @@ promised ends as an item: stored, not published, or a FailureItem with the reaso
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,6 +25,7 @@ from crawler.documents import Documents
 from crawler.families.contract import NeedsDocuments
 from crawler.limits import PageCaps, PaperLimits, paper_limits
 from crawler.media import MEDIA_PRIORITY, MediaLimits, media_kinds
+from crawler.parsing import Parsed, ParsePool, WorkerLost
 from crawler.promises import Promises, origin_url
 from crawler.registry import Paper, RegistryError, load_registry, select_papers
 from crawler.routing import NOT_PUBLISHED_STATUSES, Answer, Fetch, NeedDocuments, Router
@@ -128,6 +129,7 @@ class EpaperSpider(scrapy.Spider):
         self._pdf_users: dict[str, int] = {}  # page PDF URL → articles still to be routed with it
         self._missing_media: dict[str, dict[dt.date, list[Any]]] = {}  # paper → date → pages without media
         self.papers: list[Paper] = []
+        self.parse_pool: ParsePool | None = None  # EPAPER_PARSE_WORKERS > 0: pages and articles parsed off the reactor
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> EpaperSpider:
@@ -155,6 +157,11 @@ class EpaperSpider(scrapy.Spider):
         # one run per paper at a time (data/locks/), and a JOBDIR left by a killed run is made safe to resume;
         # workers of a shared Redis frontier run side by side on purpose and coordinate through Redis instead
         spider.guard = None if distributed else RunGuard.install(crawler, spider)
+        workers = settings.getint("EPAPER_PARSE_WORKERS", 0)
+        if workers > 0:
+            spider.parse_pool = ParsePool(workers)
+            crawler.signals.connect(spider.parse_pool.start, signal=signals.spider_opened)
+            crawler.signals.connect(spider.parse_pool.close, signal=signals.spider_closed)
         return spider
 
     @property
@@ -264,7 +271,9 @@ class EpaperSpider(scrapy.Spider):
     def _request(self, fetch: Fetch) -> scrapy.Request:
         """The Scrapy request of a routing Fetch: its context as meta, the paper's limits and robots rule."""
         paper, kind, meta = self.registry[fetch.paper], fetch.kind, fetch.meta()
-        callback = self.parse_article if kind == "article" else self.parse_page
+        callback: Any = self.parse_article if kind == "article" else self.parse_page
+        if self.parse_pool is not None and kind != "edition":  # an entry may be a 404: routed before it is parsed
+            callback = self.parse_in_worker
         if not paper.obey_robots:
             meta["dont_obey_robotstxt"] = True
         if kind == "edition" or fetch.probe:  # a pdf-only page asked for by number: a 404 ends the edition
@@ -326,15 +335,44 @@ class EpaperSpider(scrapy.Spider):
 
     def parse_page(self, response: Response) -> Iterator[Any]:
         self._answered(response)
-        documents = self.documents.held(response.meta["paper"], response.meta["day"])
-        yield from self._follow(self.router.page(self._answer(response), documents), response)
+        yield from self._routed(response, self._answer(response))
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         self._answered(response)
-        documents = self.documents.held(response.meta["paper"], response.meta["day"])
-        yield from self._follow(self.router.article(self._answer(response), documents), response)
-        if response.meta.get("pdf_url") in documents:
-            self._pdf_used(response.meta)
+        yield from self._routed(response, self._answer(response))
+
+    async def parse_in_worker(self, response: Response) -> AsyncIterator[Any]:
+        """A page or article parsed by the parse pool (crawler/parsing.py) while the reactor goes on, then routed
+        as `parse_page`/`parse_article` route it; a worker that died with it makes a failure row."""
+        assert self.parse_pool is not None  # the callback of requests made while the pool is on
+        self._answered(response)
+        answer = self._answer(response)
+        documents = self.documents.held(answer.meta["paper"], answer.meta["day"])
+        try:
+            parsed = await self.parse_pool.parse(self.router.parse_job(answer, documents))
+        except WorkerLost as exc:
+            self._inc("epaper/parse/worker_lost", 1)
+            self.logger.warning("%s %s not parsed: %s", answer.meta["kind"], answer.url, exc)
+            for item in self.router.failed(answer.meta, answer.url, f"parse: {exc}", answer.attempts):
+                yield item
+            if answer.meta["kind"] == "article":
+                self._pdf_used(answer.meta)
+            return
+        for outcome in self._routed(response, answer, documents, parsed):
+            yield outcome
+
+    def _routed(self, response: Response, answer: Answer, documents: Mapping[str, bytes] | None = None,
+                parsed: Parsed | None = None) -> Iterator[Any]:
+        """Route a page or article answer (parsed here unless `parsed` is given) and follow what it yields."""
+        meta = answer.meta
+        if documents is None:
+            documents = self.documents.held(meta["paper"], meta["day"])
+        if meta["kind"] != "article":
+            yield from self._follow(self.router.page(answer, documents, parsed), response)
+            return
+        yield from self._follow(self.router.article(answer, documents, parsed), response)
+        if meta.get("pdf_url") in documents:
+            self._pdf_used(meta)
 
     def _pdf_used(self, meta: Any) -> None:
         """One article less waits for its page PDF: the body is let go once none does (a backfill holds no
