@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from crawler.families import get_family
-from crawler.families.contract import Family
+from crawler.families.contract import Family, ParseError
 from crawler.limits import PageCaps, cap_page, summary
 from crawler.media import measure
 from crawler.parsing import Parsed, ParseJob, ParseKind, run
