@@ -26,6 +26,7 @@ and dates, is "nothing to reparse", also exit 1 (a wrong --archive or --paper mu
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import multiprocessing
 import os
@@ -319,10 +320,16 @@ def _run(archive: Path, index: ArchiveIndex, settings: Any, registry: Any, chose
                     stats.get_value("epaper/reparse/editions_not_archived"))
     stats.set_value("epaper/editions/planned", len(editions))
     parser = Parser(registry, index, settings, run)
-    for item in parsed(parser, editions, jobs, stats):
-        if ledger.database_error is not None:
-            break  # the database refused a write for good: the run is failed, the rest is not parsed
-        store.process_item(item)
+    # What exists now (modules, settings, the index, the router) lives to the end of the run: frozen, the
+    # collector stops scanning it again in every full collection (0.1-0.2 s of a year's reparse on one core).
+    gc.freeze()
+    try:
+        for item in parsed(parser, editions, jobs, stats):
+            if ledger.database_error is not None:
+                break  # the database refused a write for good: the run is failed, the rest is not parsed
+            store.process_item(item)
+    finally:
+        gc.unfreeze()  # collectable again once the run is over (tests run many reparses in one process)
     if jobs <= 1 or len(editions) <= CHUNK_EDITIONS:
         for key, value in parser.source.stats.items():
             stats.inc_value(f"epaper/reparse/{key}", value)

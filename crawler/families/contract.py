@@ -11,12 +11,40 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any, Literal
 
 from crawler.families.urls import join_url, split_url
 from schema.records import ArticleRecord, PageRecord
 
 PageKind = Literal["page", "article", "entry"]
+
+
+# A page's links are checked one by one against the page's own URL (same_edition): the kind and the date of a
+# URL are read once per family's patterns, not once per link (pure functions of the patterns and the URL).
+@lru_cache(maxsize=16384)
+def _kind_of(
+    article: re.Pattern[str], page: re.Pattern[str], entry: re.Pattern[str], url: str
+) -> PageKind | None:
+    path = split_url(url).path
+    if article.search(path):
+        return "article"
+    if page.search(path):
+        return "page"
+    if entry.search(path):
+        return "entry"
+    return None
+
+
+@lru_cache(maxsize=16384)
+def _date_of(pattern: re.Pattern[str], url: str) -> dt.date | None:
+    m = pattern.search(split_url(url).path)
+    if not m:
+        return None
+    try:
+        return dt.date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+    except ValueError:
+        return None
 
 
 class ParseError(Exception):
@@ -79,26 +107,13 @@ class Family:
         return f"{self.key}/{self.VERSIONS[-1][0]}"
 
     def page_kind(self, url: str) -> PageKind | None:
-        path = split_url(url).path
-        if self.ARTICLE_URL_RE.search(path):
-            return "article"
-        if self.PAGE_URL_RE.search(path):
-            return "page"
-        if self.ENTRY_URL_RE.search(path):
-            return "entry"
-        return None
+        return _kind_of(self.ARTICLE_URL_RE, self.PAGE_URL_RE, self.ENTRY_URL_RE, url)
 
     def matches_url(self, url: str) -> bool:
         return self.page_kind(url) is not None
 
     def date_from_url(self, url: str) -> dt.date | None:
-        m = self.DATE_URL_RE.search(split_url(url).path)
-        if not m:
-            return None
-        try:
-            return dt.date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
-        except ValueError:
-            return None
+        return _date_of(self.DATE_URL_RE, url)
 
     def entry_url(self, base_url: str, date: dt.date, entry: str | None = None) -> str:
         """The dated first page: `entry` is a per-paper template formatted with `date`."""

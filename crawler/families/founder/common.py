@@ -127,8 +127,10 @@ class FounderFamily(Family):
         for name in names:
             roles = self._roles(self.PAGE_SKINS, self.COMMON_PAGE, name, options)
             anchors = self._page_anchors(doc, roles)
+            if not anchors:  # not this skin: its article links would not count
+                continue
             score = len(anchors) * 10 + len(select(doc.root, roles.get("article_links", ())))
-            if anchors and (best is None or score > best[0]):
+            if best is None or score > best[0]:
                 best = (score, name, roles, anchors)
         if best is None:
             raise ParseError(f"no page list: not a {self.key} page")
