@@ -1,8 +1,7 @@
 """Throughput of the PDF path on generated page PDFs: pages/s and articles/s, and where the time goes.
 
 The pages are the test pages (tests/pdf/pages.py: the article corpus typeset with reportlab). Stages are
-timed apart: text-layer extraction (pypdfium2), and layout + reading order + segmentation. For the choice
-of library it also times pdfminer.six's character extraction of the same pages when it is installed.
+timed apart: text-layer extraction (pypdfium2), and layout + reading order + segmentation.
 It then crawls the fixture demo paper (both dates) once per media setting (`-a media=none|image|pdf|all`) with
 the raw archive on and reports the archive's bytes per edition: what page images and PDFs add (the fixture's
 PNGs and reportlab PDFs are far smaller than a real paper's 0.3–1 MB images and 1–5 MB PDFs, so read the
@@ -15,7 +14,6 @@ No assertions: figures only.
 from __future__ import annotations
 
 import argparse
-import io
 import sys
 import time
 from pathlib import Path
@@ -35,23 +33,6 @@ def _best(fn, rounds: int) -> float:  # type: ignore[no-untyped-def]
         fn()
         best = min(best, time.perf_counter() - start)
     return best
-
-
-def _pdfminer_chars(pdfs: list[bytes]) -> int | None:
-    """Characters with boxes and sizes through pdfminer.six (the alternative), or None if not installed."""
-    try:
-        from pdfminer.high_level import extract_pages
-        from pdfminer.layout import LTChar, LTTextContainer
-    except ImportError:
-        return None
-    n = 0
-    for data in pdfs:
-        for page in extract_pages(io.BytesIO(data)):
-            for el in page:
-                if isinstance(el, LTTextContainer):
-                    for line in el:
-                        n += sum(1 for c in line if isinstance(c, LTChar))  # type: ignore[union-attr]
-    return n
 
 
 def archive_bytes_per_edition() -> None:
@@ -98,9 +79,6 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{n} generated pages, {chars} characters, {articles} articles found")
     print(f"extract (pypdfium2)      {n / t_extract:8.1f} pages/s  {chars / t_extract:10.0f} chars/s")
     print(f"extract + segment        {n / t_all:8.1f} pages/s  {articles / t_all:10.1f} articles/s")
-    t_miner = _best(lambda: _pdfminer_chars(pdfs), args.rounds) if _pdfminer_chars(pdfs[:1]) is not None else None
-    if t_miner is not None:
-        print(f"extract (pdfminer.six)   {n / t_miner:8.1f} pages/s  (characters only, for comparison)")
     if not args.no_crawl:
         archive_bytes_per_edition()
     return 0

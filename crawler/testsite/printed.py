@@ -63,11 +63,12 @@ def page_png(page: SitePage) -> bytes:
     """The page image: paper colour, the stories' areas a shade darker."""
     width, height = page.image_size
     rects = tuple(tuple(r) for areas in _areas(page) for poly in areas for r in bands(poly))
-    return _png(width, height, rects)
+    return png(width, height, rects)
 
 
 @lru_cache(maxsize=64)
-def _png(width: int, height: int, rects: tuple[Rect, ...]) -> bytes:
+def png(width: int, height: int, rects: tuple[Rect, ...] = ()) -> bytes:
+    """A valid RGB PNG of paper colour with `rects` a shade darker (the stdlib's zlib: no image library)."""
     paper, story = bytes(PAPER), bytes(STORY)
     rows = []
     for y in range(height):

@@ -18,10 +18,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-import struct
 import threading
 import time
-import zlib
 from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -32,7 +30,7 @@ from urllib.parse import unquote, urlsplit
 
 from crawler.testsite.faults import CHARSET_NONE, CHARSET_UTF8_ON_GBK, Faults
 from crawler.testsite.model import SiteArticle, SiteEdition, SiteImage, SitePage
-from crawler.testsite.printed import page_pdf, page_png
+from crawler.testsite.printed import page_pdf, page_png, png
 from crawler.testsite.sites import SITES, SiteDef
 
 ROBOTS = b"User-agent: *\nAllow: /\n"
@@ -46,21 +44,7 @@ PDF = (
 GIF = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
 
 
-def _png() -> bytes:
-    """A valid 1x1 white PNG."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
-        + chunk(b"IDAT", zlib.compress(b"\x00\xff"))
-        + chunk(b"IEND", b"")
-    )
-
-
-PNG = _png()
+PNG = png(1, 1)
 # Template assets (css/js/icons) that real pages link to: served as placeholders when the path has no date.
 STATIC = {
     ".css": (b"/* epaper fixture stylesheet */\n", "text/css; charset=utf-8"),

@@ -310,14 +310,13 @@ def _half(spec: StorySpec, top: float) -> float:
 
 def render(pages: list[tuple[list[Op], float, float]]) -> bytes:
     """The display lists as one PDF, a page each."""
-    from PIL import Image
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
 
+    from crawler.testsite.printed import png
+
     _fonts()
-    grey = io.BytesIO()
-    Image.new("L", (16, 10), 150).save(grey, format="PNG")
-    picture = ImageReader(io.BytesIO(grey.getvalue()))
+    picture = ImageReader(io.BytesIO(png(16, 10)))
     buf = io.BytesIO()
     pdf = canvas.Canvas(buf, pagesize=(pages[0][1], pages[0][2]), invariant=1)
     for ops, width, height in pages:
