@@ -23,10 +23,10 @@ from typing import Any
 
 import scrapy
 from scrapy.http import Response
-from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.families.contract import NeedsDocuments, ParseError
+from crawler.fetch_failure import failure_reason
 from schema.records import EditionItem, FailureItem
 
 Edition = tuple[str, dt.date]
@@ -163,10 +163,7 @@ class Documents:
         request: scrapy.Request = failure.request  # type: ignore[attr-defined]  # set by Scrapy's errback
         meta = request.meta
         edition = (meta["paper"], meta["day"])
-        if failure.check(HttpError):
-            reason = f"HTTP {failure.value.response.status}"
-        else:
-            reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:300]
+        reason = failure_reason(failure, 300)
         self.failed.setdefault(edition, {})[request.url] = reason
         waiting = self.waiting.setdefault(edition, {})
         snaps = [snap for snap, urls in waiting.values() if request.url in urls]

@@ -17,12 +17,12 @@ from dateutil.parser import isoparse
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
-from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.config import resolve
 from crawler.documents import Documents
 from crawler.families.contract import NeedsDocuments
+from crawler.fetch_failure import failure_reason
 from crawler.limits import PageCaps, PaperLimits, paper_limits
 from crawler.media import MEDIA_PRIORITY, MediaLimits, media_kinds
 from crawler.parsing import Parsed, ParsePool, WorkerLost
@@ -399,10 +399,7 @@ class EpaperSpider(scrapy.Spider):
         articles waiting for the PDF are stored with their HTML text."""
         request: scrapy.Request = failure.request  # type: ignore[attr-defined]  # set by Scrapy's errback
         meta = request.meta
-        if failure.check(HttpError):
-            reason = f"HTTP {failure.value.response.status}"
-        else:
-            reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:500]
+        reason = failure_reason(failure)
         self._inc("epaper/media/failed", 1)
         url = origin_url(request)  # the URL the page names, not where a refused redirect pointed
         self.logger.info("page %s %s not fetched: %s", meta.get("media"), url, reason)
@@ -423,10 +420,7 @@ class EpaperSpider(scrapy.Spider):
         meta = request.meta
         url = origin_url(request)  # the paper's own URL, not where a refused redirect pointed
         self.promises.answered(request)
-        if failure.check(HttpError):
-            reason = f"HTTP {failure.value.response.status}"
-        else:
-            reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"[:500]
+        reason = failure_reason(failure)
         attempts = meta.get("retry_times", 0) + 1
         self.logger.warning("failed %s %s after %d attempt(s): %s", meta["kind"], url, attempts, reason)
         if meta["kind"] == "article":
